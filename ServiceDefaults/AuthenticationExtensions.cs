@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class AuthenticationExtensions
+{
+    public const string Audience = "authplatform";
+    public const string AccountServiceBaseAddress = "http://account";
+    public const string JwksPath = "/.well-known/jwks.json";
+
+    /// <summary>The issuer named in every access token: the gateway's public URL.</summary>
+    public static string TokenIssuer(this IConfiguration configuration) =>
+        (configuration["Identity:Issuer"] ?? configuration["PublicBaseUrl"] ?? "http://localhost:8080").TrimEnd('/');
+
+    /// <summary>
+    /// Bearer authentication for access tokens issued by the account service. Signing keys come from
+    /// account's JWKS, fetched through service discovery and refreshed when an unknown key id shows up.
+    /// </summary>
+    public static IHostApplicationBuilder AddDefaultAuthentication(this IHostApplicationBuilder builder)
+    {
+        var issuer = builder.Configuration.TokenIssuer();
+        builder.Services.AddHttpClient(nameof(AccountSigningKeys));
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IHttpClientFactory>((options, httpClients) =>
+            {
+                options.MapInboundClaims = false;
+                options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+                    AccountServiceBaseAddress + JwksPath,
+                    new AccountSigningKeys(issuer),
+                    // Plain HTTP is the internal hop resolved by service discovery, never the public edge.
+                    new HttpDocumentRetriever(httpClients.CreateClient(nameof(AccountSigningKeys))) { RequireHttps = false })
+                {
+                    AutomaticRefreshInterval = TimeSpan.FromMinutes(10),
+                    RefreshInterval = TimeSpan.FromSeconds(30),
+                };
+                options.TokenValidationParameters = StrictTokenValidation(issuer);
+            });
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+
+    public static TokenValidationParameters StrictTokenValidation(string issuer) => new()
+    {
+        ValidIssuer = issuer,
+        ValidAudience = Audience,
+        ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ValidateLifetime = true,
+        ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = "sub",
+    };
+
+    /// <summary>Turns account's JWKS document into the configuration JwtBearer validates against.</summary>
+    private sealed class AccountSigningKeys(string issuer) : IConfigurationRetriever<OpenIdConnectConfiguration>
+    {
+        public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(string address, IDocumentRetriever retriever, CancellationToken cancel)
+        {
+            var json = await retriever.GetDocumentAsync(address, cancel);
+            var keys = new JsonWebKeySet(json);
+            var configuration = new OpenIdConnectConfiguration { Issuer = issuer, JwksUri = address, JsonWebKeySet = keys };
+            foreach (var key in keys.GetSigningKeys())
+            {
+                configuration.SigningKeys.Add(key);
+            }
+            return configuration;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class DatabaseMigrations
+{
+    /// <summary>
+    /// Applies <typeparamref name="TContext"/>'s EF Core migrations in the background. Replicas that start
+    /// together take turns on a PostgreSQL advisory lock, so only one applies each migration. Readiness
+    /// stays unhealthy until the schema is current; liveness does not wait for it.
+    /// </summary>
+    public static IHostApplicationBuilder AddDatabaseMigrations<TContext>(this IHostApplicationBuilder builder)
+        where TContext : DbContext
+    {
+        builder.Services.AddSingleton<SchemaState<TContext>>();
+        builder.Services.AddHostedService<SchemaMigrator<TContext>>();
+        builder.Services.AddHealthChecks().AddCheck<SchemaState<TContext>>($"{typeof(TContext).Name}-schema", tags: ["ready"]);
+        return builder;
+    }
+
+    internal sealed class SchemaState<TContext> : IHealthCheck where TContext : DbContext
+    {
+        public volatile bool IsCurrent;
+
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(IsCurrent ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("Migrations have not been applied yet."));
+    }
+
+    internal sealed class SchemaMigrator<TContext>(
+        IServiceScopeFactory scopes, SchemaState<TContext> state, ILogger<SchemaMigrator<TContext>> logger) : BackgroundService
+        where TContext : DbContext
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            var delay = TimeSpan.FromMilliseconds(500);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await MigrateAsync(stoppingToken);
+                    state.IsCurrent = true;
+                    logger.LogInformation("Database schema for {Context} is current", typeof(TContext).Name);
+                    return;
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning(ex, "Migrating {Context} failed; retrying in {Delay}", typeof(TContext).Name, delay);
+                    await Task.Delay(delay, stoppingToken);
+                    delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10_000));
+                }
+            }
+        }
+
+        private async Task MigrateAsync(CancellationToken cancellationToken)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            var lockName = $"authplatform.migrations.{typeof(TContext).Name}";
+
+            // The lock belongs to this session, so MigrateAsync must run on the same open connection, and the
+            // lock must be released explicitly: closing only returns the session to the pool, still holding it.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock(hashtext({lockName}))", cancellationToken);
+                try
+                {
+                    await db.Database.MigrateAsync(cancellationToken);
+                }
+                finally
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock(hashtext({lockName}))", CancellationToken.None);
+                }
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+}

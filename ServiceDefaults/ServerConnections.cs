@@ -1,0 +1,133 @@
+using System.Data.Common;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.Hosting;
+
+// Small stand-ins for the Aspire client integrations (Aspire.Npgsql.EntityFrameworkCore.PostgreSQL,
+// Aspire.StackExchange.Redis, and the RabbitMQ wiring) that the package mirror here does not carry.
+// They read the same ConnectionStrings__<name> keys an AppHost injects and register the same
+// readiness checks.
+public static class ServerConnections
+{
+    private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(3);
+
+    public static string RequireConnectionString(this IConfiguration configuration, string name) =>
+        configuration.GetConnectionString(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"Connection string '{name}' is missing. Set ConnectionStrings__{name} (the AppHost and ./run.sh do).");
+
+    /// <summary>Registers <typeparamref name="TContext"/> on PostgreSQL with a readiness check.</summary>
+    public static IHostApplicationBuilder AddNpgsqlDbContext<TContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TContext : DbContext
+    {
+        var connectionString = builder.Configuration.RequireConnectionString(connectionName);
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        builder.Services.AddKeyedSingleton(connectionName, dataSource);
+        builder.Services.AddDbContext<TContext>(options => options.UseNpgsql(dataSource,
+            npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3)));
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            connectionName,
+            _ => new PostgresHealthCheck(dataSource),
+            HealthStatus.Unhealthy,
+            ["ready", "postgres"],
+            HealthCheckTimeout));
+        return builder;
+    }
+
+    /// <summary>Registers a shared <see cref="IConnectionMultiplexer"/> that reconnects on its own, with a readiness check.</summary>
+    public static IHostApplicationBuilder AddRedisClient(this IHostApplicationBuilder builder, string connectionName)
+    {
+        var options = ConfigurationOptions.Parse(builder.Configuration.RequireConnectionString(connectionName));
+        // Start even while Redis is down; decisions that need it fail closed at the call site.
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 2000;
+        options.SyncTimeout = 2000;
+        options.AsyncTimeout = 2000;
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            connectionName,
+            sp => new RedisHealthCheck(sp.GetRequiredService<IConnectionMultiplexer>()),
+            HealthStatus.Unhealthy,
+            ["ready", "redis"],
+            HealthCheckTimeout));
+        return builder;
+    }
+
+    /// <summary>
+    /// MassTransit on RabbitMQ from ConnectionStrings__eventbus (amqp://user:pass@host:port[/vhost]).
+    /// MassTransit registers its own bus readiness check.
+    /// </summary>
+    public static IHostApplicationBuilder AddEventBus(this IHostApplicationBuilder builder, string connectionName,
+        Action<IBusRegistrationConfigurator>? configure = null)
+    {
+        var uri = new Uri(builder.Configuration.RequireConnectionString(connectionName));
+        var (user, password) = SplitUserInfo(uri);
+        var virtualHost = uri.AbsolutePath is "" or "/" ? "/" : Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            configure?.Invoke(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(uri.Host, (ushort)(uri.IsDefaultPort ? 5672 : uri.Port), virtualHost, host =>
+                {
+                    host.Username(user);
+                    host.Password(password);
+                });
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+
+    private static (string User, string Password) SplitUserInfo(Uri uri)
+    {
+        if (string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return ("guest", "guest");
+        }
+        var parts = uri.UserInfo.Split(':', 2);
+        return (Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "");
+    }
+
+    private sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                return new HealthCheckResult(context.Registration.FailureStatus, "PostgreSQL is unreachable.", ex);
+            }
+        }
+    }
+
+    private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await redis.GetDatabase().PingAsync();
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                return new HealthCheckResult(context.Registration.FailureStatus, "Redis is unreachable.", ex);
+            }
+        }
+    }
+}

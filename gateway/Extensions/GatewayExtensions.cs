@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Yarp.ReverseProxy.ServiceDiscovery;
+using Yarp.ReverseProxy.Transforms;
+
+namespace AuthPlatform.Gateway.Extensions;
+
+public static partial class GatewayExtensions
+{
+    public const string CorrelationIdHeader = "X-Correlation-Id";
+
+    public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+
+        builder.Services.AddSingleton<IDestinationResolver, ServiceDestinationResolver>();
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(GatewayRoutes.Routes(), GatewayRoutes.Clusters(options))
+            .AddTransforms(transforms =>
+                // The gateway is the edge: whatever X-Forwarded-* a client sends is replaced, never appended to.
+                transforms.AddXForwarded(ForwardedTransformActions.Set));
+        return builder;
+    }
+
+    public static WebApplication UseGatewayEdge(this WebApplication app)
+    {
+        // Behind a load balancer, trust its X-Forwarded-For only when its address is configured;
+        // otherwise the client's own address is the one services see.
+        if (app.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() is { Length: > 0 })
+        {
+            app.UseForwardedHeaders();
+        }
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        var limit = app.Services.GetRequiredService<GatewayOptions>().MaxRequestBodyBytes;
+        app.Use(async (context, next) =>
+        {
+            var correlationId = context.Request.Headers[CorrelationIdHeader].ToString();
+            if (!IsSafeCorrelationId(correlationId))
+            {
+                correlationId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
+            }
+            context.Request.Headers[CorrelationIdHeader] = correlationId;
+            context.Response.Headers[CorrelationIdHeader] = correlationId;
+
+            // Internal service-to-service endpoints are never reachable from outside.
+            if (context.Request.Path.StartsWithSegments("/internal", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            // Refuse a declared oversized body before any of it is read; chunked bodies hit Kestrel's limit.
+            if (context.Request.ContentLength > limit)
+            {
+                await Results.Problem(
+                    statusCode: StatusCodes.Status413PayloadTooLarge,
+                    title: "Request body too large",
+                    detail: $"Request bodies are limited to {limit} bytes.").ExecuteAsync(context);
+                return;
+            }
+            await next(context);
+        });
+        return app;
+    }
+
+    private static bool IsSafeCorrelationId(string value) => value.Length is > 0 and <= 64 && SafeCorrelationId().IsMatch(value);
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex SafeCorrelationId();
+}

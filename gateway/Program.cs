@@ -1,0 +1,12 @@
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddGatewayServices();
+
+var app = builder.Build();
+
+app.UseGatewayEdge();
+app.MapDefaultEndpoints();
+app.MapReverseProxy();
+
+app.Run();

@@ -1,0 +1,56 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace AuthPlatform.Notification.Infrastructure;
+
+/// <summary>Where mail goes: ConnectionStrings__smtp = smtp://[user:pass@]host:port (smtps:// for implicit TLS).</summary>
+public sealed record SmtpServer(string Host, int Port, bool ImplicitTls, string? UserName, string? Password)
+{
+    public static SmtpServer Parse(string connectionString)
+    {
+        if (!Uri.TryCreate(connectionString, UriKind.Absolute, out var uri) || uri.Scheme is not ("smtp" or "smtps"))
+        {
+            throw new InvalidOperationException("ConnectionStrings__smtp must look like smtp://[user:pass@]host:port or smtps://….");
+        }
+        var implicitTls = uri.Scheme == "smtps";
+        var port = uri.IsDefaultPort || uri.Port <= 0 ? (implicitTls ? 465 : 25) : uri.Port;
+        string? user = null, password = null;
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            user = Uri.UnescapeDataString(parts[0]);
+            password = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
+        }
+        return new SmtpServer(uri.Host, port, implicitTls, user, password);
+    }
+}
+
+public static class SmtpServerExtensions
+{
+    public static IHostApplicationBuilder AddSmtpServer(this IHostApplicationBuilder builder, string connectionName)
+    {
+        var server = SmtpServer.Parse(builder.Configuration.RequireConnectionString(connectionName));
+        builder.Services.AddSingleton(server);
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            connectionName, _ => new SmtpReachable(server), HealthStatus.Unhealthy, ["ready", "smtp"], TimeSpan.FromSeconds(3)));
+        return builder;
+    }
+
+    /// <summary>Readiness: the SMTP server accepts TCP connections (a full handshake per probe would spam its logs).</summary>
+    private sealed class SmtpReachable(SmtpServer server) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(server.Host, server.Port, cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (SocketException ex)
+            {
+                return new HealthCheckResult(context.Registration.FailureStatus, "SMTP server is unreachable.", ex);
+            }
+        }
+    }
+}

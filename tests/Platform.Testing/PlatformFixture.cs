@@ -1,0 +1,80 @@
+using AuthPlatform.Launcher;
+using Xunit;
+
+namespace AuthPlatform.Testing;
+
+/// <summary>
+/// The whole platform for one test assembly: real PostgreSQL, Redis, RabbitMQ and MailDev processes on free
+/// loopback ports, every service from its built binary (MFA as two replicas) and the gateway in front.
+/// Started once per test run of the assembly and torn down at its end.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "authplatform-tests", Guid.NewGuid().ToString("N")[..12]);
+
+    public LocalServers Servers { get; private set; } = null!;
+
+    public ServiceFleet Fleet { get; private set; } = null!;
+
+    /// <summary>A client of the gateway, the only public entry point.</summary>
+    public HttpClient Gateway { get; private set; } = null!;
+
+    public string RepositoryRoot { get; } = ArtifactPaths.RepositoryRoot();
+
+    public string LogDirectory { get; private set; } = null!;
+
+    /// <summary>Settings a test assembly wants every service to see (short TTLs and the like).</summary>
+    public static IReadOnlyDictionary<string, string?> ExtraEnvironment { get; set; } = new Dictionary<string, string?>();
+
+    public async ValueTask InitializeAsync()
+    {
+        // Logs outlive the run so a failure in CI can be read afterwards.
+        var assembly = AppDomain.CurrentDomain.FriendlyName;
+        LogDirectory = Path.Combine(RepositoryRoot, "artifacts", "test-logs", assembly);
+        if (Directory.Exists(LogDirectory))
+        {
+            Directory.Delete(LogDirectory, recursive: true);
+        }
+
+        Servers = new LocalServers(RepositoryRoot, _dataDirectory, ServerPorts.AnyFree(), durable: false);
+        await Servers.StartAsync();
+        Fleet = new ServiceFleet(new FleetOptions(RepositoryRoot, LogDirectory, Ports.Free(), Ports.Free, 2, ExtraEnvironment),
+            Servers.ConnectionStrings);
+        await Fleet.StartAsync();
+        Gateway = new HttpClient { BaseAddress = Fleet.GatewayAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Gateway?.Dispose();
+        if (Fleet is not null)
+        {
+            await Fleet.DisposeAsync();
+        }
+        if (Servers is not null)
+        {
+            await Servers.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds, or fails with <paramref name="what"/>.</summary>
+    public static async Task EventuallyAsync(string what, Func<Task<bool>> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting until {what}.");
+            }
+            await Task.Delay(250);
+        }
+    }
+}
