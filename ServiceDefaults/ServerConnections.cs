@@ -85,6 +85,11 @@ public static class ServerConnections
                 rabbit.ConfigureEndpoints(context);
             });
         });
+        // MassTransit's own "masstransit-bus" check only notices a lost broker once the bus holds a
+        // connection (a publish-only bus connects lazily), so also check that the broker is reachable.
+        var port = uri.IsDefaultPort ? 5672 : uri.Port;
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            connectionName, _ => new TcpReachable(uri.Host, port, "RabbitMQ"), HealthStatus.Unhealthy, ["ready", "rabbitmq"], HealthCheckTimeout));
         return builder;
     }
 
@@ -96,6 +101,24 @@ public static class ServerConnections
         }
         var parts = uri.UserInfo.Split(':', 2);
         return (Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "");
+    }
+
+    /// <summary>Readiness for a server we only need to reach: it accepts a TCP connection.</summary>
+    public sealed class TcpReachable(string host, int port, string what) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(host, port, cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (System.Net.Sockets.SocketException ex)
+            {
+                return new HealthCheckResult(context.Registration.FailureStatus, $"{what} is unreachable.", ex);
+            }
+        }
     }
 
     private sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck

@@ -75,7 +75,8 @@ public sealed class PostgresServer(string dataDirectory, string logDirectory, in
 
     public async Task CreateDatabasesAsync(params string[] databases)
     {
-        await using var connection = new NpgsqlConnection(ConnectionStringFor("postgres"));
+        // Unpooled: the server may have restarted since the last admin call (tests stop it on purpose).
+        await using var connection = new NpgsqlConnection(ConnectionStringFor("postgres") + ";Pooling=false");
         await connection.OpenAsync();
         foreach (var database in databases)
         {

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AuthPlatform.Notification.Infrastructure;
@@ -31,26 +30,10 @@ public static class SmtpServerExtensions
     {
         var server = SmtpServer.Parse(builder.Configuration.RequireConnectionString(connectionName));
         builder.Services.AddSingleton(server);
+        // Readiness is a TCP connect, not a full SMTP handshake: probes every second would spam the server's logs.
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            connectionName, _ => new SmtpReachable(server), HealthStatus.Unhealthy, ["ready", "smtp"], TimeSpan.FromSeconds(3)));
+            connectionName, _ => new ServerConnections.TcpReachable(server.Host, server.Port, "SMTP server"),
+            HealthStatus.Unhealthy, ["ready", "smtp"], TimeSpan.FromSeconds(3)));
         return builder;
-    }
-
-    /// <summary>Readiness: the SMTP server accepts TCP connections (a full handshake per probe would spam its logs).</summary>
-    private sealed class SmtpReachable(SmtpServer server) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(server.Host, server.Port, cancellationToken);
-                return HealthCheckResult.Healthy();
-            }
-            catch (SocketException ex)
-            {
-                return new HealthCheckResult(context.Registration.FailureStatus, "SMTP server is unreachable.", ex);
-            }
-        }
     }
 }
