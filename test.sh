@@ -9,6 +9,19 @@ install_prerequisites
 echo "Building AuthPlatform.CI.slnf…"
 dotnet build AuthPlatform.CI.slnf -c Debug -nologo -v quiet -clp:ErrorsOnly
 
+# Everything a test starts inherits this marker; whatever still carries it at the end is killed, so even a
+# crashed test process leaves no server behind.
+export AUTHPLATFORM_TEST_RUN="test-$$-$RANDOM"
+cleanup() {
+  for environ in /proc/[0-9]*/environ; do
+    if grep -qsa "AUTHPLATFORM_TEST_RUN=$AUTHPLATFORM_TEST_RUN" "$environ" 2>/dev/null; then
+      pid=${environ#/proc/}; pid=${pid%/environ}
+      [ "$pid" != "$$" ] && kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
+}
+trap cleanup EXIT
+
 passed=0; failed=0; status=0
 mkdir -p artifacts/test-results
 for project in $(grep -o 'tests[\\/][^"]*\.Tests\.csproj' AuthPlatform.CI.slnf | tr '\\' '/'); do

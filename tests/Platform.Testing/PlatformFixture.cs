@@ -37,10 +37,19 @@ public sealed class PlatformFixture : IAsyncLifetime
         }
 
         Servers = new LocalServers(RepositoryRoot, _dataDirectory, ServerPorts.AnyFree(), durable: false);
-        await Servers.StartAsync();
         Fleet = new ServiceFleet(new FleetOptions(RepositoryRoot, LogDirectory, Ports.Free(), Ports.Free, 2, ExtraEnvironment),
             Servers.ConnectionStrings);
-        await Fleet.StartAsync();
+        try
+        {
+            await Servers.StartAsync();
+            await Fleet.StartAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: stop what did start, or it outlives the run.
+            await DisposeAsync();
+            throw;
+        }
         Gateway = new HttpClient { BaseAddress = Fleet.GatewayAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
