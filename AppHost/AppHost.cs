@@ -60,8 +60,12 @@ var verification = AddService<Projects.Verification>("verification")
 
 AddService<Projects.Notification>("notification")
     .WithReference(eventBus).WaitFor(eventBus)
+    .WithReference(redis).WaitFor(redis) // one email per message id
     .WithReference(smtp).WaitFor(mailDev)
     .WithEnvironment("PublicBaseUrl", publicBaseUrl);
+
+// account redeems password-reset tokens at verification's /internal API (no WaitFor: verification waits for account).
+account.WithReference(verification);
 
 gateway
     .WithReference(account).WaitFor(account)

@@ -32,6 +32,16 @@ public static class Extensions
         });
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestProblemHandler>();
+        builder.Services.AddExceptionHandler<DependencyUnavailableHandler>();
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            // A field the API does not know is a client bug, not something to ignore silently.
+            options.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.RespectRequiredConstructorParameters = true;
+            options.SerializerOptions.RespectNullableAnnotations = true;
+        });
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
         {
             // Only the gateway's hop is trusted (loopback by default; more via ForwardedHeaders:KnownProxies).

@@ -30,8 +30,9 @@ public static class ServerConnections
         var connectionString = builder.Configuration.RequireConnectionString(connectionName);
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
         builder.Services.AddKeyedSingleton(connectionName, dataSource);
-        builder.Services.AddDbContext<TContext>(options => options.UseNpgsql(dataSource,
-            npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3)));
+        // No retrying execution strategy: requests use explicit transactions, and a database that is down
+        // should answer 503 at once (see DependencyUnavailableHandler), not after hidden retries.
+        builder.Services.AddDbContext<TContext>(options => options.UseNpgsql(dataSource));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             connectionName,
             _ => new PostgresHealthCheck(dataSource),

@@ -32,7 +32,7 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
     // Who calls whom over HTTP (the AppHost's WithReference between projects).
     private static readonly Dictionary<string, string[]> References = new()
     {
-        ["account"] = ["mfa"],
+        ["account"] = ["mfa", "verification"],
         ["verification"] = ["account"],
         ["mfa"] = ["account"],
         ["notification"] = [],

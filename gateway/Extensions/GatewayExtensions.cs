@@ -16,6 +16,7 @@ public static partial class GatewayExtensions
         builder.Services.AddSingleton(options);
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
 
+        builder.AddEdgeRateLimits();
         builder.Services.AddSingleton<IDestinationResolver, ServiceDestinationResolver>();
         builder.Services.AddReverseProxy()
             .LoadFromMemory(GatewayRoutes.Routes(), GatewayRoutes.Clusters(options))
@@ -65,6 +66,7 @@ public static partial class GatewayExtensions
             }
             await next(context);
         });
+        app.UseRateLimiter();
         return app;
     }
 

@@ -8,7 +8,7 @@ public static class GatewayRoutes
 {
     public static readonly IReadOnlyDictionary<string, string[]> PrefixesByService = new Dictionary<string, string[]>
     {
-        ["account"] = ["/api/accounts", "/api/sessions", "/api/access-keys", "/connect", "/.well-known"],
+        ["account"] = ["/api/accounts", "/api/sessions", "/api/access-keys", "/connect", "/.well-known", "/reset-password"],
         ["verification"] = ["/api/verification", "/verify-email"],
         ["mfa"] = ["/api/mfa"],
     };

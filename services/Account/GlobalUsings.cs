@@ -1,1 +1,2 @@
 global using AuthPlatform.Account.Extensions;
+global using AuthPlatform.Account.Apis;

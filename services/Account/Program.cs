@@ -6,7 +6,14 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
 app.MapOpenApi();
+app.MapWellKnownApi();
+app.MapAccountApi();
+app.MapSessionApi();
+app.MapResetPasswordPage();
 
 app.Run();

@@ -1,1 +1,2 @@
 global using AuthPlatform.Verification.Extensions;
+global using AuthPlatform.Verification.Apis;

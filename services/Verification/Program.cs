@@ -6,7 +6,10 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+
 app.MapDefaultEndpoints();
 app.MapOpenApi();
+app.MapVerificationApi();
+app.MapVerifyEmailPage();
 
 app.Run();

@@ -23,6 +23,12 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public string LogDirectory { get; private set; } = null!;
 
+    /// <summary>The SMTP sink's inbox: the emails the platform actually sent.</summary>
+    public Mailbox Mailbox { get; private set; } = null!;
+
+    /// <summary>A fresh, unique address on a reserved test domain.</summary>
+    public static string NewEmail(string hint = "user") => $"{hint}-{Guid.NewGuid().ToString("N")[..10]}@example.test";
+
     /// <summary>Settings a test assembly wants every service to see (short TTLs and the like).</summary>
     public static IReadOnlyDictionary<string, string?> ExtraEnvironment { get; set; } = new Dictionary<string, string?>();
 
@@ -51,6 +57,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             throw;
         }
         Gateway = new HttpClient { BaseAddress = Fleet.GatewayAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Mailbox = new Mailbox(Servers.Smtp.WebUrl);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using AuthPlatform.Account.Model;
 using AuthPlatform.ServiceDefaults.Outbox;
 using Microsoft.EntityFrameworkCore;
 
@@ -5,7 +6,41 @@ namespace AuthPlatform.Account.Infrastructure;
 
 public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options) : DbContext(options)
 {
+    public DbSet<UserAccount> Accounts => Set<UserAccount>();
+
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxMessages();
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddOutboxMessages();
+
+        modelBuilder.Entity<UserAccount>(account =>
+        {
+            account.ToTable("accounts");
+            account.Property(a => a.Email).HasMaxLength(254);
+            account.Property(a => a.EmailKey).HasMaxLength(254);
+            account.HasIndex(a => a.EmailKey).IsUnique();
+            account.Property(a => a.PasswordHash).HasMaxLength(256);
+        });
+
+        modelBuilder.Entity<RefreshToken>(token =>
+        {
+            token.ToTable("refresh_tokens");
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => t.FamilyId);
+            token.HasIndex(t => t.AccountId);
+            token.Property(t => t.AuthenticationMethods).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<SigningKey>(key =>
+        {
+            key.ToTable("signing_keys");
+            key.Property(k => k.Id).HasMaxLength(64);
+        });
+    }
 }

@@ -1,3 +1,6 @@
+using AuthPlatform.Verification.Consumers;
+using AuthPlatform.Verification.Tokens;
+
 namespace AuthPlatform.Verification.Extensions;
 
 public static class Extensions
@@ -5,9 +8,21 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("redis");
-        builder.AddEventBus("eventbus");
+        builder.AddEventBus("eventbus", bus =>
+        {
+            bus.AddConsumer<AccountRegisteredConsumer>();
+            bus.AddConsumer<EmailVerificationRequestedConsumer>();
+            bus.AddConsumer<PasswordResetRequestedConsumer>();
+        });
         builder.AddDefaultAuthentication();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Verification").Get<VerificationTokenOptions>() ?? new VerificationTokenOptions());
+        builder.Services.AddSingleton<VerificationTokens>();
+        builder.Services.AddSingleton<VerificationLinks>();
+        builder.Services.AddScoped<VerificationEmailSender>();
         builder.Services.AddOpenApi();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(VerificationMetrics.Meter.Name));
         return builder;
     }
 }

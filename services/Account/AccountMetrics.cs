@@ -1,0 +1,10 @@
+using System.Diagnostics.Metrics;
+
+namespace AuthPlatform.Account;
+
+public static class AccountMetrics
+{
+    public static readonly Meter Meter = new("AuthPlatform.Account");
+
+    public static readonly Counter<long> SignIns = Meter.CreateCounter<long>("authplatform.account.sign_ins", description: "Successful sign-ins");
+}

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AuthPlatform.Account.Passwords;
+
+/// <summary>
+/// PBKDF2-HMAC-SHA512 at OWASP's 210,000 iterations. The stored string carries its own parameters
+/// ("pbkdf2-sha512$iterations$salt$hash"), so a hash made with weaker parameters is recognised and upgraded at
+/// the next successful sign-in.
+/// </summary>
+public sealed class PasswordHasher(int iterations = PasswordHasher.OwaspIterations)
+{
+    public const int OwaspIterations = 210_000;
+    private const string Scheme = "pbkdf2-sha512";
+    private const int SaltBytes = 16;
+    private const int HashBytes = 32;
+
+    // Verified for unknown users so that "no such account" costs the same as "wrong password".
+    private readonly Lazy<string> _dummy = new(() => HashCore("not-a-real-password", RandomNumberGenerator.GetBytes(SaltBytes), iterations));
+
+    public string Hash(string password) => HashCore(password, RandomNumberGenerator.GetBytes(SaltBytes), iterations);
+
+    public PasswordCheck Verify(string storedHash, string password)
+    {
+        var parts = storedHash.Split('$');
+        if (parts.Length != 4 || parts[0] != Scheme || !int.TryParse(parts[1], out var storedIterations) || storedIterations < 1)
+        {
+            return PasswordCheck.Wrong;
+        }
+        var salt = Convert.FromBase64String(parts[2]);
+        var expected = Convert.FromBase64String(parts[3]);
+        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, storedIterations, HashAlgorithmName.SHA512, expected.Length);
+        if (!CryptographicOperations.FixedTimeEquals(actual, expected))
+        {
+            return PasswordCheck.Wrong;
+        }
+        return storedIterations < iterations ? PasswordCheck.RightButOutdated : PasswordCheck.Right;
+    }
+
+    /// <summary>Burns the same time as a real verification; for unknown accounts.</summary>
+    public void VerifyDummy(string password) => Verify(_dummy.Value, password);
+
+    private static string HashCore(string password, byte[] salt, int iterations)
+    {
+        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA512, HashBytes);
+        return $"{Scheme}${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+    }
+}
+
+public enum PasswordCheck
+{
+    Wrong,
+    Right,
+    RightButOutdated,
+}

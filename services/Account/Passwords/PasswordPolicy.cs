@@ -1,0 +1,57 @@
+using System.Reflection;
+
+namespace AuthPlatform.Account.Passwords;
+
+/// <summary>NIST 800-63B / OWASP: 8–128 characters, no composition rules, not a commonly used password.</summary>
+public sealed class PasswordPolicy
+{
+    public const int MinLength = 8;
+    public const int MaxLength = 128;
+
+    private readonly HashSet<string> _common;
+
+    public PasswordPolicy()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("AuthPlatform.Account.Resources.common-passwords.txt")
+            ?? throw new InvalidOperationException("The common-password list is not embedded.");
+        using var reader = new StreamReader(stream);
+        _common = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0)
+            {
+                _common.Add(line);
+            }
+        }
+    }
+
+    public int CommonPasswordCount => _common.Count;
+
+    /// <summary>Null when acceptable, else the reason (safe to show the user).</summary>
+    public string? Check(string? password)
+    {
+        if (string.IsNullOrEmpty(password))
+        {
+            return "A password is required.";
+        }
+        // Length in characters as people count them (a surrogate pair is one).
+        var length = new System.Globalization.StringInfo(password).LengthInTextElements;
+        if (length < MinLength)
+        {
+            return $"The password must have at least {MinLength} characters.";
+        }
+        if (password.Length > MaxLength * 2 || length > MaxLength)
+        {
+            return $"The password must have at most {MaxLength} characters.";
+        }
+        if (password.Any(char.IsControl))
+        {
+            return "The password must not contain control characters.";
+        }
+        if (_common.Contains(password))
+        {
+            return "This password is too common; choose one that is harder to guess.";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,18 @@
+namespace AuthPlatform.Account;
+
+public sealed record RedeemedToken(Guid AccountId, string Email);
+
+/// <summary>Spends a one-time link token at the verification service (its /internal API, never routed publicly).</summary>
+public sealed class VerificationClient(HttpClient http)
+{
+    public async Task<RedeemedToken?> RedeemAsync(string token, string purpose, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("/internal/tokens/redeem", new { token, purpose }, cancellationToken);
+        if (response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.BadRequest)
+        {
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<RedeemedToken>(cancellationToken);
+    }
+}

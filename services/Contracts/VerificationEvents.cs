@@ -1,0 +1,10 @@
+namespace AuthPlatform.Contracts;
+
+/// <summary>The owner of <see cref="Email"/> proved control of it with a verification link.</summary>
+public sealed record EmailVerified(Guid AccountId, string Email, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// Someone asked to resend the verification email. Verification does not know accounts, so account decides
+/// whether there is an unverified account to write to (and answers with <see cref="EmailVerificationRequested"/>).
+/// </summary>
+public sealed record EmailVerificationResendRequested(string Email, DateTimeOffset OccurredAt);

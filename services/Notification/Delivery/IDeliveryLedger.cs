@@ -1,0 +1,13 @@
+namespace AuthPlatform.Notification.Delivery;
+
+/// <summary>
+/// Remembers which bus messages have already been delivered on a channel, so a redelivered message is not sent
+/// twice. Shared by every worker replica.
+/// </summary>
+public interface IDeliveryLedger
+{
+    /// <exception cref="Exception">The ledger is unreachable: the caller must not send (the bus retries later).</exception>
+    Task<bool> WasDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken);
+
+    Task MarkDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken);
+}

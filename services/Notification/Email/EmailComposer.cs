@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using AuthPlatform.Contracts;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace AuthPlatform.Notification.Email;
+
+/// <summary>
+/// Renders each email as a finished <see cref="MimeMessage"/>: a plain-text part and an HTML part with the same
+/// words (multipart/alternative), so every mail client shows something sensible and the link is always usable.
+/// </summary>
+public sealed class EmailComposer(IOptions<EmailOptions> options)
+{
+    private const string Product = "AuthPlatform";
+
+    private readonly MailboxAddress from = MailboxAddress.Parse(options.Value.From);
+
+    public MimeMessage Compose(SendEmail request) => request.Template switch
+    {
+        EmailTemplates.VerifyEmail => Render(request.To, new EmailContent(
+            Subject: $"Verify your email for {Product}",
+            Heading: "Confirm your email address",
+            Intro: [$"Thanks for signing up for {Product}. Verify your email address to finish creating your account."],
+            Button: new EmailButton("Verify email", RequireLink(request)),
+            Outro:
+            [
+                "This link expires in 24 hours and works only once.",
+                $"If you did not sign up for {Product}, you can safely ignore this email.",
+            ])),
+
+        EmailTemplates.PasswordReset => Render(request.To, new EmailContent(
+            Subject: $"Reset your {Product} password",
+            Heading: "Reset your password",
+            Intro: [$"We received a request to reset the password of the {Product} account for this email address."],
+            Button: new EmailButton("Reset password", RequireLink(request)),
+            Outro:
+            [
+                "This link expires in 30 minutes and works only once.",
+                "If you didn't ask to reset your password, you can ignore this email: your password stays the same.",
+            ])),
+
+        _ => throw new UnknownEmailTemplateException(request.Template),
+    };
+
+    public MimeMessage Compose(PasswordChanged passwordChanged) => Render(passwordChanged.Email, new EmailContent(
+        Subject: $"Your {Product} password was changed",
+        Heading: "Your password was changed",
+        Intro:
+        [
+            $"The password of your {Product} account was changed on {Timestamp(passwordChanged.OccurredAt)}. "
+                + "Every device that was signed in has been signed out.",
+            "If this was you, there is nothing else to do.",
+        ],
+        Button: null,
+        Outro:
+        [
+            // No link on purpose: a security alert that asks people to click links is what phishing mails copy.
+            $"If this wasn't you, reset your password now: choose \"Forgot password\" on the {Product} sign-in page. "
+                + "Then check your two-factor settings and your access keys.",
+        ]));
+
+    public MimeMessage Compose(SignUpAttemptedOnExistingAccount attempt) => Render(attempt.Email, new EmailContent(
+        Subject: $"Someone tried to create an {Product} account with your email",
+        Heading: "Someone tried to sign up with your email",
+        Intro:
+        [
+            $"On {Timestamp(attempt.OccurredAt)}, someone tried to create a new {Product} account with this email address. "
+                + "An account with this address already exists, so no new account was created and nothing about your account changed.",
+        ],
+        Button: null,
+        Outro:
+        [
+            $"If it was you, sign in to your existing account instead. If you forgot your password, choose \"Forgot password\" on the {Product} sign-in page to reset it.",
+            "If it wasn't you, you can ignore this email.",
+        ]));
+
+    private MimeMessage Render(string to, EmailContent content)
+    {
+        if (string.IsNullOrWhiteSpace(to) || !MailboxAddress.TryParse(to, out var recipient) || !recipient.Address.Contains('@'))
+        {
+            throw new InvalidEmailValueException("The recipient is not a valid email address.");
+        }
+
+        var message = new MimeMessage();
+        message.From.Add(from);
+        message.To.Add(recipient);
+        message.Subject = content.Subject;
+        // RFC 3834: tells autoresponders (out-of-office and the like) not to answer.
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        message.Body = new BodyBuilder
+        {
+            TextBody = RenderText(content),
+            HtmlBody = RenderHtml(content),
+        }.ToMessageBody();
+        return message;
+    }
+
+    private static string RenderText(EmailContent content)
+    {
+        var text = new StringBuilder();
+        text.Append(content.Heading).Append("\n\n");
+        foreach (var paragraph in content.Intro)
+        {
+            text.Append(paragraph).Append("\n\n");
+        }
+        if (content.Button is { } button)
+        {
+            // The link alone on its line, so that clients which linkify plain text pick up all of it.
+            text.Append(button.Label).Append(":\n").Append(button.Link).Append("\n\n");
+        }
+        foreach (var paragraph in content.Outro)
+        {
+            text.Append(paragraph).Append("\n\n");
+        }
+        text.Append("-- \nThis is an automated message from ").Append(Product).Append("; replies are not read.\n");
+        return text.ToString();
+    }
+
+    // Table layout and inline styles: the subset of HTML that mail clients (Outlook included) render reliably.
+    private static string RenderHtml(EmailContent content)
+    {
+        static string E(string value) => HtmlEncoder.Default.Encode(value);
+
+        var html = new StringBuilder();
+        html.Append($"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{E(content.Subject)}</title>
+            </head>
+            <body style="margin:0;padding:0;background-color:#f4f5f7;">
+            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background-color:#f4f5f7;">
+            <tr><td align="center" style="padding:24px 12px;">
+            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background-color:#ffffff;border-radius:8px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2933;">
+            <tr><td style="padding:32px 32px 0;font-size:14px;font-weight:600;color:#52606d;">{E(Product)}</td></tr>
+            <tr><td style="padding:0 32px;">
+            <h1 style="margin:16px 0;font-size:22px;line-height:1.3;">{E(content.Heading)}</h1>
+
+            """);
+        foreach (var paragraph in content.Intro)
+        {
+            html.Append($"""<p style="margin:0 0 16px;font-size:16px;line-height:1.5;">{E(paragraph)}</p>""").Append('\n');
+        }
+        if (content.Button is { } button)
+        {
+            var href = E(button.Link);
+            html.Append($"""
+                <table role="presentation" cellpadding="0" cellspacing="0" style="margin:8px 0 24px;"><tr>
+                <td style="border-radius:6px;background-color:#2563eb;"><a href="{href}" style="display:inline-block;padding:12px 24px;font-size:16px;font-weight:600;color:#ffffff;text-decoration:none;border-radius:6px;">{E(button.Label)}</a></td>
+                </tr></table>
+                <p style="margin:0 0 16px;font-size:13px;line-height:1.5;color:#52606d;">If the button doesn't work, copy this link into your browser:<br><a href="{href}" style="color:#2563eb;word-break:break-all;">{href}</a></p>
+
+                """);
+        }
+        foreach (var paragraph in content.Outro)
+        {
+            html.Append($"""<p style="margin:0 0 16px;font-size:16px;line-height:1.5;">{E(paragraph)}</p>""").Append('\n');
+        }
+        html.Append($"""
+            </td></tr>
+            <tr><td style="padding:16px 32px 32px;font-size:12px;line-height:1.5;color:#7b8794;">This is an automated message from {E(Product)}; replies are not read.</td></tr>
+            </table>
+            </td></tr>
+            </table>
+            </body>
+            </html>
+
+            """);
+        return html.ToString();
+    }
+
+    private static string RequireLink(SendEmail request)
+    {
+        // Only http(s): anything else (javascript:, data:) in a button would be an attack, not a link of ours.
+        if (request.Values is null
+            || !request.Values.TryGetValue("link", out var link)
+            || !Uri.TryCreate(link, UriKind.Absolute, out var uri)
+            || uri.Scheme is not ("https" or "http"))
+        {
+            throw new InvalidEmailValueException($"Template '{request.Template}' needs a 'link' value that is an absolute http(s) URL.");
+        }
+        return link;
+    }
+
+    private static string Timestamp(DateTimeOffset at) =>
+        at.ToUniversalTime().ToString("d MMMM yyyy 'at' HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    private sealed record EmailContent(
+        string Subject, string Heading, IReadOnlyList<string> Intro, EmailButton? Button, IReadOnlyList<string> Outro);
+
+    private sealed record EmailButton(string Label, string Link);
+}

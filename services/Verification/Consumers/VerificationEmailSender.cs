@@ -1,0 +1,19 @@
+using AuthPlatform.Contracts;
+using AuthPlatform.Verification.Tokens;
+using MassTransit;
+
+namespace AuthPlatform.Verification.Consumers;
+
+/// <summary>Issues a token for the purpose and asks notification to email its link.</summary>
+public sealed class VerificationEmailSender(VerificationTokens tokens, VerificationLinks links)
+{
+    public async Task SendAsync(ConsumeContext context, string purpose, Guid accountId, string email)
+    {
+        var token = await tokens.IssueAsync(purpose, new TokenSubject(accountId, email));
+        var (template, link) = purpose == TokenPurpose.PasswordReset
+            ? (EmailTemplates.PasswordReset, links.ResetPassword(token))
+            : (EmailTemplates.VerifyEmail, links.VerifyEmail(token));
+        await context.Publish(new SendEmail(email, template, new Dictionary<string, string> { ["link"] = link }),
+            send => send.MessageId = VerificationLinks.EmailMessageId(context.MessageId, template));
+    }
+}

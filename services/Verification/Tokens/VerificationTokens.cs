@@ -1,0 +1,80 @@
+using System.Text.Json;
+using AuthPlatform.ServiceDefaults.Security;
+using StackExchange.Redis;
+
+namespace AuthPlatform.Verification.Tokens;
+
+public static class TokenPurpose
+{
+    public const string EmailVerify = "email-verify";
+    public const string PasswordReset = "password-reset";
+
+    public static bool IsKnown(string? purpose) => purpose is EmailVerify or PasswordReset;
+}
+
+public sealed class VerificationTokenOptions
+{
+    public TimeSpan EmailVerifyLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    public TimeSpan ResendCooldown { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+public sealed record TokenSubject(Guid AccountId, string Email);
+
+/// <summary>
+/// Single-use link tokens (256 random bits) bound to a purpose. Redis holds only the SHA-256 of each token, with
+/// the purpose's lifetime as its TTL; redeeming deletes it atomically, so a token works once.
+/// </summary>
+public sealed class VerificationTokens(IConnectionMultiplexer redis, VerificationTokenOptions options)
+{
+    // Reads, remembers the remaining TTL of, and deletes the token in one step.
+    private const string TakeScript = """
+        local value = redis.call('GET', KEYS[1])
+        if not value then return nil end
+        local ttl = redis.call('PTTL', KEYS[1])
+        redis.call('DEL', KEYS[1])
+        return {value, tostring(ttl)}
+        """;
+
+    public static string Key(string purpose, string token) => $"verification:token:{purpose}:{OpaqueToken.Hash(token)}";
+
+    public TimeSpan LifetimeOf(string purpose) =>
+        purpose == TokenPurpose.PasswordReset ? options.PasswordResetLifetime : options.EmailVerifyLifetime;
+
+    public async Task<string> IssueAsync(string purpose, TokenSubject subject)
+    {
+        var token = OpaqueToken.New(32);
+        await redis.GetDatabase().StringSetAsync(Key(purpose, token), JsonSerializer.Serialize(subject), LifetimeOf(purpose));
+        return token;
+    }
+
+    /// <summary>Spends the token; null when it is unknown, expired or already used (one answer for all three).</summary>
+    public async Task<RedeemedToken?> RedeemAsync(string purpose, string token)
+    {
+        if (!OpaqueToken.IsWellFormed(token))
+        {
+            return null;
+        }
+        var key = Key(purpose, token);
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(TakeScript, [key]);
+        if (result.IsNull)
+        {
+            return null;
+        }
+        var parts = (RedisResult[])result!;
+        var subject = JsonSerializer.Deserialize<TokenSubject>((string)parts[0]!)!;
+        return new RedeemedToken(key, (string)parts[0]!, TimeSpan.FromMilliseconds(Math.Max(1, long.Parse((string)parts[1]!))), subject);
+    }
+
+    /// <summary>Puts a redeemed token back (its action could not be completed), for the time it had left.</summary>
+    public Task RestoreAsync(RedeemedToken redeemed) =>
+        redis.GetDatabase().StringSetAsync(redeemed.Key, redeemed.Value, redeemed.RemainingLifetime);
+
+    /// <summary>True at most once per cooldown for an address: at most one resend email per address per minute.</summary>
+    public Task<bool> TryStartResendCooldownAsync(string emailKey) =>
+        redis.GetDatabase().StringSetAsync($"verification:resend:{OpaqueToken.Hash(emailKey)}", "1", options.ResendCooldown, When.NotExists);
+}
+
+public sealed record RedeemedToken(string Key, string Value, TimeSpan RemainingLifetime, TokenSubject Subject);

@@ -1,0 +1,286 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using AuthPlatform.Contracts;
+using AuthPlatform.Notification.Delivery;
+using AuthPlatform.Notification.Diagnostics;
+using AuthPlatform.Notification.Email;
+using AuthPlatform.Notification.Extensions;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace AuthPlatform.Notification.Tests;
+
+// The consumers, retry and idempotency on MassTransit's in-memory bus, with the SMTP server and Redis replaced
+// by fakes: the real wiring of the worker, no servers.
+public sealed class EmailDeliveryTests : IAsyncLifetime
+{
+    private const int Retries = 2;
+
+    private readonly FakeEmailSender sender = new();
+    private readonly FakeDeliveryLedger ledger = new();
+    private readonly ServiceProvider provider;
+    private readonly ITestHarness harness;
+    private readonly DeliveryCounter deliveries;
+
+    public EmailDeliveryTests()
+    {
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddLogging()
+            .AddMetrics()
+            .AddEmailDelivery()
+            .AddSingleton<IEmailSender>(sender)
+            .AddSingleton<IDeliveryLedger>(ledger)
+            .Configure<DeliveryRetryOptions>(retry =>
+            {
+                retry.Count = Retries;
+                retry.MinInterval = TimeSpan.FromMilliseconds(10);
+                retry.MaxInterval = TimeSpan.FromMilliseconds(50);
+                retry.IntervalDelta = TimeSpan.FromMilliseconds(10);
+            })
+            .AddMassTransitTestHarness(bus => bus.AddEmailConsumers());
+        provider = services.BuildServiceProvider(validateScopes: true);
+        harness = provider.GetRequiredService<ITestHarness>();
+        harness.TestInactivityTimeout = TimeSpan.FromMilliseconds(500);
+        deliveries = new DeliveryCounter(provider.GetRequiredService<IMeterFactory>());
+    }
+
+    public async ValueTask InitializeAsync() => await harness.Start();
+
+    public async ValueTask DisposeAsync()
+    {
+        deliveries.Dispose();
+        await provider.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_is_sent_once()
+    {
+        var messageId = NewId.NextGuid();
+        var request = VerifyEmail("alice@example.com");
+
+        await harness.Bus.Publish(request, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+        await harness.Bus.Publish(request, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+        // The inactivity task has completed already, and the harness lists a message id once: wait for the
+        // second delivery's outcome instead.
+        await Eventually(() => deliveries.Count("sent") + deliveries.Count("duplicate") + deliveries.Count("failed") == 2);
+
+        sender.Sent.Count.ShouldBe(1);
+        ledger.Delivered.ShouldContainKey(("email", messageId));
+        deliveries.Count("sent").ShouldBe(1);
+        deliveries.Count("duplicate").ShouldBe(1);
+        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Different_messages_are_each_sent()
+    {
+        await harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
+        await harness.Bus.Publish(new PasswordChanged(Guid.NewGuid(), "bob@example.com", DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
+        await harness.Bus.Publish(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), "carol@example.com", DateTimeOffset.UtcNow),
+            TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        sender.Sent.Select(m => m.Subject).ShouldBe(
+        [
+            "Verify your email for AuthPlatform",
+            "Your AuthPlatform password was changed",
+            "Someone tried to create an AuthPlatform account with your email",
+        ], ignoreOrder: true);
+        ledger.Delivered.Count.ShouldBe(3);
+        deliveries.Count("sent").ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task A_failed_send_is_retried_and_recorded_only_once_it_went_out()
+    {
+        sender.FailuresBeforeSuccess = Retries;
+
+        await harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        sender.Attempts.ShouldBe(Retries + 1);
+        sender.Sent.Count.ShouldBe(1);
+        ledger.Delivered.Count.ShouldBe(1);
+        deliveries.Count("sent").ShouldBe(1);
+        deliveries.Count("failed").ShouldBe(0, "retried attempts are not final failures");
+        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_message_that_keeps_failing_faults_after_the_retry_budget()
+    {
+        sender.FailuresBeforeSuccess = int.MaxValue;
+
+        await harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        sender.Attempts.ShouldBe(Retries + 1);
+        ledger.Delivered.ShouldBeEmpty();
+        deliveries.Count("failed").ShouldBe(1);
+        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task An_unknown_template_faults_at_once_without_retries()
+    {
+        await harness.Bus.Publish(new SendEmail("alice@example.com", "no-such-template", new Dictionary<string, string>()),
+            TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        sender.Attempts.ShouldBe(0);
+        deliveries.Count("failed").ShouldBe(1);
+        var fault = await harness.Published.SelectAsync<Fault<SendEmail>>(TestContext.Current.CancellationToken).FirstOrDefault();
+        fault.ShouldNotBeNull();
+        fault.Context.Message.Exceptions.Single().ExceptionType.ShouldBe(typeof(UnknownEmailTemplateException).FullName);
+        harness.Consumed.Select<SendEmail>(TestContext.Current.CancellationToken).Count().ShouldBe(1, "an undeliverable email is not retried");
+    }
+
+    [Fact]
+    public async Task A_permanent_smtp_rejection_is_not_retried()
+    {
+        sender.Rejects = true;
+
+        await harness.Bus.Publish(VerifyEmail("nobody@example.com"), TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        sender.Attempts.ShouldBe(1);
+        deliveries.Count("failed").ShouldBe(1);
+        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Nothing_is_sent_while_the_ledger_cannot_be_read()
+    {
+        ledger.Unreachable = true;
+
+        await harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        sender.Attempts.ShouldBe(0, "sending blind could repeat an email that already went out");
+        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_sent_email_is_not_failed_when_the_ledger_write_fails()
+    {
+        ledger.WritesFail = true;
+
+        await harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        sender.Sent.Count.ShouldBe(1, "failing the message would have the bus send it again");
+        deliveries.Count("sent").ShouldBe(1);
+        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the bus did not get there in time");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static SendEmail VerifyEmail(string to) =>
+        new(to, EmailTemplates.VerifyEmail, new Dictionary<string, string> { ["link"] = "https://auth.example.com/verify-email?token=t" });
+
+    private sealed class FakeEmailSender : IEmailSender
+    {
+        private int attempts;
+
+        public ConcurrentQueue<MimeMessage> Sent { get; } = new();
+
+        public int Attempts => Volatile.Read(ref attempts);
+
+        public int FailuresBeforeSuccess { get; set; }
+
+        public bool Rejects { get; set; }
+
+        public Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+        {
+            var attempt = Interlocked.Increment(ref attempts);
+            if (Rejects)
+            {
+                throw new EmailRejectedException("The SMTP server rejected the recipient with 550.");
+            }
+            if (attempt <= FailuresBeforeSuccess)
+            {
+                throw new EmailSendFailedException("The SMTP server answered 421 (MessageNotAccepted).");
+            }
+            Sent.Enqueue(message);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class FakeDeliveryLedger : IDeliveryLedger
+    {
+        public ConcurrentDictionary<(string Channel, Guid MessageId), bool> Delivered { get; } = new();
+
+        public bool Unreachable { get; set; }
+
+        public bool WritesFail { get; set; }
+
+        public Task<bool> WasDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken) =>
+            Unreachable
+                ? Task.FromException<bool>(new TimeoutException("The ledger is unreachable."))
+                : Task.FromResult(Delivered.ContainsKey((channel, messageId)));
+
+        public Task MarkDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken)
+        {
+            if (WritesFail)
+            {
+                return Task.FromException(new TimeoutException("The ledger is unreachable."));
+            }
+            Delivered[(channel, messageId)] = true;
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Reads the deliveries counter of this test's meter only (tests run in parallel).</summary>
+    private sealed class DeliveryCounter : IDisposable
+    {
+        private readonly MeterListener listener = new();
+        private readonly ConcurrentDictionary<string, long> byOutcome = new();
+
+        public DeliveryCounter(IMeterFactory meterFactory)
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, meterFactory)
+                    && instrument.Meter.Name == NotificationMetrics.MeterName
+                    && instrument.Name == "authplatform.notification.deliveries")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                string? outcome = null;
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "channel")
+                    {
+                        tag.Value.ShouldBe("email");
+                    }
+                    if (tag.Key == "outcome")
+                    {
+                        outcome = tag.Value as string;
+                    }
+                }
+                byOutcome.AddOrUpdate(outcome ?? "(none)", value, (_, total) => total + value);
+            });
+            listener.Start();
+        }
+
+        public long Count(string outcome) => byOutcome.GetValueOrDefault(outcome);
+
+        public void Dispose() => listener.Dispose();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace AuthPlatform.Testing;
+
+public sealed record Tokens(string AccessToken, string RefreshToken, int ExpiresIn, string TokenType);
+
+/// <summary>What a person does through the gateway: sign up, press "Verify email" in the email, sign in.</summary>
+public sealed class AccountClient(PlatformFixture platform)
+{
+    public const string GoodPassword = "correct horse battery staple";
+
+    private HttpClient Gateway => platform.Gateway;
+
+    public Task<HttpResponseMessage> SignUpAsync(string email, string password = GoodPassword) =>
+        Gateway.PostAsJsonAsync("/api/accounts", new { email, password });
+
+    public Task<HttpResponseMessage> SignInAsync(string email, string password = GoodPassword) =>
+        Gateway.PostAsJsonAsync("/api/sessions", new { email, password });
+
+    /// <summary>Opens the newest "Verify email" message's link and presses the button, as a person would.</summary>
+    public async Task<HttpResponseMessage> PressVerifyInEmailAsync(string email, int emailNumber = 1)
+    {
+        var message = await platform.Mailbox.WaitForAsync(email, "Verify your email", emailNumber);
+        var link = new Uri(message.LinkStartingWith(platform.Fleet.PublicBaseUrl + "/verify-email?token="));
+        using var page = await Gateway.GetAsync(link.PathAndQuery);
+        page.StatusCode.ShouldBeOk();
+        var token = Uri.UnescapeDataString(link.Query["?token=".Length..]);
+        return await Gateway.PostAsync("/verify-email", new FormUrlEncodedContent([new("token", token)]));
+    }
+
+    /// <summary>Sign-in right after verifying may race the EmailVerified event by a few milliseconds.</summary>
+    public async Task<Tokens> SignInVerifiedAsync(string email, string password = GoodPassword)
+    {
+        HttpResponseMessage? response = null;
+        await PlatformFixture.EventuallyAsync($"{email} can sign in", async () =>
+        {
+            response = await SignInAsync(email, password);
+            return response.StatusCode != HttpStatusCode.Forbidden;
+        }, TimeSpan.FromSeconds(15));
+        response!.StatusCode.ShouldBeOk();
+        return (await response.Content.ReadFromJsonAsync<Tokens>())!;
+    }
+
+    public async Task<(string Email, Tokens Tokens)> CreateVerifiedAccountAsync(string hint = "user")
+    {
+        var email = PlatformFixture.NewEmail(hint);
+        var signUp = await SignUpAsync(email);
+        if (signUp.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"Sign-up answered {(int)signUp.StatusCode}: {await signUp.Content.ReadAsStringAsync()}");
+        }
+        (await PressVerifyInEmailAsync(email)).StatusCode.ShouldBeOk();
+        return (email, await SignInVerifiedAsync(email));
+    }
+
+    public async Task<HttpResponseMessage> GetProfileAsync(string accessToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/accounts/me");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return await Gateway.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>();
+}
+
+internal static class StatusAssertions
+{
+    public static void ShouldBeOk(this HttpStatusCode status)
+    {
+        if (status != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"Expected 200 OK but got {(int)status} {status}.");
+        }
+    }
+}
