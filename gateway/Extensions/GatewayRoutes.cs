@@ -14,13 +14,23 @@ public static class GatewayRoutes
     };
 
     public static IReadOnlyList<RouteConfig> Routes() =>
-        [.. PrefixesByService.SelectMany(service => service.Value.Select(prefix => new RouteConfig
+    [
+        .. PrefixesByService.SelectMany(service => service.Value.Select(prefix => new RouteConfig
         {
             RouteId = $"{service.Key}{prefix.Replace('/', '-')}",
             ClusterId = service.Key,
             // "{**rest}" also matches the bare prefix, and nothing that merely starts with its letters.
             Match = new RouteMatch { Path = prefix + "/{**rest}" },
-        }))];
+        })),
+        // Each service's OpenAPI document, published at /openapi/<service>.json.
+        .. PrefixesByService.Keys.Select(service => new RouteConfig
+        {
+            RouteId = $"{service}-openapi",
+            ClusterId = service,
+            Match = new RouteMatch { Path = $"/openapi/{service}.json", Methods = ["GET"] },
+            Transforms = [new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" }],
+        }),
+    ];
 
     public static IReadOnlyList<ClusterConfig> Clusters(GatewayOptions options) =>
         [.. PrefixesByService.Keys.Select(service => new ClusterConfig

@@ -48,3 +48,27 @@ public sealed class ThrottleTests(PlatformFixture platform)
         (await _accounts.SignInAsync(colleague)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 }
+
+public sealed class FailClosedTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task Sign_in_answers_503_and_never_lets_anyone_in_while_Redis_is_down()
+    {
+        var accounts = new AccountClient(platform);
+        var (email, _) = await accounts.CreateVerifiedAccountAsync("fail-closed");
+
+        await platform.Servers.Redis.StopAsync();
+        try
+        {
+            using var signIn = await accounts.SignInAsync(email);
+            signIn.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            signIn.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        }
+        finally
+        {
+            await platform.Servers.Redis.StartAsync();
+        }
+        await PlatformFixture.EventuallyAsync("sign-in works again", async () =>
+            (await accounts.SignInAsync(email)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+    }
+}

@@ -126,6 +126,23 @@ public sealed class TokenTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task The_signing_key_survives_a_restart_of_the_account_service()
+    {
+        var (_, tokens) = await _accounts.CreateVerifiedAccountAsync("restart");
+        var account = platform.Fleet.Replicas("account").Single();
+
+        await platform.Fleet.StopInstanceAsync(account);
+        await AuthPlatform.Launcher.ServiceFleet.WaitHealthyAsync(platform.Fleet.StartInstance("account", 0));
+
+        await PlatformFixture.EventuallyAsync("the gateway routes to the restarted account service", async () =>
+            (await platform.Gateway.GetAsync("/.well-known/jwks.json")).IsSuccessStatusCode, TimeSpan.FromSeconds(20));
+        (await _accounts.GetProfileAsync(tokens.AccessToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var kid = new JsonWebToken(tokens.AccessToken).Kid;
+        var fresh = await _accounts.SignInVerifiedAsync(new JsonWebToken(tokens.AccessToken).GetClaim("email").Value);
+        new JsonWebToken(fresh.AccessToken).Kid.ShouldBe(kid);
+    }
+
+    [Fact]
     public async Task Tokens_signed_by_another_key_expired_or_unsigned_are_refused()
     {
         var (_, tokens) = await _accounts.CreateVerifiedAccountAsync("forged");

@@ -56,3 +56,20 @@ public sealed class RoutingTests(PlatformFixture platform)
     internal static string ServedBy(HttpResponseMessage response) =>
         response.Headers.TryGetValues("X-Served-By", out var values) ? values.Single() : "(gateway)";
 }
+
+public sealed class OpenApiTests(PlatformFixture platform)
+{
+    [Theory]
+    [InlineData("account", "/api/sessions")]
+    [InlineData("verification", "/api/verification/email/confirm")]
+    public async Task Each_service_publishes_its_OpenAPI_document_through_the_gateway(string service, string documentedPath)
+    {
+        using var response = await platform.Gateway.GetAsync($"/openapi/{service}.json", TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        var document = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        document.ShouldContain("\"openapi\"");
+        document.ShouldContain(documentedPath);
+        document.ShouldNotContain("/internal/");
+    }
+}

@@ -52,8 +52,14 @@ public static class Extensions
             options.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.CachedPublishedKeys;
             options.Events = new JwtBearerEvents
             {
-                // Make sure the keys are loaded before the synchronous resolver needs them.
-                OnMessageReceived = async context => await keys.PublishedKeysAsync(context.HttpContext.RequestAborted),
+                // Make sure the keys are loaded before the synchronous resolver needs them (only when a token came).
+                OnMessageReceived = async context =>
+                {
+                    if (context.Request.Headers.Authorization.Count > 0)
+                    {
+                        await keys.PublishedKeysAsync(context.HttpContext.RequestAborted);
+                    }
+                },
             };
         });
         builder.Services.AddAuthorization();

@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace AuthPlatform.Bench;
+
+public sealed record BenchOptions(
+    Uri Gateway,
+    Uri Mail,
+    IReadOnlyList<int> Concurrency,
+    TimeSpan Duration,
+    TimeSpan Warmup,
+    int Accounts)
+{
+    public static string Usage => $$"""
+        Usage:
+          AuthPlatform.Bench <flow> [--gateway URL] [--mail URL] [--concurrency N[,N…]] [--duration S] [--warmup S] [--accounts N]
+          AuthPlatform.Bench hash        (BenchmarkDotNet: one PBKDF2 password hash; needs a Release build)
+
+        Flows: {{string.Join(", ", FlowCatalog.All.Keys)}}
+          --gateway      the gateway's base URL                  (default http://localhost:8080)
+          --mail         MailDev's web/REST base URL             (default http://localhost:54306)
+          --concurrency  workers; a comma list runs each level   (default 4)
+          --duration     measured seconds per level              (default 20)
+          --warmup       unmeasured seconds before each level    (default 3)
+          --accounts     accounts the flow's set-up creates      (default 8)
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Count)
+            {
+                throw new FormatException($"Expected '--option value' at '{args[i]}'.");
+            }
+            values[args[i][2..]] = args[i + 1];
+        }
+        var known = new[] { "gateway", "mail", "concurrency", "duration", "warmup", "accounts" };
+        if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
+        {
+            throw new FormatException($"Unknown option --{unknown}.");
+        }
+
+        string Get(string name, string fallback) => values.TryGetValue(name, out var value) ? value : fallback;
+        var options = new BenchOptions(
+            BaseUri(Get("gateway", "http://localhost:8080"), "gateway"),
+            BaseUri(Get("mail", "http://localhost:54306"), "mail"),
+            Get("concurrency", "4").Split(',').Select(c => Number(c, "concurrency", 1)).ToArray(),
+            TimeSpan.FromSeconds(Number(Get("duration", "20"), "duration", 1)),
+            TimeSpan.FromSeconds(Number(Get("warmup", "3"), "warmup", 0)),
+            Number(Get("accounts", "8"), "accounts", 1));
+        return options;
+    }
+
+    private static int Number(string text, string name, int min) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min
+            ? value
+            : throw new FormatException($"--{name} needs a whole number of at least {min}, not '{text}'.");
+
+    private static Uri BaseUri(string text, string name) =>
+        Uri.TryCreate(text.TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new FormatException($"--{name} needs an http(s) URL, not '{text}'.");
+}

@@ -1,0 +1,12 @@
+using AuthPlatform.Bench.Flows;
+
+namespace AuthPlatform.Bench;
+
+/// <summary>Every flow the command line knows, by the name given as the first argument. Add new flows here.</summary>
+public static class FlowCatalog
+{
+    public static readonly IReadOnlyDictionary<string, Func<IBenchFlow>> All = new Dictionary<string, Func<IBenchFlow>>
+    {
+        ["signin"] = () => new SignInFlow(),
+    };
+}

@@ -1,0 +1,34 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+
+namespace AuthPlatform.Bench.Flows;
+
+/// <summary>Reads emails from MailDev's REST API (GET /email: every email it holds, as JSON).</summary>
+public static partial class MailDev
+{
+    public sealed record Recipient(string? Address);
+
+    public sealed record Email(IReadOnlyList<Recipient>? To, string? Subject, string? Text);
+
+    [GeneratedRegex(@"/verify-email\?token=([A-Za-z0-9_-]+)")]
+    private static partial Regex VerifyLink();
+
+    /// <summary>Polls until the "Verify your email" email to <paramref name="to"/> arrives; its link's token.</summary>
+    public static async Task<string> WaitForVerifyTokenAsync(BenchContext context, string to, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var emails = await context.Http.GetFromJsonAsync<List<Email>>(context.Mail("email"), cancellationToken) ?? [];
+            var match = emails
+                .Where(e => e.To?.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)) == true
+                            && e.Subject?.Contains("Verify your email", StringComparison.Ordinal) == true)
+                .Select(e => VerifyLink().Match(e.Text ?? ""))
+                .FirstOrDefault(m => m.Success);
+            if (match is not null)
+            {
+                return match.Groups[1].Value;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
+}

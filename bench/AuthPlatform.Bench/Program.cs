@@ -1,0 +1,38 @@
+using AuthPlatform.Bench;
+using AuthPlatform.Bench.Hashing;
+
+// AuthPlatform.Bench — `signin` (or any flow in FlowCatalog.All) drives the running platform through the gateway;
+// `hash` measures one password hash with BenchmarkDotNet. See docs/benchmarks.md.
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+if (args[0] == "hash")
+{
+    return PasswordHashBenchmark.Run(args[1..]);
+}
+if (!FlowCatalog.All.TryGetValue(args[0], out var createFlow))
+{
+    Console.Error.WriteLine($"Unknown flow or command '{args[0]}'.\n\n{BenchOptions.Usage}");
+    return 2;
+}
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args[1..]);
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"{e.Message}\n\n{BenchOptions.Usage}");
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+Report.PrintHeader(Console.Out);
+return await BenchRunner.RunAsync(createFlow(), options, Console.Out, stop.Token);
