@@ -8,6 +8,7 @@ install_prerequisites() {
   compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
   command -v node >/dev/null || missing+=(nodejs npm)
   command -v setpriv >/dev/null || missing+=(util-linux)
+  command -v zbarimg >/dev/null || missing+=(zbar-tools) # a desktop QR decoder: the tests scan the enrolment QR code
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       echo "Missing: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2

@@ -1,1 +1,2 @@
 global using AuthPlatform.Mfa.Extensions;
+global using AuthPlatform.Mfa.Apis;

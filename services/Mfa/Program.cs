@@ -6,7 +6,12 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
 app.MapOpenApi();
+app.MapMfaApi();
+app.MapInternalMfaApi();
 
 app.Run();

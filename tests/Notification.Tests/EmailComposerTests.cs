@@ -138,6 +138,169 @@ public sealed class EmailComposerTests
         Text(message).ShouldContain("reset it");
     }
 
+    [Theory]
+    [InlineData("totp", "an authenticator app")]
+    [InlineData("sms", "text messages to your phone")]
+    [InlineData("TOTP", "an authenticator app")]
+    public void The_mfa_enabled_email_names_the_method_in_words(string method, string inWords)
+    {
+        var message = composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, method, Reconfigured: false, OccurredAt));
+
+        message.Subject.ShouldBe("Two-factor authentication was turned on for your AuthPlatform account");
+        message.To.Mailboxes.Single().Address.ShouldBe(Recipient);
+        AssertBothParts(message);
+        Text(message).ShouldContain("23 November 2026 at 12:49 UTC");
+        Text(message).ShouldContain($"The second step uses {inWords}.");
+        Html(message).ShouldContain($"The second step uses {inWords}.");
+        Text(message).ShouldNotContain(method, Case.Sensitive, "the method is named in words, not by its code");
+    }
+
+    [Fact]
+    public void A_reconfigured_mfa_says_it_was_changed()
+    {
+        var message = composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "sms", Reconfigured: true, OccurredAt));
+
+        message.Subject.ShouldBe("Your AuthPlatform two-factor authentication was changed");
+        AssertBothParts(message);
+        Text(message).ShouldContain("was changed on 23 November 2026 at 12:49 UTC");
+        Text(message).ShouldContain("The second step now uses text messages to your phone.");
+        Text(message).ShouldNotContain("turned on");
+    }
+
+    [Fact]
+    public void The_mfa_enabled_email_points_to_the_recovery_codes_and_says_what_to_do_if_it_was_not_you()
+    {
+        var message = composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "totp", Reconfigured: false, OccurredAt));
+
+        Text(message).ShouldContain("recovery codes you were shown at setup");
+        Text(message).ShouldContain("if you lose your two-factor device");
+        Text(message).ShouldContain("If this wasn't you, reset your password now");
+        Text(message).ShouldContain("contact AuthPlatform support");
+        Html(message).ShouldContain("If this wasn&#x27;t you, reset your password now");
+        Html(message).ShouldContain("contact AuthPlatform support");
+    }
+
+    [Fact]
+    public void An_unknown_mfa_method_still_gets_its_email_without_a_method()
+    {
+        var message = composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "carrier-pigeon", Reconfigured: false, OccurredAt));
+
+        message.Subject.ShouldBe("Two-factor authentication was turned on for your AuthPlatform account");
+        Text(message).ShouldNotContain("carrier-pigeon");
+        Text(message).ShouldNotContain("The second step uses");
+        Text(message).ShouldContain("Signing in asks for a one-time code after your password.");
+    }
+
+    [Fact]
+    public void The_mfa_disabled_email_tells_what_to_do_if_it_was_not_you()
+    {
+        var message = composer.Compose(new MfaDisabled(Guid.NewGuid(), Recipient, OccurredAt));
+
+        message.Subject.ShouldBe("Two-factor authentication was turned off for your AuthPlatform account");
+        message.To.Mailboxes.Single().Address.ShouldBe(Recipient);
+        AssertBothParts(message);
+        Text(message).ShouldContain("turned off for your AuthPlatform account on 23 November 2026 at 12:49 UTC");
+        Text(message).ShouldContain("If this wasn't you, reset your password now");
+        Text(message).ShouldContain("turn two-factor authentication back on");
+        Html(message).ShouldContain("If this wasn&#x27;t you, reset your password now");
+        Html(message).ShouldContain("turn two-factor authentication back on");
+    }
+
+    [Theory]
+    [InlineData(9, "You have 9 recovery codes left.")]
+    [InlineData(2, "You have 2 recovery codes left.")]
+    [InlineData(1, "You have 1 recovery code left.")]
+    [InlineData(0, "You have no recovery codes left — generate new ones now")]
+    [InlineData(-1, "You have no recovery codes left — generate new ones now")]
+    public void The_recovery_code_email_says_how_many_codes_are_left(int remaining, string wording)
+    {
+        var message = composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), Recipient, remaining, OccurredAt));
+
+        message.Subject.ShouldBe("A recovery code was used to sign in to your AuthPlatform account");
+        message.To.Mailboxes.Single().Address.ShouldBe(Recipient);
+        AssertBothParts(message);
+        Text(message).ShouldContain(wording);
+        Html(message).ShouldContain(wording.Replace("—", "&#x2014;"));
+        Text(message).ShouldNotContain("1 recovery codes");
+    }
+
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(1, true)]
+    [InlineData(4, false)]
+    [InlineData(9, false)]
+    public void The_recovery_code_email_says_when_codes_run_low(int remaining, bool low)
+    {
+        var message = composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), Recipient, remaining, OccurredAt));
+
+        Text(message).Contains("You're running low: generate new ones").ShouldBe(low);
+        Text(message).ShouldContain("generate new ones", Case.Sensitive, "generating new codes is always mentioned");
+    }
+
+    [Fact]
+    public void The_recovery_code_email_tells_what_to_do_if_it_was_not_you()
+    {
+        var message = composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), Recipient, 9, OccurredAt));
+
+        Text(message).ShouldContain("On 23 November 2026 at 12:49 UTC, someone signed in to your AuthPlatform account with a recovery code");
+        Text(message).ShouldContain("If this wasn't you, someone has your password");
+        Text(message).ShouldContain("Reset your password now");
+        Html(message).ShouldContain("If this wasn&#x27;t you, someone has your password");
+    }
+
+    [Theory]
+    [InlineData(5, "failed the two-factor step 5 times in a row")]
+    [InlineData(1, "failed the two-factor step once")]
+    public void The_mfa_failures_email_says_the_password_is_known_and_to_change_it(int failures, string wording)
+    {
+        var message = composer.Compose(new MfaFailuresDetected(Guid.NewGuid(), Recipient, failures, OccurredAt));
+
+        message.Subject.ShouldBe("Repeated failed two-factor attempts on your AuthPlatform account");
+        message.To.Mailboxes.Single().Address.ShouldBe(Recipient);
+        AssertBothParts(message);
+        Text(message).ShouldContain("On 23 November 2026 at 12:49 UTC, someone entered the correct password");
+        Text(message).ShouldContain(wording);
+        Html(message).ShouldContain(wording);
+        Text(message).ShouldContain("protected by two-factor authentication");
+        Text(message).ShouldContain("further attempts are slowed down");
+        Text(message).ShouldContain("Change your password now");
+    }
+
+    [Theory]
+    [InlineData("password-changed")]
+    [InlineData("mfa-enabled")]
+    [InlineData("mfa-reconfigured")]
+    [InlineData("mfa-disabled")]
+    [InlineData("recovery-code-used")]
+    [InlineData("mfa-failures-detected")]
+    public void Security_emails_have_no_links_and_send_people_to_the_sign_in_page(string email)
+    {
+        var message = email switch
+        {
+            "password-changed" => composer.Compose(new PasswordChanged(Guid.NewGuid(), Recipient, OccurredAt)),
+            "mfa-enabled" => composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "totp", Reconfigured: false, OccurredAt)),
+            "mfa-reconfigured" => composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "sms", Reconfigured: true, OccurredAt)),
+            "mfa-disabled" => composer.Compose(new MfaDisabled(Guid.NewGuid(), Recipient, OccurredAt)),
+            "recovery-code-used" => composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), Recipient, 0, OccurredAt)),
+            "mfa-failures-detected" => composer.Compose(new MfaFailuresDetected(Guid.NewGuid(), Recipient, 5, OccurredAt)),
+            _ => throw new ArgumentOutOfRangeException(nameof(email)),
+        };
+
+        Html(message).ShouldNotContain("<a ", Case.Insensitive, "a security alert that asks people to click links is what phishing mails copy");
+        Html(message).ShouldNotContain("href", Case.Insensitive);
+        Text(message).ShouldNotContain("http", Case.Insensitive);
+        Text(message).ShouldContain("sign-in page");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not an address")]
+    public void A_security_email_to_something_that_is_not_an_address_is_refused(string to)
+    {
+        Should.Throw<InvalidEmailValueException>(() => composer.Compose(new MfaDisabled(Guid.NewGuid(), to, OccurredAt)));
+        Should.Throw<InvalidEmailValueException>(() => composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), to, 3, OccurredAt)));
+    }
+
     [Fact]
     public void The_from_address_comes_from_the_options()
     {

@@ -96,6 +96,61 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_redelivered_recovery_code_used_event_is_sent_once()
+    {
+        var messageId = NewId.NextGuid();
+        var used = new RecoveryCodeUsed(Guid.NewGuid(), "alice@example.com", 9, DateTimeOffset.UtcNow);
+
+        await harness.Bus.Publish(used, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+        await harness.Bus.Publish(used, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+        // As above: wait for the second delivery's outcome, not for the (already completed) inactivity task.
+        await Eventually(() => deliveries.Count("sent") + deliveries.Count("duplicate") + deliveries.Count("failed") == 2);
+
+        sender.Sent.Count.ShouldBe(1);
+        sender.Sent.Single().Subject.ShouldBe("A recovery code was used to sign in to your AuthPlatform account");
+        ledger.Delivered.ShouldContainKey(("email", messageId));
+        deliveries.Count("sent").ShouldBe(1);
+        deliveries.Count("duplicate").ShouldBe(1);
+        (await harness.Published.Any<Fault<RecoveryCodeUsed>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task The_two_factor_events_are_each_sent()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await harness.Bus.Publish(new MfaEnabled(Guid.NewGuid(), "alice@example.com", "totp", false, DateTimeOffset.UtcNow), cancellationToken);
+        await harness.Bus.Publish(new MfaDisabled(Guid.NewGuid(), "bob@example.com", DateTimeOffset.UtcNow), cancellationToken);
+        await harness.Bus.Publish(new RecoveryCodeUsed(Guid.NewGuid(), "carol@example.com", 1, DateTimeOffset.UtcNow), cancellationToken);
+        await harness.Bus.Publish(new MfaFailuresDetected(Guid.NewGuid(), "dave@example.com", 5, DateTimeOffset.UtcNow), cancellationToken);
+        await harness.InactivityTask;
+
+        sender.Sent.Select(m => (m.To.Mailboxes.Single().Address, m.Subject)).ShouldBe(
+        [
+            ("alice@example.com", "Two-factor authentication was turned on for your AuthPlatform account"),
+            ("bob@example.com", "Two-factor authentication was turned off for your AuthPlatform account"),
+            ("carol@example.com", "A recovery code was used to sign in to your AuthPlatform account"),
+            ("dave@example.com", "Repeated failed two-factor attempts on your AuthPlatform account"),
+        ], ignoreOrder: true);
+        ledger.Delivered.Count.ShouldBe(4);
+        deliveries.Count("sent").ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task A_two_factor_email_that_keeps_failing_is_retried_then_faults()
+    {
+        sender.FailuresBeforeSuccess = int.MaxValue;
+
+        await harness.Bus.Publish(new MfaDisabled(Guid.NewGuid(), "alice@example.com", DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        sender.Attempts.ShouldBe(Retries + 1, "the new consumers get the same retry policy");
+        ledger.Delivered.ShouldBeEmpty();
+        deliveries.Count("failed").ShouldBe(1);
+        (await harness.Published.Any<Fault<MfaDisabled>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task A_failed_send_is_retried_and_recorded_only_once_it_went_out()
     {
         sender.FailuresBeforeSuccess = Retries;

@@ -97,17 +97,19 @@ public static class AccountApi
     }
 
     public static async Task<Results<Ok<AccountProfile>, NotFound>> GetProfileAsync(
-        ClaimsPrincipal user, AccountDbContext db, CancellationToken cancellationToken)
+        ClaimsPrincipal user, AccountDbContext db, MfaClient mfa, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(user.FindFirstValue("sub"), out var accountId))
         {
             return TypedResults.NotFound();
         }
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
-        // Second factors arrive with the MFA service's sign-in integration; until then no account has one.
-        return account is null
-            ? TypedResults.NotFound()
-            : TypedResults.Ok(new AccountProfile(account.Id, account.Email, account.EmailVerified, new MfaStatus(false, null)));
+        if (account is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var state = await mfa.GetStateAsync(account.Id, cancellationToken);
+        return TypedResults.Ok(new AccountProfile(account.Id, account.Email, account.EmailVerified, new MfaStatus(state.Enabled, state.Method)));
     }
 
     public static async Task<Results<Accepted, ProblemHttpResult>> RequestPasswordResetAsync(

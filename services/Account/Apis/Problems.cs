@@ -38,6 +38,22 @@ public static class Problems
             title: "Too many attempts", type: Base + "too-many-attempts");
     }
 
+    public static ProblemHttpResult InvalidMfaToken() =>
+        TypedResults.Problem("The sign-in has expired or was already completed; sign in again with your password.", statusCode: 401,
+            title: "Invalid MFA token", type: Base + "invalid-mfa-token");
+
+    /// <summary>The mfa service's answer to a wrong, malformed or throttled code, passed on as it is.</summary>
+    public static ProblemHttpResult Relayed(HttpContext context, MfaVerification verification)
+    {
+        if (verification.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter;
+        }
+        var problem = verification.Problem;
+        string? Field(string name) => problem is { ValueKind: System.Text.Json.JsonValueKind.Object } p && p.TryGetProperty(name, out var v) ? v.GetString() : null;
+        return TypedResults.Problem(Field("detail"), statusCode: (int)verification.Status, title: Field("title"), type: Field("type"));
+    }
+
     public static ProblemHttpResult Unavailable() =>
         TypedResults.Problem("A service needed to answer safely is unavailable. Try again shortly.", statusCode: 503,
             title: "Temporarily unavailable", type: Base + "unavailable");

@@ -15,6 +15,10 @@ public sealed record SignInRequest(string Email, string Password);
 
 public sealed record RefreshRequest(string RefreshToken);
 
+public sealed record MfaSignInRequest(string MfaToken, string Method, string Code);
+
+public sealed record MfaTokenRequest(string MfaToken);
+
 /// <summary>Either tokens, or (when a second factor is needed) <c>mfaRequired</c> with an mfaToken and the methods.</summary>
 public sealed record SignInResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AccessToken,
@@ -35,6 +39,7 @@ public static class SessionApi
     {
         var api = app.MapGroup("/api/sessions").WithTags("Sessions");
         api.MapPost("/", SignInAsync).WithSummary("Sign in with email and password");
+        api.MapPost("/mfa", CompleteMfaAsync).WithSummary("Second step of sign-in: a TOTP code or a recovery code with the mfaToken");
         api.MapPost("/refresh", RefreshAsync).WithSummary("Swap a refresh token for new tokens (rotation)");
         api.MapDelete("/current", SignOutAsync).WithSummary("Sign out: revoke the refresh token's session");
         return app;
@@ -42,7 +47,7 @@ public static class SessionApi
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> SignInAsync(
         SignInRequest request, HttpContext context, AccountDbContext db, PasswordHasher hasher, SignInThrottle throttle,
-        SessionTokens sessions, ILoggerFactory loggers, CancellationToken cancellationToken)
+        SessionTokens sessions, MfaClient mfa, MfaChallenges challenges, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var email = EmailAddress.Normalize(request.Email);
         if (email is null || request.Password.Length > PasswordPolicy.MaxLength * 4)
@@ -78,7 +83,75 @@ public static class SessionApi
         {
             return Problems.EmailNotVerified();
         }
+
+        // Asked synchronously, never from a projection: a factor turned on a second ago must count. If mfa cannot
+        // answer, nobody gets in on the password alone.
+        MfaState state;
+        try
+        {
+            state = await mfa.GetStateAsync(account.Id, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return Problems.Unavailable();
+        }
+        if (state.Enabled)
+        {
+            string[] methods = [state.Method!, "recovery_code"];
+            return TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true,
+                MfaToken: await challenges.IssueAsync(account.Id, methods), Methods: methods));
+        }
         var tokens = await sessions.StartAsync(account, ["pwd"], cancellationToken);
+        AccountMetrics.SignIns.Add(1);
+        return TypedResults.Ok(SignInResponse.Tokens(tokens));
+    }
+
+    public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> CompleteMfaAsync(
+        MfaSignInRequest request, HttpContext context, AccountDbContext db, MfaClient mfa, MfaChallenges challenges,
+        SessionTokens sessions, CancellationToken cancellationToken)
+    {
+        if (request.Method is not ("totp" or "sms" or "recovery_code"))
+        {
+            return Problems.Invalid("method must be \"totp\", \"sms\" or \"recovery_code\".");
+        }
+        if (string.IsNullOrWhiteSpace(request.Code) || request.Code.Length > 64)
+        {
+            return Problems.Invalid("code is required.");
+        }
+        if (!OpaqueToken.IsWellFormed(request.MfaToken) || await challenges.FindAsync(request.MfaToken) is not { } challenge)
+        {
+            return Problems.InvalidMfaToken();
+        }
+        if (!challenge.Methods.Split(' ').Contains(request.Method))
+        {
+            return Problems.Invalid($"This account signs in with: {challenge.Methods.Replace(" ", ", ")}.");
+        }
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == challenge.AccountId, cancellationToken);
+        if (account is null)
+        {
+            return Problems.InvalidMfaToken();
+        }
+
+        MfaVerification verification;
+        try
+        {
+            verification = await mfa.VerifyAsync(account.Id, account.Email, request.Method, request.Code, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return Problems.Unavailable();
+        }
+        if (!verification.Accepted)
+        {
+            return Problems.Relayed(context, verification);
+        }
+        // The code was right; the token is spent by exactly one request (a concurrent twin gets 401).
+        if (!await challenges.TrySpendAsync(request.MfaToken))
+        {
+            return Problems.InvalidMfaToken();
+        }
+        string[] methods = request.Method == "recovery_code" ? ["pwd", "mfa"] : ["pwd", request.Method == "totp" ? "otp" : "sms", "mfa"];
+        var tokens = await sessions.StartAsync(account, methods, cancellationToken);
         AccountMetrics.SignIns.Add(1);
         return TypedResults.Ok(SignInResponse.Tokens(tokens));
     }

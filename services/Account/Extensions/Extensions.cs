@@ -29,7 +29,23 @@ public static class Extensions
         builder.Services.AddSingleton<SigningKeyRing>();
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddScoped<SessionTokens>();
-        builder.Services.AddHttpClient<VerificationClient>(http => http.BaseAddress = new Uri("http://verification"));
+        builder.Services.AddSingleton<MfaChallenges>();
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out
+        // No automatic retries on these: redeeming a token or checking a code must happen at most once per request
+        // (a retried code check would spend another attempt, a retried redeem would spend the link).
+        builder.Services.AddHttpClient<VerificationClient>(http =>
+            {
+                http.BaseAddress = new Uri("http://verification");
+                http.Timeout = TimeSpan.FromSeconds(10);
+            })
+            .RemoveAllResilienceHandlers();
+        builder.Services.AddHttpClient<MfaClient>(http =>
+            {
+                http.BaseAddress = new Uri("http://mfa");
+                http.Timeout = TimeSpan.FromSeconds(10);
+            })
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
 
         builder.AddLocalTokenValidation();
         builder.Services.AddOpenApi();

@@ -1,4 +1,10 @@
+using AuthPlatform.Mfa.Factors;
 using AuthPlatform.Mfa.Infrastructure;
+using AuthPlatform.Mfa.RecoveryCodes;
+using AuthPlatform.Mfa.Throttling;
+using AuthPlatform.Mfa.Totp;
+using AuthPlatform.ServiceDefaults.Outbox;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace AuthPlatform.Mfa.Extensions;
 
@@ -8,10 +14,26 @@ public static class Extensions
     {
         builder.AddNpgsqlDbContext<MfaDbContext>("mfadb");
         builder.AddDatabaseMigrations<MfaDbContext>();
+        builder.AddEventOutbox<MfaDbContext>();
         builder.AddRedisClient("redis");
         builder.AddEventBus("eventbus");
         builder.AddDefaultAuthentication();
+
+        // One key ring for every replica, kept in PostgreSQL: a secret protected by one replica opens on all.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("AuthPlatform.Mfa")
+            .PersistKeysToDbContext<MfaDbContext>();
+
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Mfa:Throttle").Get<FactorThrottleOptions>() ?? new FactorThrottleOptions());
+        builder.Services.AddSingleton<FactorAttemptThrottle>();
+        builder.Services.AddSingleton<TotpVerifier>();
+        builder.Services.AddSingleton<TotpReplayGuard>();
+        builder.Services.AddSingleton<TotpSecrets>();
+        builder.Services.AddScoped<RecoveryCodeBook>();
+        builder.Services.AddScoped<SecondFactorCheck>();
+        builder.Services.AddScoped<TotpEnrollment>();
         builder.Services.AddOpenApi();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(MfaMetrics.Meter.Name));
         return builder;
     }
 }

@@ -1,11 +1,44 @@
+using AuthPlatform.Mfa.Model;
 using AuthPlatform.ServiceDefaults.Outbox;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Mfa.Infrastructure;
 
-public sealed class MfaDbContext(DbContextOptions<MfaDbContext> options) : DbContext(options)
+public sealed class MfaDbContext(DbContextOptions<MfaDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxMessages();
+    public DbSet<SecondFactor> SecondFactors => Set<SecondFactor>();
+
+    public DbSet<PendingFactor> PendingFactors => Set<PendingFactor>();
+
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+
+    /// <summary>The Data Protection key ring: durable and shared by every replica (never only in Redis).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddOutboxMessages();
+        modelBuilder.Entity<SecondFactor>(factor =>
+        {
+            factor.ToTable("second_factors");
+            factor.HasKey(f => f.AccountId);
+            factor.Property(f => f.Method).HasMaxLength(16);
+        });
+        modelBuilder.Entity<PendingFactor>(pending =>
+        {
+            pending.ToTable("pending_factors");
+            pending.HasKey(f => f.AccountId);
+            pending.Property(f => f.Method).HasMaxLength(16);
+        });
+        modelBuilder.Entity<RecoveryCode>(code =>
+        {
+            code.ToTable("recovery_codes");
+            code.Property(c => c.CodeHash).HasMaxLength(64);
+            code.HasIndex(c => new { c.AccountId, c.CodeHash }).IsUnique();
+        });
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+    }
 }

@@ -15,6 +15,9 @@ public sealed class EmailComposer(IOptions<EmailOptions> options)
 {
     private const string Product = "AuthPlatform";
 
+    /// <summary>With this many recovery codes left or fewer, the recovery-code email says they are running low.</summary>
+    private const int FewRecoveryCodes = 3;
+
     private readonly MailboxAddress from = MailboxAddress.Parse(options.Value.From);
 
     public MimeMessage Compose(SendEmail request) => request.Template switch
@@ -74,6 +77,90 @@ public sealed class EmailComposer(IOptions<EmailOptions> options)
         [
             $"If it was you, sign in to your existing account instead. If you forgot your password, choose \"Forgot password\" on the {Product} sign-in page to reset it.",
             "If it wasn't you, you can ignore this email.",
+        ]));
+
+    // The two-factor emails below carry no links either, for the same reason as the password-changed email:
+    // they tell people where to go (the sign-in page, their two-factor settings) and let them get there themselves.
+
+    public MimeMessage Compose(MfaEnabled enabled)
+    {
+        var method = MfaMethodInWords(enabled.Method);
+        return Render(enabled.Email, new EmailContent(
+            Subject: enabled.Reconfigured
+                ? $"Your {Product} two-factor authentication was changed"
+                : $"Two-factor authentication was turned on for your {Product} account",
+            Heading: enabled.Reconfigured ? "Your two-factor authentication was changed" : "Two-factor authentication is on",
+            Intro:
+            [
+                (enabled.Reconfigured
+                    ? $"The two-factor authentication of your {Product} account was changed on {Timestamp(enabled.OccurredAt)}."
+                        + (method is null ? "" : $" The second step now uses {method}.")
+                    : $"Two-factor authentication was turned on for your {Product} account on {Timestamp(enabled.OccurredAt)}."
+                        + (method is null ? "" : $" The second step uses {method}."))
+                    + " Signing in asks for a one-time code after your password.",
+                "Keep the recovery codes you were shown at setup somewhere safe: if you lose your two-factor device, "
+                    + "they are your way in (choose \"Can't access two-factor device\" when you sign in).",
+            ],
+            Button: null,
+            Outro:
+            [
+                // A new password shuts the intruder out, but their second factor would keep the owner out as well:
+                // only support can remove it.
+                $"If this wasn't you, reset your password now: choose \"Forgot password\" on the {Product} sign-in page. "
+                    + $"Then contact {Product} support to have the two-factor method you didn't set up removed.",
+            ]));
+    }
+
+    public MimeMessage Compose(MfaDisabled disabled) => Render(disabled.Email, new EmailContent(
+        Subject: $"Two-factor authentication was turned off for your {Product} account",
+        Heading: "Two-factor authentication is off",
+        Intro:
+        [
+            $"Two-factor authentication was turned off for your {Product} account on {Timestamp(disabled.OccurredAt)}. "
+                + "Signing in no longer asks for a second step after your password.",
+            "If this was you, there is nothing else to do, though we recommend turning it back on: it keeps your account safe even if someone learns your password.",
+        ],
+        Button: null,
+        Outro:
+        [
+            $"If this wasn't you, reset your password now: choose \"Forgot password\" on the {Product} sign-in page. "
+                + "Then sign in and turn two-factor authentication back on.",
+        ]));
+
+    public MimeMessage Compose(RecoveryCodeUsed used) => Render(used.Email, new EmailContent(
+        Subject: $"A recovery code was used to sign in to your {Product} account",
+        Heading: "A recovery code was used",
+        Intro:
+        [
+            $"On {Timestamp(used.OccurredAt)}, someone signed in to your {Product} account with a recovery code instead of a two-factor code. "
+                + "Each recovery code works only once.",
+            RecoveryCodesLeft(used.Remaining),
+        ],
+        Button: null,
+        Outro:
+        [
+            "If this was you because you can no longer use your two-factor device, set up two-factor authentication again on a device you have.",
+            $"If this wasn't you, someone has your password and one of your recovery codes. Reset your password now: choose \"Forgot password\" on the {Product} sign-in page. "
+                + "Then sign in and generate new recovery codes in your two-factor settings.",
+        ]));
+
+    public MimeMessage Compose(MfaFailuresDetected failures) => Render(failures.Email, new EmailContent(
+        Subject: $"Repeated failed two-factor attempts on your {Product} account",
+        Heading: "Someone may know your password",
+        Intro:
+        [
+            $"On {Timestamp(failures.OccurredAt)}, someone entered the correct password for your {Product} account "
+                + $"and then failed the two-factor step {TimesInARow(failures.ConsecutiveFailures)}. "
+                + "That usually means someone else knows your password.",
+            "Your account is protected by two-factor authentication: without the second step nobody can sign in, "
+                + "and further attempts are slowed down.",
+        ],
+        Button: null,
+        Outro:
+        [
+            $"Change your password now: choose \"Forgot password\" on the {Product} sign-in page and set a new one, "
+                + "one you don't use anywhere else. That also signs out every device that is signed in.",
+            "If these attempts were yours, you can ignore this email.",
         ]));
 
     private MimeMessage Render(string to, EmailContent content)
@@ -185,6 +272,26 @@ public sealed class EmailComposer(IOptions<EmailOptions> options)
         }
         return link;
     }
+
+    /// <summary>The method of an <see cref="MfaEnabled"/> in words; null for one this worker does not know.</summary>
+    /// <remarks>An unknown method still gets its email, only without naming the method: the alert matters more.</remarks>
+    private static string? MfaMethodInWords(string? method) => method?.Trim().ToLowerInvariant() switch
+    {
+        "totp" => "an authenticator app",
+        "sms" => "text messages to your phone",
+        _ => null,
+    };
+
+    private static string RecoveryCodesLeft(int remaining) => remaining switch
+    {
+        <= 0 => "You have no recovery codes left — generate new ones now in your two-factor settings, "
+            + "or losing your two-factor device could lock you out of your account.",
+        1 => "You have 1 recovery code left. You're running low: generate new ones in your two-factor settings.",
+        <= FewRecoveryCodes => $"You have {remaining} recovery codes left. You're running low: generate new ones in your two-factor settings.",
+        _ => $"You have {remaining} recovery codes left. When you run low, generate new ones in your two-factor settings.",
+    };
+
+    private static string TimesInARow(int count) => count == 1 ? "once" : $"{count} times in a row";
 
     private static string Timestamp(DateTimeOffset at) =>
         at.ToUniversalTime().ToString("d MMMM yyyy 'at' HH:mm 'UTC'", CultureInfo.InvariantCulture);

@@ -48,6 +48,10 @@ public static class Extensions
         bus.AddConsumer<SendEmailConsumer>();
         bus.AddConsumer<PasswordChangedConsumer>();
         bus.AddConsumer<SignUpAttemptedOnExistingAccountConsumer>();
+        bus.AddConsumer<MfaEnabledConsumer>();
+        bus.AddConsumer<MfaDisabledConsumer>();
+        bus.AddConsumer<RecoveryCodeUsedConsumer>();
+        bus.AddConsumer<MfaFailuresDetectedConsumer>();
         bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
         {
             var retry = context.GetRequiredService<IOptions<DeliveryRetryOptions>>().Value;

@@ -1,0 +1,37 @@
+using System.Net;
+using System.Text.Json;
+
+namespace AuthPlatform.Account;
+
+public sealed record MfaState(bool Enabled, string? Method, int RecoveryCodesRemaining);
+
+/// <summary>The outcome of a second-factor check at mfa: success, or the problem (status, body, Retry-After) to relay.</summary>
+public sealed record MfaVerification(bool Accepted, HttpStatusCode Status, JsonElement? Problem, string? RetryAfter);
+
+/// <summary>
+/// Asks the mfa service (its /internal API) whether an account has a second factor, and checks codes. Asked
+/// synchronously at every sign-in, so a factor enabled a moment ago is never missed.
+/// </summary>
+public sealed class MfaClient(HttpClient http)
+{
+    public async Task<MfaState> GetStateAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        var state = await http.GetFromJsonAsync<MfaState>($"/internal/accounts/{accountId}/mfa", cancellationToken);
+        return state ?? throw new HttpRequestException("mfa returned no state");
+    }
+
+    public async Task<MfaVerification> VerifyAsync(Guid accountId, string email, string method, string code, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync($"/internal/accounts/{accountId}/mfa/verify", new { method, code, email }, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return new MfaVerification(true, response.StatusCode, null, null);
+        }
+        if ((int)response.StatusCode >= 500)
+        {
+            throw new HttpRequestException($"mfa answered {(int)response.StatusCode}", null, response.StatusCode);
+        }
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        return new MfaVerification(false, response.StatusCode, problem, response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString("0"));
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using AuthPlatform.ServiceDefaults.Security;
+using StackExchange.Redis;
+
+namespace AuthPlatform.Account.Tokens;
+
+public sealed record MfaChallenge(Guid AccountId, string Methods);
+
+/// <summary>
+/// The mfaToken between the password step and the second step: 256 random bits, 5 minutes, bound to the account,
+/// stored hashed in Redis and spent when the second step succeeds.
+/// </summary>
+public sealed class MfaChallenges(IConnectionMultiplexer redis)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+
+    public async Task<string> IssueAsync(Guid accountId, IReadOnlyList<string> methods)
+    {
+        var token = OpaqueToken.New(32);
+        await redis.GetDatabase().StringSetAsync(Key(token), JsonSerializer.Serialize(new MfaChallenge(accountId, string.Join(' ', methods))), Lifetime);
+        return token;
+    }
+
+    public async Task<MfaChallenge?> FindAsync(string token)
+    {
+        var value = await redis.GetDatabase().StringGetAsync(Key(token));
+        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<MfaChallenge>((string)value!);
+    }
+
+    /// <summary>True for exactly one caller: the one whose second step completes the sign-in.</summary>
+    public async Task<bool> TrySpendAsync(string token) => !(await redis.GetDatabase().StringGetDeleteAsync(Key(token))).IsNullOrEmpty;
+
+    private static RedisKey Key(string token) => $"account:mfa-challenge:{OpaqueToken.Hash(token)}";
+}

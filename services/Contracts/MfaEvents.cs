@@ -1,0 +1,15 @@
+namespace AuthPlatform.Contracts;
+
+// Published by mfa (through its outbox) when an account's second factor changes.
+
+/// <summary>Two-factor authentication was turned on (or reconfigured) with <see cref="Method"/> ("totp" or "sms").</summary>
+public sealed record MfaEnabled(Guid AccountId, string Email, string Method, bool Reconfigured, DateTimeOffset OccurredAt);
+
+/// <summary>Two-factor authentication was turned off.</summary>
+public sealed record MfaDisabled(Guid AccountId, string Email, DateTimeOffset OccurredAt);
+
+/// <summary>A recovery code was used ("Can't access two-factor device"); <see cref="Remaining"/> codes are left.</summary>
+public sealed record RecoveryCodeUsed(Guid AccountId, string Email, int Remaining, DateTimeOffset OccurredAt);
+
+/// <summary>Someone failed a second factor <see cref="ConsecutiveFailures"/> times in a row: the password is probably known.</summary>
+public sealed record MfaFailuresDetected(Guid AccountId, string Email, int ConsecutiveFailures, DateTimeOffset OccurredAt);

@@ -1,0 +1,121 @@
+using System.Security.Claims;
+using AuthPlatform.Mfa.Factors;
+using AuthPlatform.Mfa.Infrastructure;
+using AuthPlatform.Mfa.RecoveryCodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthPlatform.Mfa.Apis;
+
+public sealed record MfaStatusResponse(bool Enabled, string? Method, int RecoveryCodesRemaining);
+
+public sealed record StartTotpRequest(string? CurrentCode = null);
+
+public sealed record CodeRequest(string Code);
+
+public sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes);
+
+public static class MfaApi
+{
+    public static IEndpointRouteBuilder MapMfaApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/mfa").WithTags("Two-factor authentication").RequireAuthorization();
+        api.MapGet("/", GetStatusAsync).WithSummary("Whether 2FA is on, with which method, and how many recovery codes remain");
+        api.MapPost("/totp", StartTotpAsync)
+            .WithSummary("Start authenticator-app setup: secret, otpauth URI and QR code (nothing changes until confirm)")
+            .WithDescription("When 2FA is already on, currentCode (a current code or a recovery code) is required; the old factor keeps working until the new one is confirmed.");
+        api.MapPost("/totp/confirm", ConfirmTotpAsync).WithSummary("Confirm setup with a current 6-digit code: 2FA is on; the recovery codes are shown only here");
+        api.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync).WithSummary("New recovery codes (the old ones stop working)");
+        api.MapDelete("/", DisableAsync).WithSummary("Turn 2FA off with a current code or a recovery code");
+        return app;
+    }
+
+    private static (Guid AccountId, string Email)? Caller(ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue("sub"), out var id) && user.FindFirstValue("email") is { Length: > 0 } email ? (id, email) : null;
+
+    public static async Task<Results<Ok<MfaStatusResponse>, UnauthorizedHttpResult>> GetStatusAsync(
+        ClaimsPrincipal user, MfaDbContext db, RecoveryCodeBook recoveryCodes, CancellationToken cancellationToken)
+    {
+        if (Caller(user) is not (var accountId, _))
+        {
+            return TypedResults.Unauthorized();
+        }
+        return TypedResults.Ok(await StatusAsync(accountId, db, recoveryCodes, cancellationToken));
+    }
+
+    internal static async Task<MfaStatusResponse> StatusAsync(Guid accountId, MfaDbContext db, RecoveryCodeBook recoveryCodes, CancellationToken cancellationToken)
+    {
+        var factor = await db.SecondFactors.AsNoTracking().SingleOrDefaultAsync(f => f.AccountId == accountId, cancellationToken);
+        return factor is null
+            ? new MfaStatusResponse(false, null, 0)
+            : new MfaStatusResponse(true, factor.Method, await recoveryCodes.RemainingAsync(accountId, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<TotpSetup>, ProblemHttpResult, UnauthorizedHttpResult>> StartTotpAsync(
+        StartTotpRequest? request, ClaimsPrincipal user, HttpContext context, MfaDbContext db, SecondFactorCheck check,
+        TotpEnrollment enrollment, CancellationToken cancellationToken)
+    {
+        if (Caller(user) is not (var accountId, var email))
+        {
+            return TypedResults.Unauthorized();
+        }
+        if (await db.SecondFactors.AsNoTracking().AnyAsync(f => f.AccountId == accountId, cancellationToken))
+        {
+            if (string.IsNullOrWhiteSpace(request?.CurrentCode))
+            {
+                return MfaProblems.CurrentCodeRequired();
+            }
+            if (MfaProblems.For(await check.VerifyCurrentAsync(accountId, email, request.CurrentCode, cancellationToken), context) is { } problem)
+            {
+                return problem;
+            }
+        }
+        return TypedResults.Ok(await enrollment.StartAsync(accountId, email, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult, UnauthorizedHttpResult>> ConfirmTotpAsync(
+        CodeRequest request, ClaimsPrincipal user, HttpContext context, TotpEnrollment enrollment, CancellationToken cancellationToken)
+    {
+        if (Caller(user) is not (var accountId, var email))
+        {
+            return TypedResults.Unauthorized();
+        }
+        if (await enrollment.ConfirmAsync(accountId, email, request.Code, cancellationToken) is not (var check, var codes))
+        {
+            return MfaProblems.NoPendingSetup();
+        }
+        return MfaProblems.For(check, context) is { } problem ? problem : TypedResults.Ok(new RecoveryCodesResponse(codes!));
+    }
+
+    public static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult, UnauthorizedHttpResult>> RegenerateRecoveryCodesAsync(
+        CodeRequest request, ClaimsPrincipal user, HttpContext context, SecondFactorCheck check, TotpEnrollment enrollment,
+        CancellationToken cancellationToken)
+    {
+        if (Caller(user) is not (var accountId, var email))
+        {
+            return TypedResults.Unauthorized();
+        }
+        if (MfaProblems.For(await check.VerifyCurrentAsync(accountId, email, request.Code, cancellationToken), context) is { } problem)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(new RecoveryCodesResponse(await enrollment.RegenerateRecoveryCodesAsync(accountId, cancellationToken)));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult, UnauthorizedHttpResult>> DisableAsync(
+        [FromBody] CodeRequest request, ClaimsPrincipal user, HttpContext context, SecondFactorCheck check, TotpEnrollment enrollment,
+        CancellationToken cancellationToken)
+    {
+        if (Caller(user) is not (var accountId, var email))
+        {
+            return TypedResults.Unauthorized();
+        }
+        if (MfaProblems.For(await check.VerifyCurrentAsync(accountId, email, request.Code, cancellationToken), context) is { } problem)
+        {
+            return problem;
+        }
+        await enrollment.DisableAsync(accountId, email, cancellationToken);
+        return TypedResults.NoContent();
+    }
+}

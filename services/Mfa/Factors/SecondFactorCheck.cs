@@ -1,0 +1,108 @@
+using AuthPlatform.Contracts;
+using AuthPlatform.Mfa.Infrastructure;
+using AuthPlatform.Mfa.Model;
+using AuthPlatform.Mfa.RecoveryCodes;
+using AuthPlatform.Mfa.Throttling;
+using AuthPlatform.Mfa.Totp;
+using AuthPlatform.ServiceDefaults.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthPlatform.Mfa.Factors;
+
+public enum CheckResult
+{
+    Accepted,
+    Wrong,
+    Throttled,
+    NotEnabled,
+    Malformed,
+}
+
+public sealed record FactorCheck(CheckResult Result, TimeSpan? RetryAfter = null, int? RecoveryCodesRemaining = null);
+
+/// <summary>
+/// Checks a second-factor code for an account: throttle first (atomic, shared), then the code, then (TOTP) the
+/// replay guard. Used by sign-in and by every change to the account's 2FA.
+/// </summary>
+public sealed class SecondFactorCheck(
+    MfaDbContext db, TotpVerifier totp, TotpReplayGuard replays, FactorAttemptThrottle throttle, RecoveryCodeBook recoveryCodes,
+    TotpSecrets secrets, IEventOutbox outbox, TimeProvider time)
+{
+    /// <summary>Either the current factor's code (six digits) or a recovery code, whichever the input looks like.</summary>
+    public Task<FactorCheck> VerifyCurrentAsync(Guid accountId, string email, string? code, CancellationToken cancellationToken) =>
+        VerifyAsync(accountId, email, TotpCode.Normalize(code) is not null ? FactorMethod.Totp : FactorMethod.RecoveryCode, code, cancellationToken);
+
+    public async Task<FactorCheck> VerifyAsync(Guid accountId, string email, string method, string? code, CancellationToken cancellationToken)
+    {
+        var factor = await db.SecondFactors.AsNoTracking().SingleOrDefaultAsync(f => f.AccountId == accountId, cancellationToken);
+        if (factor is null)
+        {
+            return new FactorCheck(CheckResult.NotEnabled);
+        }
+        var result = method switch
+        {
+            FactorMethod.Totp when factor.Method == FactorMethod.Totp => await CheckTotpAsync(accountId, factor.ProtectedSecret!, code),
+            FactorMethod.RecoveryCode => await CheckRecoveryCodeAsync(accountId, email, code, cancellationToken),
+            _ => new FactorCheck(CheckResult.Malformed),
+        };
+        MfaMetrics.Verified(method, result.Result.ToString().ToLowerInvariant());
+        if (result.Result == CheckResult.Wrong && await throttle.FailedAsync(accountId))
+        {
+            outbox.Stage(new MfaFailuresDetected(accountId, email, throttle.AlertThreshold, time.GetUtcNow()));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return result;
+    }
+
+    /// <summary>Checks a code against a secret that is being set up; the step used counts as used.</summary>
+    public async Task<FactorCheck> VerifyNewSecretAsync(Guid accountId, byte[] secret, string? code)
+    {
+        var result = await CheckTotpSecretAsync(accountId, secret, code);
+        MfaMetrics.Verified("totp-setup", result.Result.ToString().ToLowerInvariant());
+        return result;
+    }
+
+    private Task<FactorCheck> CheckTotpAsync(Guid accountId, string protectedSecret, string? code) =>
+        CheckTotpSecretAsync(accountId, secrets.Unprotect(protectedSecret), code);
+
+    private async Task<FactorCheck> CheckTotpSecretAsync(Guid accountId, byte[] secret, string? code)
+    {
+        if (TotpCode.Normalize(code) is not { } normalized)
+        {
+            return new FactorCheck(CheckResult.Malformed);
+        }
+        if (await throttle.TakeAttemptAsync(accountId, FactorMethod.Totp) is { } wait)
+        {
+            return new FactorCheck(CheckResult.Throttled, wait);
+        }
+        if (totp.MatchStep(secret, normalized) is not { } step || !await replays.TryClaimAsync(accountId, step))
+        {
+            return new FactorCheck(CheckResult.Wrong);
+        }
+        await throttle.SucceededAsync(accountId, FactorMethod.Totp);
+        return new FactorCheck(CheckResult.Accepted);
+    }
+
+    private async Task<FactorCheck> CheckRecoveryCodeAsync(Guid accountId, string email, string? code, CancellationToken cancellationToken)
+    {
+        if (RecoveryCodeBook.Normalize(code) is null)
+        {
+            return new FactorCheck(CheckResult.Malformed);
+        }
+        if (await throttle.TakeAttemptAsync(accountId, FactorMethod.RecoveryCode) is { } wait)
+        {
+            return new FactorCheck(CheckResult.Throttled, wait);
+        }
+        // Spending the code and the owner's email commit together: no used code without its notice.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await recoveryCodes.TryUseAsync(accountId, code!, cancellationToken) is not { } remaining)
+        {
+            return new FactorCheck(CheckResult.Wrong);
+        }
+        outbox.Stage(new RecoveryCodeUsed(accountId, email, remaining, time.GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await throttle.SucceededAsync(accountId, FactorMethod.RecoveryCode);
+        return new FactorCheck(CheckResult.Accepted, RecoveryCodesRemaining: remaining);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using AuthPlatform.Contracts;
+using AuthPlatform.Mfa.Infrastructure;
+using AuthPlatform.Mfa.Model;
+using AuthPlatform.Mfa.RecoveryCodes;
+using AuthPlatform.ServiceDefaults.Outbox;
+using Microsoft.EntityFrameworkCore;
+using OtpNet;
+using QRCoder;
+
+namespace AuthPlatform.Mfa.Factors;
+
+public sealed record TotpSetup(string Secret, string OtpauthUri, string QrCodePng);
+
+/// <summary>
+/// Authenticator-app enrolment. Start creates a pending 160-bit secret (nothing changes for the account); confirm
+/// with a current code makes it the account's factor, replacing any previous one, and issues new recovery codes.
+/// </summary>
+public sealed class TotpEnrollment(MfaDbContext db, TotpSecrets secrets, SecondFactorCheck check, RecoveryCodeBook recoveryCodes,
+    IEventOutbox outbox, TimeProvider time)
+{
+    public const string Issuer = "AuthPlatform";
+    public static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(15);
+
+    public async Task<TotpSetup> StartAsync(Guid accountId, string email, CancellationToken cancellationToken)
+    {
+        var secret = RandomNumberGenerator.GetBytes(20);
+        var now = time.GetUtcNow();
+        await db.PendingFactors.Where(p => p.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+        db.PendingFactors.Add(new PendingFactor
+        {
+            AccountId = accountId,
+            Method = FactorMethod.Totp,
+            ProtectedSecret = secrets.Protect(secret),
+            CreatedAt = now,
+            ExpiresAt = now + PendingLifetime,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+
+        var base32 = Base32Encoding.ToString(secret).TrimEnd('=');
+        var uri = OtpauthUri(email, base32);
+        return new TotpSetup(base32, uri, "data:image/png;base64," + Convert.ToBase64String(QrPng(uri)));
+    }
+
+    /// <summary>The Key URI format that Google Authenticator, Authy and iCloud Keychain accept.</summary>
+    public static string OtpauthUri(string email, string base32Secret) =>
+        $"otpauth://totp/{Issuer}:{Uri.EscapeDataString(email).Replace("%40", "@")}" +
+        $"?secret={base32Secret}&issuer={Issuer}&algorithm=SHA1&digits=6&period=30";
+
+    public static byte[] QrPng(string text)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
+        return new PngByteQRCode(data).GetGraphic(8);
+    }
+
+    /// <summary>Null when there is no pending setup (or it expired); otherwise the check and, if accepted, the codes.</summary>
+    public async Task<(FactorCheck Check, IReadOnlyList<string>? RecoveryCodes)?> ConfirmAsync(
+        Guid accountId, string email, string? code, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var pending = await db.PendingFactors.SingleOrDefaultAsync(p => p.AccountId == accountId && p.Method == FactorMethod.Totp, cancellationToken);
+        if (pending is null || pending.ExpiresAt <= now)
+        {
+            return null;
+        }
+        var result = await check.VerifyNewSecretAsync(accountId, secrets.Unprotect(pending.ProtectedSecret!), code);
+        if (result.Result != CheckResult.Accepted)
+        {
+            return (result, null);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var factor = await db.SecondFactors.SingleOrDefaultAsync(f => f.AccountId == accountId, cancellationToken);
+        var reconfigured = factor is not null;
+        if (factor is null)
+        {
+            factor = new SecondFactor { AccountId = accountId, Method = FactorMethod.Totp };
+            db.SecondFactors.Add(factor);
+        }
+        // The old factor dies here, not before: it kept working until this confirmation.
+        factor.Method = FactorMethod.Totp;
+        factor.ProtectedSecret = pending.ProtectedSecret;
+        factor.EnabledAt = now;
+        db.PendingFactors.Remove(pending);
+        var codes = await recoveryCodes.ReplaceAsync(accountId, cancellationToken);
+        outbox.Stage(new MfaEnabled(accountId, email, FactorMethod.Totp, reconfigured, now));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (result, codes);
+    }
+
+    public async Task DisableAsync(Guid accountId, string email, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SecondFactors.Where(f => f.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+        await db.PendingFactors.Where(f => f.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+        await recoveryCodes.RemoveAllAsync(accountId, cancellationToken);
+        outbox.Stage(new MfaDisabled(accountId, email, time.GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var codes = await recoveryCodes.ReplaceAsync(accountId, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return codes;
+    }
+}

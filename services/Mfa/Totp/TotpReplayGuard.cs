@@ -1,0 +1,32 @@
+using StackExchange.Redis;
+
+namespace AuthPlatform.Mfa.Totp;
+
+/// <summary>
+/// Accepts each TOTP time step at most once per account, across every replica: a step is accepted only if it is
+/// later than the last accepted one, decided atomically in Redis (ASVS 2.8.4; ASP.NET Identity #14423).
+/// </summary>
+public sealed class TotpReplayGuard(IConnectionMultiplexer redis, ILogger<TotpReplayGuard> logger)
+{
+    // Long enough to outlive the ±1-step window; after that an old step no longer verifies anyway.
+    private static readonly TimeSpan Remember = TimeSpan.FromMinutes(10);
+
+    private const string ClaimScript = """
+        local last = redis.call('GET', KEYS[1])
+        if last and tonumber(last) >= tonumber(ARGV[1]) then return 0 end
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        return 1
+        """;
+
+    public async Task<bool> TryClaimAsync(Guid accountId, long step)
+    {
+        var claimed = (long)await redis.GetDatabase().ScriptEvaluateAsync(ClaimScript,
+            [$"mfa:totp:last-step:{accountId}"], [step, (long)Remember.TotalMilliseconds]) == 1;
+        if (!claimed)
+        {
+            MfaMetrics.ReplaysRejected.Add(1);
+            logger.LogWarning("Rejected a reused TOTP time step {Step} for account {AccountId}", step, accountId);
+        }
+        return claimed;
+    }
+}

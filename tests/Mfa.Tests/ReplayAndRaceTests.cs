@@ -1,0 +1,104 @@
+using System.Net;
+using AuthPlatform.Mfa.Totp;
+
+namespace AuthPlatform.Mfa.Tests;
+
+public sealed class ReplayAndRaceTests(PlatformFixture platform)
+{
+    private readonly TwoFactorClient _client = new(platform);
+
+    [Fact]
+    public async Task The_same_code_twice_is_refused_the_second_time_even_with_spaces()
+    {
+        var account = await _client.CreateAccountWithTotpAsync("replay");
+        var code = await account.Phone.NextCodeAsync();
+
+        using var first = await _client.SecondStepAsync(await _client.PasswordStepAsync(account.Email), "totp", code);
+        using var again = await _client.SecondStepAsync(await _client.PasswordStepAsync(account.Email), "totp", code);
+        using var spaced = await _client.SecondStepAsync(await _client.PasswordStepAsync(account.Email), "totp", $"{code[..3]} {code[3..]}");
+
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        again.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        spaced.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "\"123 456\" must not replay \"123456\"");
+    }
+
+    [Fact]
+    public async Task A_code_of_an_earlier_step_is_refused_after_a_later_one_was_accepted()
+    {
+        var account = await _client.CreateAccountWithTotpAsync("earlier");
+        var current = TotpVerifier.StepAt(DateTimeOffset.UtcNow);
+        var later = Math.Max(current + 1, account.Phone.LastStep + 1);
+        if (later > current + 1)
+        {
+            // The enrolment already used current+1: wait for the clock to move on.
+            await Task.Delay(TimeSpan.FromSeconds(31));
+            current = TotpVerifier.StepAt(DateTimeOffset.UtcNow);
+            later = current + 1;
+        }
+
+        using var accepted = await _client.SecondStepAsync(await _client.PasswordStepAsync(account.Email), "totp", account.Phone.CodeForStep(later));
+        accepted.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var earlier = await _client.SecondStepAsync(await _client.PasswordStepAsync(account.Email), "totp", account.Phone.CodeForStep(later - 1));
+        earlier.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_second_steps_with_one_valid_code_over_both_replicas_give_exactly_one_success()
+    {
+        var account = await _client.CreateAccountWithTotpAsync("race");
+        var mfaTokens = new List<string>();
+        for (var i = 0; i < 50; i++)
+        {
+            mfaTokens.Add(await _client.PasswordStepAsync(account.Email));
+        }
+        var code = await account.Phone.NextCodeAsync();
+
+        var responses = await Task.WhenAll(mfaTokens.Select(token => _client.SecondStepAsync(token, "totp", code)));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK || r.StatusCode == HttpStatusCode.Unauthorized
+            || r.StatusCode == HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_uses_of_one_recovery_code_give_exactly_one_success()
+    {
+        var account = await _client.CreateAccountWithTotpAsync("recovery-race");
+        var mfaTokens = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            mfaTokens.Add(await _client.PasswordStepAsync(account.Email));
+        }
+
+        var responses = await Task.WhenAll(mfaTokens.Select(token => _client.SecondStepAsync(token, "recovery_code", account.RecoveryCodes[3])));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+        await platform.Mailbox.WaitForAsync(account.Email, "recovery code was used");
+        await Task.Delay(1500);
+        (await platform.Mailbox.AllToAsync(account.Email)).Count(e => e.Subject.Contains("recovery code was used")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Concurrent_wrong_guesses_never_get_more_than_five_tries()
+    {
+        var account = await _client.CreateAccountWithTotpAsync("guessing");
+        var mfaTokens = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            mfaTokens.Add(await _client.PasswordStepAsync(account.Email));
+        }
+        var right = account.Phone.CodeForStep(TotpVerifier.StepAt(DateTimeOffset.UtcNow) + 1);
+        var wrong = ((int.Parse(right) + 500_000) % 1_000_000).ToString("D6");
+
+        var responses = await Task.WhenAll(mfaTokens.Select(token => _client.SecondStepAsync(token, "totp", wrong)));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.Unauthorized).ShouldBeLessThanOrEqualTo(5);
+        responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests).ShouldBeGreaterThanOrEqualTo(25);
+        var locked = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        int.Parse(locked.Headers.GetValues("Retry-After").Single()).ShouldBeGreaterThan(0);
+
+        // Locked means locked: even the right code waits.
+        using var rightCode = await _client.SecondStepAsync(await _client.PasswordStepAsync(account.Email), "totp", right);
+        rightCode.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+    }
+}
