@@ -64,8 +64,10 @@ AddService<Projects.Notification>("notification")
     .WithReference(smtp).WaitFor(mailDev)
     .WithEnvironment("PublicBaseUrl", publicBaseUrl);
 
-// account redeems password-reset tokens at verification's /internal API (no WaitFor: verification waits for account).
+// account redeems password-reset tokens, and mfa asks for SMS codes, at verification's /internal API
+// (no WaitFor: verification waits for account).
 account.WithReference(verification);
+mfa.WithReference(verification).WithEnvironment("Sms__AllowedRegions", "US,CA,GB,IE,DE,FR,NL,AU");
 
 gateway
     .WithReference(account).WaitFor(account)

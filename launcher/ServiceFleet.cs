@@ -34,7 +34,7 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
     {
         ["account"] = ["mfa", "verification"],
         ["verification"] = ["account"],
-        ["mfa"] = ["account"],
+        ["mfa"] = ["account", "verification"],
         ["notification"] = [],
         ["gateway"] = ["account", "verification", "mfa"],
     };
@@ -140,6 +140,8 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["PublicBaseUrl"] = PublicBaseUrl,
             ["Diagnostics__ServedByHeader"] = "true",
+            // Countries that may receive SMS codes (strict by default: none unless configured).
+            ["Sms__AllowedRegions"] = "US,CA,GB,IE,DE,FR,NL,AU",
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
         };

@@ -8,11 +8,12 @@ public sealed record BenchOptions(
     IReadOnlyList<int> Concurrency,
     TimeSpan Duration,
     TimeSpan Warmup,
-    int Accounts)
+    int? Accounts,
+    int? Prefetch)
 {
     public static string Usage => $$"""
         Usage:
-          AuthPlatform.Bench <flow> [--gateway URL] [--mail URL] [--concurrency N[,N…]] [--duration S] [--warmup S] [--accounts N]
+          AuthPlatform.Bench <flow> [--gateway URL] [--mail URL] [--concurrency N[,N…]] [--duration S] [--warmup S] [--accounts N] [--prefetch N]
           AuthPlatform.Bench hash        (BenchmarkDotNet: one PBKDF2 password hash; needs a Release build)
 
         Flows: {{string.Join(", ", FlowCatalog.All.Keys)}}
@@ -21,7 +22,9 @@ public sealed record BenchOptions(
           --concurrency  workers; a comma list runs each level   (default 4)
           --duration     measured seconds per level              (default 20)
           --warmup       unmeasured seconds before each level    (default 3)
-          --accounts     accounts the flow's set-up creates      (default 8)
+          --accounts     accounts the flow's set-up creates      (default: signin 8, mfa-step 200, signin-totp 300)
+          --prefetch     mfa-step: mfaTokens fetched, unmeasured, before each measured phase (a quarter before each
+                         warm-up); default 2 × accounts
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -35,7 +38,7 @@ public sealed record BenchOptions(
             }
             values[args[i][2..]] = args[i + 1];
         }
-        var known = new[] { "gateway", "mail", "concurrency", "duration", "warmup", "accounts" };
+        var known = new[] { "gateway", "mail", "concurrency", "duration", "warmup", "accounts", "prefetch" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new FormatException($"Unknown option --{unknown}.");
@@ -48,7 +51,8 @@ public sealed record BenchOptions(
             Get("concurrency", "4").Split(',').Select(c => Number(c, "concurrency", 1)).ToArray(),
             TimeSpan.FromSeconds(Number(Get("duration", "20"), "duration", 1)),
             TimeSpan.FromSeconds(Number(Get("warmup", "3"), "warmup", 0)),
-            Number(Get("accounts", "8"), "accounts", 1));
+            values.TryGetValue("accounts", out var accounts) ? Number(accounts, "accounts", 1) : null,
+            values.TryGetValue("prefetch", out var prefetch) ? Number(prefetch, "prefetch", 1) : null);
         return options;
     }
 

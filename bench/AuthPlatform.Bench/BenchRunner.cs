@@ -35,28 +35,55 @@ public static class BenchRunner
         output.WriteLine($"Set-up of '{flow.Name}' done in {setUp.Elapsed.TotalSeconds:0.0} s.");
 
         var rows = new List<PhaseResult>();
+        var notes = new List<string>();
         foreach (var concurrency in options.Concurrency)
         {
             output.WriteLine($"{flow.Name} × {concurrency}: warm-up {options.Warmup.TotalSeconds:0} s, then {options.Duration.TotalSeconds:0} s measured…");
-            await RunPhaseAsync(flow, context, concurrency, options.Warmup, cancellationToken);
-            rows.Add(await RunPhaseAsync(flow, context, concurrency, options.Duration, cancellationToken));
+            try
+            {
+                await RunPhaseAsync(flow, context, new Phase(concurrency, false, options.Warmup), cancellationToken);
+                var phase = new Phase(concurrency, true, options.Duration);
+                var row = await RunPhaseAsync(flow, context, phase, cancellationToken);
+                rows.Add(row);
+                var end = DateTimeOffset.UtcNow;
+                output.WriteLine($"  measured {end - row.Elapsed:HH:mm:ss.f}–{end:HH:mm:ss.f} UTC");
+                if (flow is IPhaseAware aware)
+                {
+                    notes.AddRange(aware.AfterPhase(context, phase).Select(note => $"{flow.Name} × {concurrency}: {note}"));
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
             if (cancellationToken.IsCancellationRequested)
             {
-                output.WriteLine("Stopped early (Ctrl-C); the last row is partial.");
+                output.WriteLine("Stopped early (Ctrl-C); the last row is partial or missing.");
                 break;
             }
         }
         output.WriteLine();
         Report.PrintTable(output, flow.Name, rows);
+        if (notes.Count > 0)
+        {
+            output.WriteLine();
+            notes.ForEach(output.WriteLine);
+        }
         return 0;
     }
 
     /// <summary>
-    /// <paramref name="concurrency"/> workers call the flow back to back; none starts a call after
-    /// <paramref name="length"/>, calls in flight then finish and count. Elapsed is until the last one finished.
+    /// <see cref="Phase.Concurrency"/> workers call the flow back to back; none starts a call after
+    /// <see cref="Phase.Length"/>, calls in flight then finish and count. A worker also stops when the flow says it has
+    /// nothing left (<see cref="Outcome.Exhausted"/>). Elapsed is until the last call finished. A flow that is
+    /// <see cref="IPhaseAware"/> prepares first, outside the clock.
     /// </summary>
-    private static async Task<PhaseResult> RunPhaseAsync(IBenchFlow flow, BenchContext context, int concurrency, TimeSpan length, CancellationToken cancellationToken)
+    private static async Task<PhaseResult> RunPhaseAsync(IBenchFlow flow, BenchContext context, Phase phase, CancellationToken cancellationToken)
     {
+        if (flow is IPhaseAware aware)
+        {
+            await aware.BeforePhaseAsync(context, phase, cancellationToken);
+        }
+        var (concurrency, length) = (phase.Concurrency, phase.Length);
         var workers = new WorkerResult[concurrency];
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
@@ -83,7 +110,11 @@ public static class BenchRunner
                     outcome = new Outcome(false, e.GetType().Name);
                 }
                 stopwatch.Stop();
-                result.Add(stopwatch.Elapsed.TotalMilliseconds, outcome);
+                if (outcome.Exhausted)
+                {
+                    break;
+                }
+                result.Add(outcome.TimedMs ?? stopwatch.Elapsed.TotalMilliseconds, outcome);
             }
         }, CancellationToken.None)));
         clock.Stop();

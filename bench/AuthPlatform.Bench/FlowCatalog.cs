@@ -8,5 +8,7 @@ public static class FlowCatalog
     public static readonly IReadOnlyDictionary<string, Func<IBenchFlow>> All = new Dictionary<string, Func<IBenchFlow>>
     {
         ["signin"] = () => new SignInFlow(),
+        ["mfa-step"] = () => new MfaStepFlow(),
+        ["signin-totp"] = () => new SignInTotpFlow(),
     };
 }

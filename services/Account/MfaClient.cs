@@ -20,9 +20,21 @@ public sealed class MfaClient(HttpClient http)
         return state ?? throw new HttpRequestException("mfa returned no state");
     }
 
+    /// <summary>Texts the sign-in code to the account's number (first send or resend); refusals come back as problems.</summary>
+    public async Task<MfaVerification> SendSmsChallengeAsync(Guid accountId, string? clientAddress, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync($"/internal/accounts/{accountId}/mfa/sms-challenge", new { clientAddress }, cancellationToken);
+        return await ToVerificationAsync(response, cancellationToken);
+    }
+
     public async Task<MfaVerification> VerifyAsync(Guid accountId, string email, string method, string code, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync($"/internal/accounts/{accountId}/mfa/verify", new { method, code, email }, cancellationToken);
+        return await ToVerificationAsync(response, cancellationToken);
+    }
+
+    private static async Task<MfaVerification> ToVerificationAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         if (response.IsSuccessStatusCode)
         {
             return new MfaVerification(true, response.StatusCode, null, null);

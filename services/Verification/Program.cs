@@ -11,5 +11,6 @@ app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapVerificationApi();
 app.MapVerifyEmailPage();
+app.MapSmsCodeApi();
 
 app.Run();

@@ -16,6 +16,10 @@ namespace AuthPlatform.Mfa.Tests
             ["Gateway__RateLimits__SignInPerMinute"] = "100000",
             ["Gateway__RateLimits__ResendPerMinute"] = "100000",
             ["Gateway__RateLimits__PasswordResetPerMinute"] = "100000",
+            ["Gateway__RateLimits__MfaPerMinute"] = "100000",
+            // Every test texts from 127.0.0.1 and numbers close to each other: lift the per-IP and per-prefix limits.
+            ["Sms__PerAddressLimit"] = "100000",
+            ["Sms__PerPrefixLimit"] = "100000",
         };
     }
 }

@@ -26,6 +26,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>The SMTP sink's inbox: the emails the platform actually sent.</summary>
     public Mailbox Mailbox { get; private set; } = null!;
 
+    /// <summary>A fake Twilio Messages API (Twilio__BaseUrl points at it): the text messages the platform sent.</summary>
+    public FakeTwilio Twilio { get; private set; } = null!;
+
     /// <summary>A fresh, unique address on a reserved test domain.</summary>
     public static string NewEmail(string hint = "user") => $"{hint}-{Guid.NewGuid().ToString("N")[..10]}@example.test";
 
@@ -43,7 +46,13 @@ public sealed class PlatformFixture : IAsyncLifetime
         }
 
         Servers = new LocalServers(RepositoryRoot, _dataDirectory, ServerPorts.AnyFree(), durable: false);
-        Fleet = new ServiceFleet(new FleetOptions(RepositoryRoot, LogDirectory, Ports.Free(), Ports.Free, 2, ExtraEnvironment),
+        Twilio = await new FakeTwilio().StartAsync();
+        var environment = new Dictionary<string, string?>(Twilio.Environment) { ["Sms__AllowedRegions"] = "GB,US,DE" };
+        foreach (var (key, value) in ExtraEnvironment)
+        {
+            environment[key] = value;
+        }
+        Fleet = new ServiceFleet(new FleetOptions(RepositoryRoot, LogDirectory, Ports.Free(), Ports.Free, 2, environment),
             Servers.ConnectionStrings);
         try
         {
@@ -70,6 +79,10 @@ public sealed class PlatformFixture : IAsyncLifetime
         if (Servers is not null)
         {
             await Servers.DisposeAsync();
+        }
+        if (Twilio is not null)
+        {
+            await Twilio.DisposeAsync();
         }
         try
         {

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace AuthPlatform.Bench.Flows;
 
-/// <summary>Reads emails from MailDev's REST API (GET /email: every email it holds, as JSON).</summary>
+/// <summary>Reads emails from MailDev's REST API (GET /email: the emails it holds, as JSON, filtered by query).</summary>
 public static partial class MailDev
 {
     public sealed record Recipient(string? Address);
@@ -18,7 +18,9 @@ public static partial class MailDev
     {
         while (true)
         {
-            var emails = await context.Http.GetFromJsonAsync<List<Email>>(context.Mail("email"), cancellationToken) ?? [];
+            // MailDev filters on the server (?to.address=…): with thousands of bench accounts, all emails would be megabytes.
+            var emails = await context.Http.GetFromJsonAsync<List<Email>>(
+                context.Mail($"email?to.address={Uri.EscapeDataString(to)}"), cancellationToken) ?? [];
             var match = emails
                 .Where(e => e.To?.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)) == true
                             && e.Subject?.Contains("Verify your email", StringComparison.Ordinal) == true)

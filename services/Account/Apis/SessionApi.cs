@@ -40,6 +40,7 @@ public static class SessionApi
         var api = app.MapGroup("/api/sessions").WithTags("Sessions");
         api.MapPost("/", SignInAsync).WithSummary("Sign in with email and password");
         api.MapPost("/mfa", CompleteMfaAsync).WithSummary("Second step of sign-in: a TOTP code or a recovery code with the mfaToken");
+        api.MapPost("/mfa/sms", ResendSmsAsync).WithSummary("Text the sign-in code again (30 s apart; 429 with Retry-After before that)");
         api.MapPost("/refresh", RefreshAsync).WithSummary("Swap a refresh token for new tokens (rotation)");
         api.MapDelete("/current", SignOutAsync).WithSummary("Sign out: revoke the refresh token's session");
         return app;
@@ -98,8 +99,20 @@ public static class SessionApi
         if (state.Enabled)
         {
             string[] methods = [state.Method!, "recovery_code"];
-            return TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true,
-                MfaToken: await challenges.IssueAsync(account.Id, methods), Methods: methods));
+            var mfaToken = await challenges.IssueAsync(account.Id, methods);
+            if (state.Method == "sms")
+            {
+                // Sent at once; if a limit refuses it, the client can resend later or use a recovery code.
+                try
+                {
+                    await mfa.SendSmsChallengeAsync(account.Id, clientAddress, cancellationToken);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    loggers.CreateLogger("AuthPlatform.Account.SignIn").LogWarning(ex, "Could not send the sign-in SMS for {AccountId}", account.Id);
+                }
+            }
+            return TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true, MfaToken: mfaToken, Methods: methods));
         }
         var tokens = await sessions.StartAsync(account, ["pwd"], cancellationToken);
         AccountMetrics.SignIns.Add(1);
@@ -154,6 +167,29 @@ public static class SessionApi
         var tokens = await sessions.StartAsync(account, methods, cancellationToken);
         AccountMetrics.SignIns.Add(1);
         return TypedResults.Ok(SignInResponse.Tokens(tokens));
+    }
+
+    public static async Task<Results<Accepted, ProblemHttpResult>> ResendSmsAsync(
+        MfaTokenRequest request, HttpContext context, MfaClient mfa, MfaChallenges challenges, CancellationToken cancellationToken)
+    {
+        if (!OpaqueToken.IsWellFormed(request.MfaToken) || await challenges.FindAsync(request.MfaToken) is not { } challenge)
+        {
+            return Problems.InvalidMfaToken();
+        }
+        if (!challenge.Methods.Split(' ').Contains("sms"))
+        {
+            return Problems.Invalid("This account does not use text messages for two-factor authentication.");
+        }
+        MfaVerification sent;
+        try
+        {
+            sent = await mfa.SendSmsChallengeAsync(challenge.AccountId, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return Problems.Unavailable();
+        }
+        return sent.Accepted ? TypedResults.Accepted((string?)null) : Problems.Relayed(context, sent);
     }
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> RefreshAsync(

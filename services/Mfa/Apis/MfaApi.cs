@@ -14,7 +14,11 @@ public sealed record StartTotpRequest(string? CurrentCode = null);
 
 public sealed record CodeRequest(string Code);
 
-public sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes);
+public sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes, string? Advice = null);
+
+public sealed record StartSmsRequest(string PhoneNumber, string? CurrentCode = null);
+
+public sealed record SmsStartedResponse(string PhoneNumber, int ExpiresIn, string Advice);
 
 public static class MfaApi
 {
@@ -28,8 +32,64 @@ public static class MfaApi
         api.MapPost("/totp/confirm", ConfirmTotpAsync).WithSummary("Confirm setup with a current 6-digit code: 2FA is on; the recovery codes are shown only here");
         api.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync).WithSummary("New recovery codes (the old ones stop working)");
         api.MapDelete("/", DisableAsync).WithSummary("Turn 2FA off with a current code or a recovery code");
+        api.MapPost("/sms", StartSmsAsync)
+            .WithSummary("Start text-message setup: a 6-digit code (valid 3 minutes) goes to the number")
+            .WithDescription(SmsAdvice);
+        api.MapPost("/sms/confirm", ConfirmSmsAsync).WithSummary("Confirm the texted code: 2FA is on with SMS; the recovery codes are shown only here");
         return app;
     }
+
+    /// <summary>Said wherever SMS is offered (NIST SP 800-63B: SMS is a restricted authenticator).</summary>
+    public const string SmsAdvice =
+        "An authenticator app (TOTP) is the stronger method: text messages can be intercepted or redirected by SIM swapping, and NIST SP 800-63B treats SMS as a restricted authenticator.";
+
+    public static async Task<Results<Accepted<SmsStartedResponse>, ProblemHttpResult, UnauthorizedHttpResult>> StartSmsAsync(
+        StartSmsRequest request, ClaimsPrincipal user, HttpContext context, MfaDbContext db, PhoneNumberPolicy phones,
+        SecondFactorCheck check, SmsEnrollment enrollment, CancellationToken cancellationToken)
+    {
+        if (Caller(user) is not (var accountId, var email))
+        {
+            return TypedResults.Unauthorized();
+        }
+        var (e164, refusal) = phones.Check(request.PhoneNumber);
+        if (e164 is null)
+        {
+            return TypedResults.Problem(refusal, statusCode: 400, title: "Phone number not accepted", type: "https://authplatform.dev/problems/invalid-phone-number");
+        }
+        if (await db.SecondFactors.AsNoTracking().AnyAsync(f => f.AccountId == accountId, cancellationToken))
+        {
+            if (string.IsNullOrWhiteSpace(request.CurrentCode))
+            {
+                return MfaProblems.CurrentCodeRequired();
+            }
+            if (MfaProblems.For(await check.VerifyCurrentAsync(accountId, email, request.CurrentCode, cancellationToken), context) is { } problem)
+            {
+                return problem;
+            }
+        }
+        var sent = await enrollment.StartAsync(accountId, e164, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        if (!sent.Sent)
+        {
+            return MfaProblems.Relayed(context, sent);
+        }
+        return TypedResults.Accepted((string?)null, new SmsStartedResponse(PhoneNumberPolicy.Masked(e164), 180, SmsAdvice));
+    }
+
+    public static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult, UnauthorizedHttpResult>> ConfirmSmsAsync(
+        CodeRequest request, ClaimsPrincipal user, HttpContext context, SmsEnrollment enrollment, CancellationToken cancellationToken)
+    {
+        if (Caller(user) is not (var accountId, var email))
+        {
+            return TypedResults.Unauthorized();
+        }
+        if (await enrollment.ConfirmAsync(accountId, email, request.Code, cancellationToken) is not (var check, var codes))
+        {
+            return MfaProblems.NoPendingSetup();
+        }
+        return MfaProblems.For(check, context) is { } problem ? problem : TypedResults.Ok(new RecoveryCodesResponse(codes!, SmsAdvice));
+    }
+
+
 
     private static (Guid AccountId, string Email)? Caller(ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue("sub"), out var id) && user.FindFirstValue("email") is { Length: > 0 } email ? (id, email) : null;
@@ -89,7 +149,7 @@ public static class MfaApi
     }
 
     public static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult, UnauthorizedHttpResult>> RegenerateRecoveryCodesAsync(
-        CodeRequest request, ClaimsPrincipal user, HttpContext context, SecondFactorCheck check, TotpEnrollment enrollment,
+        CodeRequest request, ClaimsPrincipal user, HttpContext context, SecondFactorCheck check, SecondFactorSettings settings,
         CancellationToken cancellationToken)
     {
         if (Caller(user) is not (var accountId, var email))
@@ -100,11 +160,11 @@ public static class MfaApi
         {
             return problem;
         }
-        return TypedResults.Ok(new RecoveryCodesResponse(await enrollment.RegenerateRecoveryCodesAsync(accountId, cancellationToken)));
+        return TypedResults.Ok(new RecoveryCodesResponse(await settings.RegenerateRecoveryCodesAsync(accountId, cancellationToken)));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult, UnauthorizedHttpResult>> DisableAsync(
-        [FromBody] CodeRequest request, ClaimsPrincipal user, HttpContext context, SecondFactorCheck check, TotpEnrollment enrollment,
+        [FromBody] CodeRequest request, ClaimsPrincipal user, HttpContext context, SecondFactorCheck check, SecondFactorSettings settings,
         CancellationToken cancellationToken)
     {
         if (Caller(user) is not (var accountId, var email))
@@ -115,7 +175,7 @@ public static class MfaApi
         {
             return problem;
         }
-        await enrollment.DisableAsync(accountId, email, cancellationToken);
+        await settings.DisableAsync(accountId, email, cancellationToken);
         return TypedResults.NoContent();
     }
 }

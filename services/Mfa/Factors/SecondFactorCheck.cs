@@ -26,11 +26,18 @@ public sealed record FactorCheck(CheckResult Result, TimeSpan? RetryAfter = null
 /// </summary>
 public sealed class SecondFactorCheck(
     MfaDbContext db, TotpVerifier totp, TotpReplayGuard replays, FactorAttemptThrottle throttle, RecoveryCodeBook recoveryCodes,
-    TotpSecrets secrets, IEventOutbox outbox, TimeProvider time)
+    TotpSecrets secrets, VerificationClient verification, IEventOutbox outbox, TimeProvider time)
 {
     /// <summary>Either the current factor's code (six digits) or a recovery code, whichever the input looks like.</summary>
-    public Task<FactorCheck> VerifyCurrentAsync(Guid accountId, string email, string? code, CancellationToken cancellationToken) =>
-        VerifyAsync(accountId, email, TotpCode.Normalize(code) is not null ? FactorMethod.Totp : FactorMethod.RecoveryCode, code, cancellationToken);
+    public async Task<FactorCheck> VerifyCurrentAsync(Guid accountId, string email, string? code, CancellationToken cancellationToken)
+    {
+        if (TotpCode.Normalize(code) is null)
+        {
+            return await VerifyAsync(accountId, email, FactorMethod.RecoveryCode, code, cancellationToken);
+        }
+        var method = await db.SecondFactors.AsNoTracking().Where(f => f.AccountId == accountId).Select(f => f.Method).SingleOrDefaultAsync(cancellationToken);
+        return await VerifyAsync(accountId, email, method ?? FactorMethod.Totp, code, cancellationToken);
+    }
 
     public async Task<FactorCheck> VerifyAsync(Guid accountId, string email, string method, string? code, CancellationToken cancellationToken)
     {
@@ -42,6 +49,8 @@ public sealed class SecondFactorCheck(
         var result = method switch
         {
             FactorMethod.Totp when factor.Method == FactorMethod.Totp => await CheckTotpAsync(accountId, factor.ProtectedSecret!, code),
+            FactorMethod.Sms when factor.Method == FactorMethod.Sms =>
+                await CheckSmsAsync(accountId, VerificationClient.SignIn, factor.PhoneNumber!, code, cancellationToken),
             FactorMethod.RecoveryCode => await CheckRecoveryCodeAsync(accountId, email, code, cancellationToken),
             _ => new FactorCheck(CheckResult.Malformed),
         };
@@ -60,6 +69,32 @@ public sealed class SecondFactorCheck(
         var result = await CheckTotpSecretAsync(accountId, secret, code);
         MfaMetrics.Verified("totp-setup", result.Result.ToString().ToLowerInvariant());
         return result;
+    }
+
+    /// <summary>Checks a texted code (enrolment or sign-in) under the same per-factor throttle.</summary>
+    public async Task<FactorCheck> VerifySmsAsync(Guid accountId, string purpose, string phoneNumber, string? code, CancellationToken cancellationToken)
+    {
+        var result = await CheckSmsAsync(accountId, purpose, phoneNumber, code, cancellationToken);
+        MfaMetrics.Verified("sms-setup", result.Result.ToString().ToLowerInvariant());
+        return result;
+    }
+
+    private async Task<FactorCheck> CheckSmsAsync(Guid accountId, string purpose, string phoneNumber, string? code, CancellationToken cancellationToken)
+    {
+        if (TotpCode.Normalize(code) is not { } normalized)
+        {
+            return new FactorCheck(CheckResult.Malformed);
+        }
+        if (await throttle.TakeAttemptAsync(accountId, FactorMethod.Sms) is { } wait)
+        {
+            return new FactorCheck(CheckResult.Throttled, wait);
+        }
+        if (!await verification.VerifySmsCodeAsync(purpose, accountId, phoneNumber, normalized, cancellationToken))
+        {
+            return new FactorCheck(CheckResult.Wrong);
+        }
+        await throttle.SucceededAsync(accountId, FactorMethod.Sms);
+        return new FactorCheck(CheckResult.Accepted);
     }
 
     private Task<FactorCheck> CheckTotpAsync(Guid accountId, string protectedSecret, string? code) =>

@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
-using AuthPlatform.Contracts;
 using AuthPlatform.Mfa.Infrastructure;
 using AuthPlatform.Mfa.Model;
-using AuthPlatform.Mfa.RecoveryCodes;
-using AuthPlatform.ServiceDefaults.Outbox;
 using Microsoft.EntityFrameworkCore;
 using OtpNet;
 using QRCoder;
@@ -16,8 +13,8 @@ public sealed record TotpSetup(string Secret, string OtpauthUri, string QrCodePn
 /// Authenticator-app enrolment. Start creates a pending 160-bit secret (nothing changes for the account); confirm
 /// with a current code makes it the account's factor, replacing any previous one, and issues new recovery codes.
 /// </summary>
-public sealed class TotpEnrollment(MfaDbContext db, TotpSecrets secrets, SecondFactorCheck check, RecoveryCodeBook recoveryCodes,
-    IEventOutbox outbox, TimeProvider time)
+public sealed class TotpEnrollment(MfaDbContext db, TotpSecrets secrets, SecondFactorCheck check, SecondFactorSettings settings,
+    TimeProvider time)
 {
     public const string Issuer = "AuthPlatform";
     public static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(15);
@@ -70,43 +67,6 @@ public sealed class TotpEnrollment(MfaDbContext db, TotpSecrets secrets, SecondF
             return (result, null);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var factor = await db.SecondFactors.SingleOrDefaultAsync(f => f.AccountId == accountId, cancellationToken);
-        var reconfigured = factor is not null;
-        if (factor is null)
-        {
-            factor = new SecondFactor { AccountId = accountId, Method = FactorMethod.Totp };
-            db.SecondFactors.Add(factor);
-        }
-        // The old factor dies here, not before: it kept working until this confirmation.
-        factor.Method = FactorMethod.Totp;
-        factor.ProtectedSecret = pending.ProtectedSecret;
-        factor.EnabledAt = now;
-        db.PendingFactors.Remove(pending);
-        var codes = await recoveryCodes.ReplaceAsync(accountId, cancellationToken);
-        outbox.Stage(new MfaEnabled(accountId, email, FactorMethod.Totp, reconfigured, now));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return (result, codes);
-    }
-
-    public async Task DisableAsync(Guid accountId, string email, CancellationToken cancellationToken)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SecondFactors.Where(f => f.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
-        await db.PendingFactors.Where(f => f.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
-        await recoveryCodes.RemoveAllAsync(accountId, cancellationToken);
-        outbox.Stage(new MfaDisabled(accountId, email, time.GetUtcNow()));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(Guid accountId, CancellationToken cancellationToken)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var codes = await recoveryCodes.ReplaceAsync(accountId, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return codes;
+        return (result, await settings.ActivateAsync(pending, email, cancellationToken));
     }
 }

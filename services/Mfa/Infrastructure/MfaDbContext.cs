@@ -26,12 +26,14 @@ public sealed class MfaDbContext(DbContextOptions<MfaDbContext> options) : DbCon
             factor.ToTable("second_factors");
             factor.HasKey(f => f.AccountId);
             factor.Property(f => f.Method).HasMaxLength(16);
+            factor.Property(f => f.PhoneNumber).HasMaxLength(16);
         });
         modelBuilder.Entity<PendingFactor>(pending =>
         {
             pending.ToTable("pending_factors");
             pending.HasKey(f => f.AccountId);
             pending.Property(f => f.Method).HasMaxLength(16);
+            pending.Property(f => f.PhoneNumber).HasMaxLength(16);
         });
         modelBuilder.Entity<RecoveryCode>(code =>
         {

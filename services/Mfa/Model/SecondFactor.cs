@@ -17,6 +17,9 @@ public sealed class SecondFactor
     /// <summary>The TOTP secret, encrypted with Data Protection; never stored in clear.</summary>
     public string? ProtectedSecret { get; set; }
 
+    /// <summary>The SMS factor's number, E.164.</summary>
+    public string? PhoneNumber { get; set; }
+
     public DateTimeOffset EnabledAt { get; set; }
 }
 
@@ -28,6 +31,8 @@ public sealed class PendingFactor
     public required string Method { get; set; }
 
     public string? ProtectedSecret { get; set; }
+
+    public string? PhoneNumber { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -9,6 +9,7 @@ public sealed class NotificationMetrics
 
     private readonly Counter<long> deliveries;
     private readonly Histogram<double> sendDuration;
+    private readonly Counter<long> retries;
 
     public NotificationMetrics(IMeterFactory meterFactory)
     {
@@ -16,14 +17,18 @@ public sealed class NotificationMetrics
         deliveries = meter.CreateCounter<long>(
             "authplatform.notification.deliveries",
             unit: "{delivery}",
-            description: "Messages handled, by channel and final outcome: sent, failed (given up: it went to the error queue) or duplicate (already sent, skipped).");
+            description: "Messages handled, by channel (email, sms) and final outcome: sent, failed (given up: it went to the error queue) or duplicate (already sent, skipped).");
         sendDuration = meter.CreateHistogram<double>(
             "authplatform.notification.send.duration",
             unit: "s",
-            description: "Time to hand one message to the provider (SMTP connect, send, quit), per attempt.",
+            description: "Time to hand one message to the provider, per delivery attempt: SMTP connect, send and quit; or the Twilio requests, with the sender's own retries.",
             tags: null,
             // The default buckets suit milliseconds; an SMTP exchange takes tens of ms up to the 15 s timeout.
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60] });
+        retries = meter.CreateCounter<long>(
+            "authplatform.notification.send.retries",
+            unit: "{retry}",
+            description: "Provider requests repeated after a transient failure, by channel and reason: throttled (429), server_error (5xx, 408) or network, inside the sender; redelivery, by the bus.");
     }
 
     public void Delivered(string channel, string outcome) =>
@@ -32,12 +37,16 @@ public sealed class NotificationMetrics
     public void SendTook(string channel, string outcome, TimeSpan elapsed) =>
         sendDuration.Record(elapsed.TotalSeconds,
             new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void Retried(string channel, string reason) =>
+        retries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("reason", reason));
 }
 
 /// <summary>Values of the <c>channel</c> and <c>outcome</c> tags.</summary>
 public static class DeliveryTags
 {
     public const string Email = "email";
+    public const string Sms = "sms";
 
     public const string Sent = "sent";
     public const string Failed = "failed";

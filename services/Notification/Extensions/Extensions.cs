@@ -3,6 +3,7 @@ using AuthPlatform.Notification.Delivery;
 using AuthPlatform.Notification.Diagnostics;
 using AuthPlatform.Notification.Email;
 using AuthPlatform.Notification.Infrastructure;
+using AuthPlatform.Notification.Sms;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ public static class Extensions
     {
         builder.AddRedisClient("redis");
         builder.AddSmtpServer("smtp");
-        builder.AddEventBus("eventbus", bus => bus.AddEmailConsumers());
+        builder.AddEventBus("eventbus", bus => bus.AddEmailConsumers().AddSmsConsumers());
 
         builder.Services.AddOptions<DeliveryRetryOptions>().BindConfiguration(DeliveryRetryOptions.SectionName)
             .Validate(o => o.Count >= 0 && o.MinInterval >= TimeSpan.Zero && o.MaxInterval >= o.MinInterval && o.IntervalDelta >= TimeSpan.Zero,
@@ -24,6 +25,7 @@ public static class Extensions
             .ValidateOnStart();
         builder.Services.AddEmailDelivery();
         builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        builder.Services.AddSmsDelivery(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton<IDeliveryLedger, RedisDeliveryLedger>();
         return builder;
     }
@@ -36,11 +38,76 @@ public static class Extensions
                 "Email:From must be a mailbox, e.g. \"AuthPlatform <no-reply@example.com>\".")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<NotificationMetrics>();
+        services.TryAddSingleton<NotificationMetrics>();
         services.AddSingleton<EmailComposer>();
         services.AddSingleton<EmailDelivery>();
         return services;
     }
+
+    /// <summary>
+    /// Composing and delivering text messages, with the sender chosen by configuration: Twilio when
+    /// <c>Twilio__AccountSid</c>, <c>Twilio__AuthToken</c> and <c>Twilio__From</c> (or <c>Twilio__MessagingServiceSid</c>)
+    /// are set; otherwise the development sender, which only logs; and in Production no fallback at all (design §3).
+    /// The ledger is not registered here (Redis in the service).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Twilio settings are incomplete, or missing in Production.</exception>
+    public static IServiceCollection AddSmsDelivery(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var twilio = configuration.GetSection(TwilioOptions.SectionName).Get<TwilioOptions>() ?? new TwilioOptions();
+        var useTwilio = UsesTwilio(twilio, environment);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<NotificationMetrics>();
+        services.AddSingleton<SmsComposer>();
+        services.AddScoped<SmsDelivery>();
+        if (!useTwilio)
+        {
+            services.AddSingleton<ISmsSender, DevelopmentSmsSender>();
+            return services;
+        }
+
+        services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.SectionName)
+            .Validate(o => IsAllowedBaseUrl(o.BaseUrl),
+                "Twilio:BaseUrl must be an https URL (plain http only to a loopback address, e.g. a fake Twilio in tests).")
+            .Validate(o => o.MaxAttempts >= 1 && o.RetryBaseDelay >= TimeSpan.Zero && o.RetryBudget >= TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero,
+                "Twilio needs MaxAttempts >= 1, RetryBaseDelay >= 0, RetryBudget >= 0 and RequestTimeout > 0.")
+            .ValidateOnStart();
+        // A typed client: transient, a fresh one from IHttpClientFactory for each (scoped) SmsDelivery.
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out
+        // No standard resilience handler (ServiceDefaults adds it to every client): the sender owns its retries,
+        // because it must honour Twilio's Retry-After and must not retry a refused message.
+        services.AddHttpClient<ISmsSender, TwilioSmsSender>()
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        return services;
+    }
+
+    /// <summary>Twilio when it is configured; the development sender when nothing is, outside Production.</summary>
+    /// <exception cref="InvalidOperationException">Twilio settings are incomplete, or missing in Production.</exception>
+    public static bool UsesTwilio(TwilioOptions twilio, IHostEnvironment environment)
+    {
+        if (twilio.IsConfigured)
+        {
+            return true;
+        }
+        if (twilio.IsPartlyConfigured)
+        {
+            throw new InvalidOperationException(
+                $"The Twilio settings are incomplete: set {string.Join(", ", twilio.MissingSettings())}, or remove every Twilio__ setting "
+                + "to use the development SMS sender (which only logs, and never in Production).");
+        }
+        if (environment.IsProduction())
+        {
+            throw new InvalidOperationException(
+                "No SMS provider is configured. Set Twilio__AccountSid, Twilio__AuthToken and Twilio__From (or Twilio__MessagingServiceSid). "
+                + "Production does not fall back to the development SMS sender, which only writes messages to the log.");
+        }
+        return false;
+    }
+
+    private static bool IsAllowedBaseUrl(string? baseUrl) =>
+        Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
 
     /// <summary>The email consumers, with exponential retry; after the last retry the message goes to its _error queue.</summary>
     public static IBusRegistrationConfigurator AddEmailConsumers(this IBusRegistrationConfigurator bus)
@@ -52,16 +119,42 @@ public static class Extensions
         bus.AddConsumer<MfaDisabledConsumer>();
         bus.AddConsumer<RecoveryCodeUsedConsumer>();
         bus.AddConsumer<MfaFailuresDetectedConsumer>();
+        return bus.AddDeliveryRetry();
+    }
+
+    /// <summary>The SMS consumers, with the same retry as the emails.</summary>
+    public static IBusRegistrationConfigurator AddSmsConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<SendSmsCodeConsumer>();
+        return bus.AddDeliveryRetry();
+    }
+
+    /// <summary>
+    /// Exponential retry on every receive endpoint, registered once however many consumer groups ask for it:
+    /// the callback applies to all endpoints, so a second registration would stack a second retry filter on each.
+    /// </summary>
+    private static IBusRegistrationConfigurator AddDeliveryRetry(this IBusRegistrationConfigurator bus)
+    {
+        if (bus.Any(service => service.ServiceType == typeof(DeliveryRetryRegistered)))
+        {
+            return bus;
+        }
+        bus.AddSingleton<DeliveryRetryRegistered>();
         bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
         {
             var retry = context.GetRequiredService<IOptions<DeliveryRetryOptions>>().Value;
             endpoint.UseMessageRetry(r =>
             {
                 r.Exponential(retry.Count, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta);
-                // Retrying cannot fix an unknown template, a bad address or a permanent SMTP rejection.
+                // Retrying cannot fix an unknown template, a bad address or number, or a permanent refusal by
+                // the SMTP server or Twilio.
                 r.Ignore<UndeliverableEmailException>();
+                r.Ignore<UndeliverableSmsException>();
             });
         });
         return bus;
     }
+
+    /// <summary>Marks a bus registration that already has the delivery retry callback.</summary>
+    private sealed class DeliveryRetryRegistered;
 }

@@ -20,6 +20,8 @@ public static class Extensions
         builder.Services.AddSingleton(builder.Configuration.GetSection("Verification").Get<VerificationTokenOptions>() ?? new VerificationTokenOptions());
         builder.Services.AddSingleton<VerificationTokens>();
         builder.Services.AddSingleton<VerificationLinks>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Sms").Get<Sms.SmsCodeOptions>() ?? new Sms.SmsCodeOptions());
+        builder.Services.AddScoped<Sms.SmsCodes>();
         builder.Services.AddScoped<VerificationEmailSender>();
         builder.Services.AddOpenApi();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(VerificationMetrics.Meter.Name));

@@ -39,6 +39,10 @@ namespace AuthPlatform.Mfa.Infrastructure.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("PhoneNumber")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("ProtectedSecret")
                         .HasColumnType("text");
 
@@ -86,6 +90,10 @@ namespace AuthPlatform.Mfa.Infrastructure.Migrations
 
                     b.Property<string>("Method")
                         .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("PhoneNumber")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 

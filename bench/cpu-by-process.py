@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""CPU per platform process, sampled from /proc once a second (Linux), to see what limits a benchmark.
+
+  bench/cpu-by-process.py sample LAUNCHER_PID > cpu.csv      # until Ctrl-C / SIGTERM
+  bench/cpu-by-process.py summarize cpu.csv HH:MM:SS HH:MM:SS  # mean % of one core per process, in that UTC window
+
+Groups every descendant of the launcher (run.sh execs it) by what it is: each .NET service by its .dll (replicas
+by pid), postgres (all backends together), redis, rabbitmq, maildev; plus the bench harness (AuthPlatform.Bench.dll),
+and "other": everything else on the machine (another build or test run, the kernel's softirqs are not included).
+100 % is one core; the machine's total is cores x 100 %.
+"""
+import csv
+import datetime
+import os
+import signal
+import sys
+import time
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def children_map():
+    kids, info = {}, {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        ppid, ticks = int(fields[1]), int(fields[11]) + int(fields[12])
+        info[int(pid)] = (cmd, ticks)
+        kids.setdefault(ppid, []).append(int(pid))
+    return kids, info
+
+
+def group_of(pid, cmd):
+    for word in cmd.split():
+        if word.endswith(".dll"):
+            name = os.path.basename(word)[:-4]
+            return f"{name}[{pid}]" if name == "Mfa" else name
+    for key, name in (("postgres", "postgres"), ("redis", "redis"), ("beam", "rabbitmq"), ("erl", "rabbitmq"),
+                      ("epmd", "rabbitmq"), ("maildev", "maildev")):
+        if key in cmd:
+            return name
+    return "launcher-other"
+
+
+def total_busy_ticks():
+    with open("/proc/stat") as f:
+        parts = [int(x) for x in f.readline().split()[1:]]
+    return sum(parts) - parts[3] - parts[4]  # minus idle and iowait
+
+
+def sample(launcher):
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    out = csv.writer(sys.stdout)
+    out.writerow(["utc", "group", "cpu_percent"])
+    previous, previous_total, previous_time = None, None, None
+    try:
+        while not stop:
+            kids, info = children_map()
+            ticks = {}
+            todo = [launcher]
+            while todo:
+                pid = todo.pop()
+                if pid in info:
+                    group = "Launcher" if pid == launcher else group_of(pid, info[pid][0])
+                    ticks[group] = ticks.get(group, 0) + info[pid][1]
+                todo.extend(kids.get(pid, []))
+            for pid, (cmd, t) in info.items():
+                if "AuthPlatform.Bench.dll" in cmd:
+                    ticks["bench harness"] = ticks.get("bench harness", 0) + t
+            now, total = time.monotonic(), total_busy_ticks()
+            if previous is not None:
+                seconds = now - previous_time
+                stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%H:%M:%S")
+                known = 0.0
+                for group, t in sorted(ticks.items()):
+                    percent = max(0, t - previous.get(group, t)) / TICKS / seconds * 100
+                    known += percent
+                    out.writerow([stamp, group, f"{percent:.1f}"])
+                out.writerow([stamp, "other", f"{max(0.0, (total - previous_total) / TICKS / seconds * 100 - known):.1f}"])
+                sys.stdout.flush()
+            previous, previous_total, previous_time = ticks, total, now
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+
+
+def summarize(path, start, end):
+    sums, seconds = {}, set()
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            if start <= row["utc"] <= end:
+                seconds.add(row["utc"])
+                sums[row["group"]] = sums.get(row["group"], 0.0) + float(row["cpu_percent"])
+    n = max(1, len(seconds))
+    print(f"{n} one-second samples, {start}-{end} UTC; mean % of one core:")
+    for group, total in sorted(sums.items(), key=lambda kv: -kv[1]):
+        print(f"  {group:<28} {total / n:6.1f}")
+    print(f"  {'(all)':<28} {sum(sums.values()) / n:6.1f}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "sample":
+        sample(int(sys.argv[2]))
+    elif len(sys.argv) == 5 and sys.argv[1] == "summarize":
+        summarize(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        sys.exit(__doc__)

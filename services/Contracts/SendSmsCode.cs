@@ -1,0 +1,11 @@
+namespace AuthPlatform.Contracts;
+
+/// <summary>
+/// A request to notification to text a one-time code. Notification renders the message, including the
+/// origin-bound last line (<c>@host #code</c>) that iOS and Android use to autofill only on the right site.
+/// One SMS per message id, however often delivered.
+/// </summary>
+/// <param name="PhoneNumber">E.164, already validated against the allow-list.</param>
+/// <param name="Code">Six digits; never logged.</param>
+/// <param name="Purpose">"phone-enroll" or "sign-in".</param>
+public sealed record SendSmsCode(string PhoneNumber, string Code, string Purpose);

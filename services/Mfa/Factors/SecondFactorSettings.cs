@@ -1,0 +1,56 @@
+using AuthPlatform.Contracts;
+using AuthPlatform.Mfa.Infrastructure;
+using AuthPlatform.Mfa.Model;
+using AuthPlatform.Mfa.RecoveryCodes;
+using AuthPlatform.ServiceDefaults.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthPlatform.Mfa.Factors;
+
+/// <summary>Turning 2FA on (or switching factor), off, and renewing recovery codes; each with its event, in one transaction.</summary>
+public sealed class SecondFactorSettings(MfaDbContext db, RecoveryCodeBook recoveryCodes, IEventOutbox outbox, TimeProvider time)
+{
+    /// <summary>Makes a confirmed pending setup the account's factor. The old factor dies here, not before.</summary>
+    public async Task<IReadOnlyList<string>> ActivateAsync(PendingFactor pending, string email, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var factor = await db.SecondFactors.SingleOrDefaultAsync(f => f.AccountId == pending.AccountId, cancellationToken);
+        var reconfigured = factor is not null;
+        if (factor is null)
+        {
+            factor = new SecondFactor { AccountId = pending.AccountId, Method = pending.Method };
+            db.SecondFactors.Add(factor);
+        }
+        factor.Method = pending.Method;
+        factor.ProtectedSecret = pending.ProtectedSecret;
+        factor.PhoneNumber = pending.PhoneNumber;
+        factor.EnabledAt = now;
+        db.PendingFactors.Remove(pending);
+        var codes = await recoveryCodes.ReplaceAsync(pending.AccountId, cancellationToken);
+        outbox.Stage(new MfaEnabled(pending.AccountId, email, pending.Method, reconfigured, now));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return codes;
+    }
+
+    public async Task DisableAsync(Guid accountId, string email, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SecondFactors.Where(f => f.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+        await db.PendingFactors.Where(f => f.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+        await recoveryCodes.RemoveAllAsync(accountId, cancellationToken);
+        outbox.Stage(new MfaDisabled(accountId, email, time.GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var codes = await recoveryCodes.ReplaceAsync(accountId, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return codes;
+    }
+}

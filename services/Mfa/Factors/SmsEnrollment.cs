@@ -1,0 +1,45 @@
+using AuthPlatform.Mfa.Infrastructure;
+using AuthPlatform.Mfa.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthPlatform.Mfa.Factors;
+
+/// <summary>
+/// Text-message enrolment: a pending number gets a code (valid 3 minutes); confirming it makes SMS the account's
+/// factor. SMS is a restricted authenticator (NIST 800-63B): an authenticator app is the stronger choice.
+/// </summary>
+public sealed class SmsEnrollment(MfaDbContext db, VerificationClient verification, SecondFactorCheck check, SecondFactorSettings settings,
+    TimeProvider time)
+{
+    public async Task<SmsSendResult> StartAsync(Guid accountId, string phoneNumber, string? clientAddress, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await db.PendingFactors.Where(p => p.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+        db.PendingFactors.Add(new PendingFactor
+        {
+            AccountId = accountId,
+            Method = FactorMethod.Sms,
+            PhoneNumber = phoneNumber,
+            CreatedAt = now,
+            ExpiresAt = now + TotpEnrollment.PendingLifetime,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return await verification.SendSmsCodeAsync(VerificationClient.PhoneEnroll, accountId, phoneNumber, clientAddress, cancellationToken);
+    }
+
+    public async Task<(FactorCheck Check, IReadOnlyList<string>? RecoveryCodes)?> ConfirmAsync(
+        Guid accountId, string email, string? code, CancellationToken cancellationToken)
+    {
+        var pending = await db.PendingFactors.SingleOrDefaultAsync(p => p.AccountId == accountId && p.Method == FactorMethod.Sms, cancellationToken);
+        if (pending is null || pending.ExpiresAt <= time.GetUtcNow())
+        {
+            return null;
+        }
+        var result = await check.VerifySmsAsync(accountId, VerificationClient.PhoneEnroll, pending.PhoneNumber!, code, cancellationToken);
+        if (result.Result != CheckResult.Accepted)
+        {
+            return (result, null);
+        }
+        return (result, await settings.ActivateAsync(pending, email, cancellationToken));
+    }
+}

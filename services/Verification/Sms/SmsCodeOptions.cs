@@ -1,0 +1,32 @@
+namespace AuthPlatform.Verification.Sms;
+
+/// <summary>SMS code rules (design §5) and the pumping / toll-fraud limits; every number is configurable (Sms__*).</summary>
+public sealed class SmsCodeOptions
+{
+    /// <summary>Exactly three minutes, as promised in the message.</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromSeconds(180);
+
+    public int MaxAttempts { get; set; } = 5;
+
+    public TimeSpan ResendCooldown { get; set; } = TimeSpan.FromSeconds(30);
+
+    public int PerNumberLimit { get; set; } = 3;
+
+    public TimeSpan PerNumberWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The number minus its last four digits: stops sprays over a block of premium numbers.</summary>
+    public int PerPrefixLimit { get; set; } = 10;
+
+    public TimeSpan PerPrefixWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    public int PerAddressLimit { get; set; } = 10;
+
+    public TimeSpan PerAddressWindow { get; set; } = TimeSpan.FromHours(1);
+
+    public int PerAccountLimit { get; set; } = 10;
+
+    public TimeSpan PerAccountWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>All SMS of the platform per UTC day; when reached, sending stops and operators are told.</summary>
+    public int GlobalDailyCap { get; set; } = 10_000;
+}

@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using AuthPlatform.Contracts;
+using AuthPlatform.ServiceDefaults.Security;
+using MassTransit;
+using StackExchange.Redis;
+
+namespace AuthPlatform.Verification.Sms;
+
+public static class SmsPurpose
+{
+    public const string PhoneEnroll = "phone-enroll";
+    public const string SignIn = "sign-in";
+
+    public static bool IsKnown(string? purpose) => purpose is PhoneEnroll or SignIn;
+}
+
+public enum SendOutcome { Sent, Cooldown, Limited }
+
+public sealed record SendResult(SendOutcome Outcome, TimeSpan? RetryAfter = null, string? Reason = null);
+
+/// <summary>
+/// One-time SMS codes: 6 digits from a CSPRNG, bound to purpose + account + number, stored in Redis only as a
+/// salted SHA-256 with a TTL of exactly 180 s, at most 5 attempts, single use. Sending is guarded by a 30 s resend
+/// cooldown and by per-number, per-prefix, per-IP, per-account and global daily limits (SMS pumping).
+/// </summary>
+public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus, SmsCodeOptions options, TimeProvider time, ILogger<SmsCodes> logger)
+{
+    // Counts one more attempt atomically; a code past its attempts is deleted on the spot.
+    private const string AttemptScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+        local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+        if attempts > tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) return {'dead'} end
+        return redis.call('HMGET', KEYS[1], 'hash', 'salt', 'phone', 'issued')
+        """;
+
+    // Spends the code only if it is still the same one: of two right answers racing, one wins.
+    private const string SpendScript = """
+        if redis.call('HGET', KEYS[1], 'hash') == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
+        return 0
+        """;
+
+    // Takes one unit from each limit, all or nothing; returns the index (1-based) of the first exhausted limit.
+    private const string LimitsScript = """
+        for i = 1, #KEYS do
+          local used = tonumber(redis.call('GET', KEYS[i]) or '0')
+          if used >= tonumber(ARGV[i * 2 - 1]) then return {i, redis.call('PTTL', KEYS[i])} end
+        end
+        for i = 1, #KEYS do
+          local n = redis.call('INCR', KEYS[i])
+          if n == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[i * 2]) end
+        end
+        return {0, 0}
+        """;
+
+    public static string CodeKey(string purpose, Guid accountId) => $"verification:sms:{purpose}:{accountId}";
+
+    public async Task<SendResult> SendAsync(string purpose, Guid accountId, string phoneNumber, string? clientAddress, CancellationToken cancellationToken)
+    {
+        var database = redis.GetDatabase();
+        var cooldownKey = $"verification:sms-cooldown:{purpose}:{accountId}";
+        if (!await database.StringSetAsync(cooldownKey, "1", options.ResendCooldown, When.NotExists))
+        {
+            var wait = await database.KeyTimeToLiveAsync(cooldownKey) ?? options.ResendCooldown;
+            return new SendResult(SendOutcome.Cooldown, wait);
+        }
+
+        var day = time.GetUtcNow().ToString("yyyyMMdd");
+        var prefix = phoneNumber.Length > 8 ? phoneNumber[..^4] : phoneNumber;
+        (string Key, int Limit, TimeSpan Window, string Name)[] limits =
+        [
+            ($"verification:sms-limit:global:{day}", options.GlobalDailyCap, TimeSpan.FromDays(1), "global daily cap"),
+            ($"verification:sms-limit:number:{phoneNumber}", options.PerNumberLimit, options.PerNumberWindow, "per-number limit"),
+            ($"verification:sms-limit:prefix:{prefix}", options.PerPrefixLimit, options.PerPrefixWindow, "per-prefix limit"),
+            ($"verification:sms-limit:account:{accountId}", options.PerAccountLimit, options.PerAccountWindow, "per-account limit"),
+            ($"verification:sms-limit:ip:{clientAddress ?? "unknown"}", options.PerAddressLimit, options.PerAddressWindow, "per-IP limit"),
+        ];
+        var result = (RedisResult[])(await database.ScriptEvaluateAsync(LimitsScript,
+            [.. limits.Select(l => (RedisKey)l.Key)],
+            [.. limits.SelectMany(l => new RedisValue[] { l.Limit, (long)l.Window.TotalMilliseconds })]))!;
+        var exhausted = (int)result[0];
+        if (exhausted > 0)
+        {
+            var limit = limits[exhausted - 1];
+            await database.KeyDeleteAsync(cooldownKey);
+            VerificationMetrics.SmsRefused.Add(1, new KeyValuePair<string, object?>("limit", limit.Name));
+            if (exhausted == 1)
+            {
+                logger.LogError("SMS global daily cap of {Cap} reached: no more SMS codes are sent today", limit.Limit);
+            }
+            else
+            {
+                logger.LogWarning("SMS refused by the {Limit} for account {AccountId}", limit.Name, accountId);
+            }
+            return new SendResult(SendOutcome.Limited, TimeSpan.FromMilliseconds(Math.Max(1000, (long)result[1])), limit.Name);
+        }
+
+        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
+        var salt = OpaqueToken.New(16);
+        var key = CodeKey(purpose, accountId);
+        var transaction = database.CreateTransaction();
+        _ = transaction.KeyDeleteAsync(key);
+        _ = transaction.HashSetAsync(key,
+        [
+            new("hash", OpaqueToken.Hash(salt + code)), new("salt", salt), new("phone", phoneNumber),
+            new("issued", time.GetUtcNow().ToUnixTimeMilliseconds()), new("attempts", 0),
+        ]);
+        _ = transaction.KeyExpireAsync(key, options.Lifetime);
+        await transaction.ExecuteAsync();
+
+        await bus.Publish(new SendSmsCode(phoneNumber, code, purpose), cancellationToken);
+        VerificationMetrics.SmsCodesIssued.Add(1, new KeyValuePair<string, object?>("purpose", purpose));
+        return new SendResult(SendOutcome.Sent);
+    }
+
+    /// <summary>True once for the right code within 180 s and 5 attempts; the code is spent.</summary>
+    public async Task<bool> VerifyAsync(string purpose, Guid accountId, string? phoneNumber, string code)
+    {
+        var key = CodeKey(purpose, accountId);
+        var database = redis.GetDatabase();
+        var result = await database.ScriptEvaluateAsync(AttemptScript, [key], [options.MaxAttempts]);
+        if (result.IsNull)
+        {
+            return false;
+        }
+        var fields = (RedisValue[])result!;
+        if (fields.Length == 1)
+        {
+            return false; // too many attempts: the code is dead
+        }
+        var (hash, salt, phone, issued) = ((string)fields[0]!, (string)fields[1]!, (string)fields[2]!, (long)fields[3]);
+        var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(issued);
+        if (age > options.Lifetime || (phoneNumber is not null && phone != phoneNumber))
+        {
+            return false;
+        }
+        if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(OpaqueToken.Hash(salt + code)), System.Text.Encoding.ASCII.GetBytes(hash)))
+        {
+            return false;
+        }
+        return (long)await database.ScriptEvaluateAsync(SpendScript, [key], [hash]) == 1;
+    }
+}

@@ -1,0 +1,250 @@
+using System.Diagnostics.Metrics;
+using AuthPlatform.Launcher;
+using AuthPlatform.Notification.Diagnostics;
+using AuthPlatform.Notification.Extensions;
+using AuthPlatform.Notification.Sms;
+using AuthPlatform.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AuthPlatform.Notification.Tests;
+
+// The real sender, wired as the worker wires it (typed HttpClient, no resilience handler), against a fake Twilio
+// that checks the credentials and the form fields.
+public sealed class TwilioSmsSenderTests : IAsyncLifetime
+{
+    private const string To = "+447700900123";
+    private const string Code = "482913";
+    private const string Body = $"{Code} is your AuthPlatform code. It expires in 3 minutes.\n\n@localhost #{Code}";
+
+    private readonly FakeTwilio twilio = new();
+    private readonly LogCollector logs = new();
+    private readonly List<ServiceProvider> providers = [];
+
+    public async ValueTask InitializeAsync() => await twilio.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var provider in providers)
+        {
+            await provider.DisposeAsync();
+        }
+        await twilio.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_message_is_posted_with_basic_auth_and_the_form_fields()
+    {
+        var result = await Sender().SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        var sent = result.ShouldBeOfType<SmsSent>();
+        sent.ProviderMessageId.ShouldMatch("^SM[0-9a-f]{32}$");
+        sent.Status.ShouldBe("queued");
+        sent.Attempts.ShouldBe(1);
+        var message = twilio.Messages.ShouldHaveSingleItem();
+        message.Sid.ShouldBe(sent.ProviderMessageId);
+        message.To.ShouldBe(To);
+        message.From.ShouldBe(twilio.From);
+        message.MessagingServiceSid.ShouldBeNull();
+        message.Body.ShouldBe(Body, "the body goes out as it is, new lines included");
+        message.Code.ShouldBe(Code);
+        twilio.Requests.ShouldHaveSingleItem().Status.ShouldBe(201);
+    }
+
+    [Fact]
+    public async Task A_wrong_auth_token_is_a_permanent_failure_without_retries()
+    {
+        var result = await Sender(("Twilio__AuthToken", "not-the-token")).SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        var failure = result.ShouldBeOfType<SmsSendFailed>();
+        failure.Kind.ShouldBe(SmsFailureKind.Permanent);
+        failure.HttpStatus.ShouldBe(401);
+        failure.ProviderErrorCode.ShouldBe(20003);
+        failure.Reason.ShouldContain("Twilio__AuthToken");
+        failure.Attempts.ShouldBe(1);
+        twilio.Requests.ShouldHaveSingleItem().Status.ShouldBe(401);
+        twilio.Messages.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_wrong_account_sid_is_refused_too()
+    {
+        var result = await Sender(("Twilio__AccountSid", "AC" + new string('0', 32))).SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        result.ShouldBeOfType<SmsSendFailed>().IsPermanent.ShouldBeTrue();
+        twilio.Messages.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_messaging_service_replaces_the_from_number()
+    {
+        const string service = "MG0123456789abcdef0123456789abcdef";
+
+        var result = await Sender(("Twilio__From", null), ("Twilio__MessagingServiceSid", service))
+            .SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        result.ShouldBeOfType<SmsSent>().Status.ShouldBe("accepted");
+        var message = twilio.Messages.ShouldHaveSingleItem();
+        message.MessagingServiceSid.ShouldBe(service);
+        message.From.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Throttling_is_retried_after_the_Retry_After_that_Twilio_asks_for()
+    {
+        twilio.RespondTooManyRequests(count: 1, retryAfterSeconds: 1);
+        var provider = Build();
+        var sender = provider.GetRequiredService<ISmsSender>();
+        using var retries = new CounterRecorder(provider.GetRequiredService<IMeterFactory>(), "authplatform.notification.send.retries");
+
+        var result = await sender.SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        result.ShouldBeOfType<SmsSent>().Attempts.ShouldBe(2);
+        var requests = twilio.Requests;
+        requests.Select(r => r.Status).ShouldBe([429, 201]);
+        var waited = requests[1].ReceivedAt - requests[0].ReceivedAt;
+        waited.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(900), "Retry-After: 1 is honoured");
+        waited.ShouldBeLessThan(TimeSpan.FromSeconds(3), "and not much more than that");
+        twilio.Messages.ShouldHaveSingleItem();
+        retries.Count(DeliveryTags.Sms, "throttled").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_a_few_times_then_reported_as_transient()
+    {
+        twilio.RespondServerError(count: 10);
+
+        var result = await Sender(("Twilio__RetryBaseDelay", "00:00:00.05")).SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        var failure = result.ShouldBeOfType<SmsSendFailed>();
+        failure.Kind.ShouldBe(SmsFailureKind.Transient);
+        failure.HttpStatus.ShouldBe(500);
+        failure.Attempts.ShouldBe(3);
+        twilio.Requests.Count.ShouldBe(3, "three attempts inside the sender; then the bus takes over");
+        twilio.Messages.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_server_error_then_success_is_sent()
+    {
+        twilio.RespondServerError(count: 2);
+
+        var result = await Sender(("Twilio__RetryBaseDelay", "00:00:00.05")).SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        result.ShouldBeOfType<SmsSent>().Attempts.ShouldBe(3);
+        twilio.Messages.ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task An_invalid_number_is_permanent_and_not_retried()
+    {
+        twilio.RespondInvalidTo();
+
+        var result = await Sender().SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        var failure = result.ShouldBeOfType<SmsSendFailed>();
+        failure.Kind.ShouldBe(SmsFailureKind.Permanent);
+        failure.HttpStatus.ShouldBe(400);
+        failure.ProviderErrorCode.ShouldBe(21211);
+        failure.Reason.ShouldContain("21211");
+        failure.Attempts.ShouldBe(1);
+        twilio.Requests.Count.ShouldBe(1, "exactly one request: retrying cannot change Twilio's mind");
+    }
+
+    [Fact]
+    public async Task The_failure_reason_never_quotes_twilios_message_which_contains_the_number()
+    {
+        // The fake itself refuses this one, with Twilio's wording: "Invalid 'To' Phone Number: +12345".
+        var result = await Sender().SendAsync("+12345", Body, TestContext.Current.CancellationToken);
+
+        var failure = result.ShouldBeOfType<SmsSendFailed>();
+        failure.ProviderErrorCode.ShouldBe(21211);
+        failure.Reason.ShouldNotContain("+12345");
+    }
+
+    [Fact]
+    public async Task A_Retry_After_beyond_the_budget_is_left_to_the_bus()
+    {
+        twilio.RespondTooManyRequests(count: 1, retryAfterSeconds: 30);
+        var started = DateTime.UtcNow;
+
+        var result = await Sender().SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        var failure = result.ShouldBeOfType<SmsSendFailed>();
+        failure.Kind.ShouldBe(SmsFailureKind.Transient);
+        failure.HttpStatus.ShouldBe(429);
+        failure.Attempts.ShouldBe(1);
+        (DateTime.UtcNow - started).ShouldBeLessThan(TimeSpan.FromSeconds(5), "the consumer is not held for 30 s");
+    }
+
+    [Fact]
+    public async Task An_unreachable_twilio_is_a_transient_failure()
+    {
+        var result = await Sender(("Twilio__BaseUrl", $"http://127.0.0.1:{Ports.Free()}"), ("Twilio__RetryBaseDelay", "00:00:00.01"))
+            .SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        var failure = result.ShouldBeOfType<SmsSendFailed>();
+        failure.Kind.ShouldBe(SmsFailureKind.Transient);
+        failure.HttpStatus.ShouldBeNull();
+        failure.Reason.ShouldContain("Could not reach Twilio");
+        failure.Attempts.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Logs_hold_neither_the_text_the_code_the_token_nor_the_whole_number()
+    {
+        twilio.RespondTooManyRequests(count: 1, retryAfterSeconds: 0);
+        twilio.RespondInvalidTo();
+        var sender = Sender();
+
+        await sender.SendAsync(To, Body, TestContext.Current.CancellationToken);
+        await sender.SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        logs.Entries.ShouldNotBeEmpty("the retry is logged");
+        var text = logs.AllText;
+        text.ShouldNotContain(Code);
+        text.ShouldNotContain(twilio.AuthToken);
+        text.ShouldNotContain(To);
+        text.ShouldNotContain("7700900");
+        text.ShouldContain(PhoneNumberMask.Mask(To));
+    }
+
+    [Fact]
+    public async Task The_standard_resilience_handler_of_service_defaults_does_not_add_its_own_retries()
+    {
+        twilio.RespondServerError(count: 20);
+        var provider = Build(services => services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler()),
+            ("Twilio__RetryBaseDelay", "00:00:00.01"));
+
+        var result = await provider.GetRequiredService<ISmsSender>().SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        result.ShouldBeOfType<SmsSendFailed>().Attempts.ShouldBe(3);
+        twilio.Requests.Count.ShouldBe(3, "only the sender's own attempts: the handler ServiceDefaults adds to every client is removed");
+    }
+
+    private ISmsSender Sender(params (string Key, string? Value)[] overrides) => Build(overrides).GetRequiredService<ISmsSender>();
+
+    private ServiceProvider Build(params (string Key, string? Value)[] overrides) => Build(_ => { }, overrides);
+
+    private ServiceProvider Build(Action<IServiceCollection> defaults, params (string Key, string? Value)[] overrides)
+    {
+        var settings = new Dictionary<string, string?>(twilio.Environment);
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+        var configuration = TestHost.Configuration(settings);
+        var services = new ServiceCollection();
+        defaults(services);
+        services
+            .AddSingleton(configuration)
+            .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace))
+            .AddMetrics()
+            .AddSmsDelivery(configuration, TestHost.Environment(Environments.Development));
+        var provider = services.BuildServiceProvider(validateScopes: true);
+        providers.Add(provider);
+        provider.GetRequiredService<ISmsSender>().ShouldBeOfType<TwilioSmsSender>();
+        return provider;
+    }
+}

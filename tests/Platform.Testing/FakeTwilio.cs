@@ -1,0 +1,359 @@
+using System.Collections.Specialized;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Web;
+using AuthPlatform.Launcher;
+
+namespace AuthPlatform.Testing;
+
+/// <summary>A text message the fake accepted.</summary>
+public sealed record FakeSms(string Sid, string To, string? From, string? MessagingServiceSid, string Body, DateTimeOffset ReceivedAt)
+{
+    /// <summary>The six-digit code in the text (see <see cref="FakeTwilio.CodeIn"/>).</summary>
+    public string Code => FakeTwilio.CodeIn(Body);
+}
+
+/// <summary>One request to the Messages endpoint and the status the fake answered, failures included.</summary>
+public sealed record FakeTwilioRequest(DateTimeOffset ReceivedAt, int Status, int? ErrorCode, string? To);
+
+/// <summary>
+/// A fake of Twilio's Messages API (<c>POST /2010-04-01/Accounts/{sid}/Messages.json</c>) on a free loopback
+/// port, for tests that need to see the texts the platform sends. It checks what Twilio checks first (HTTP Basic
+/// <c>AccountSid:AuthToken</c>, then <c>To</c>, <c>Body</c> and <c>From</c> or <c>MessagingServiceSid</c>),
+/// answers 201 with a message resource or Twilio's error object (<c>code</c>, <c>message</c>, <c>more_info</c>,
+/// <c>status</c>), and can be told to fail the next requests (429 with Retry-After, 500, 400 21211).
+/// </summary>
+/// <remarks>Point a service at it with <see cref="Environment"/>. Start it with <see cref="StartAsync"/>.</remarks>
+public sealed class FakeTwilio : IAsyncDisposable
+{
+    private static readonly Regex MessagesPath = new("^/2010-04-01/Accounts/(?<sid>[^/]+)/Messages\\.json$", RegexOptions.CultureInvariant);
+    private static readonly Regex OriginBoundCode = new(@"(?:^|\n)@\S+ #(?<code>\d{6})(?:\s|$)", RegexOptions.CultureInvariant);
+    private static readonly Regex AnyCode = new(@"(?<!\d)\d{6}(?!\d)", RegexOptions.CultureInvariant);
+
+    private readonly Lock gate = new();
+    private readonly List<FakeSms> messages = [];
+    private readonly List<FakeTwilioRequest> requests = [];
+    private readonly Queue<CannedFailure> failures = new();
+    private HttpListener? listener;
+    private Task? loop;
+
+    public FakeTwilio(string? accountSid = null, string? authToken = null, string from = "+15005550006")
+    {
+        AccountSid = accountSid ?? "AC" + RandomHex();
+        AuthToken = authToken ?? RandomHex();
+        From = from;
+    }
+
+    public string AccountSid { get; }
+
+    public string AuthToken { get; }
+
+    /// <summary>The sending number the platform should be configured with (any From is accepted).</summary>
+    public string From { get; }
+
+    /// <summary><c>http://127.0.0.1:{port}</c>, for <c>Twilio__BaseUrl</c>; set once started.</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The settings a service needs to send through this fake.</summary>
+    public IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?>
+    {
+        ["Twilio__AccountSid"] = AccountSid,
+        ["Twilio__AuthToken"] = AuthToken,
+        ["Twilio__From"] = From,
+        ["Twilio__BaseUrl"] = BaseUrl,
+    };
+
+    /// <summary>The messages accepted so far, oldest first.</summary>
+    public IReadOnlyList<FakeSms> Messages
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. messages];
+            }
+        }
+    }
+
+    /// <summary>Every request to the Messages endpoint so far, oldest first, with the status it got.</summary>
+    public IReadOnlyList<FakeTwilioRequest> Requests
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. requests];
+            }
+        }
+    }
+
+    /// <summary>Starts listening on a free loopback port.</summary>
+    public Task<FakeTwilio> StartAsync()
+    {
+        if (listener is not null)
+        {
+            throw new InvalidOperationException("The fake Twilio is already started.");
+        }
+        // The port is free when chosen but may be taken before we bind it: try a few.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = Ports.Free();
+            var candidate = new HttpListener();
+            candidate.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                candidate.Start();
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                candidate.Close();
+                continue;
+            }
+            listener = candidate;
+            BaseUrl = $"http://127.0.0.1:{port}";
+            loop = Task.Run(() => AcceptAsync(candidate));
+            return Task.FromResult(this);
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> valid requests get 429 (error 20429) with <c>Retry-After</c>.</summary>
+    public void RespondTooManyRequests(int count = 1, int retryAfterSeconds = 1) =>
+        Enqueue(count, new CannedFailure(429, 20429, "Too Many Requests", retryAfterSeconds));
+
+    /// <summary>The next <paramref name="count"/> valid requests get 500 (error 20500).</summary>
+    public void RespondServerError(int count = 1) =>
+        Enqueue(count, new CannedFailure(500, 20500, "Internal Server Error", null));
+
+    /// <summary>The next <paramref name="count"/> valid requests get 400 with error 21211 (invalid 'To').</summary>
+    public void RespondInvalidTo(int count = 1) =>
+        Enqueue(count, new CannedFailure(400, 21211, "Invalid 'To' Phone Number", null));
+
+    /// <summary>The next <paramref name="count"/> valid requests get <paramref name="status"/> with a Twilio error.</summary>
+    public void RespondWith(int count, int status, int errorCode, string message = "Canned failure", int? retryAfterSeconds = null) =>
+        Enqueue(count, new CannedFailure(status, errorCode, message, retryAfterSeconds));
+
+    /// <summary>Waits for the <paramref name="count"/>-th message to <paramref name="to"/>.</summary>
+    public async Task<FakeSms> WaitForMessageAsync(string to, int count = 1, TimeSpan? timeout = null)
+    {
+        FakeSms? found = null;
+        await PlatformFixture.EventuallyAsync($"SMS #{count} reaches {to}", () =>
+        {
+            var matching = Messages.Where(m => m.To == to).ToList();
+            found = matching.Count >= count ? matching[count - 1] : null;
+            return Task.FromResult(found is not null);
+        }, timeout ?? TimeSpan.FromSeconds(30));
+        return found!;
+    }
+
+    /// <summary>
+    /// The six-digit code in a text: the one on an origin-bound last line (<c>@host #123456</c>) when there is
+    /// one, else the first run of exactly six digits.
+    /// </summary>
+    public static string CodeIn(string body)
+    {
+        var normalised = body.Replace("\r\n", "\n");
+        if (OriginBoundCode.Matches(normalised) is { Count: > 0 } bound)
+        {
+            return bound[^1].Groups["code"].Value;
+        }
+        return AnyCode.Match(normalised) is { Success: true } any
+            ? any.Value
+            : throw new InvalidOperationException($"No six-digit code in: {body}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (listener is null)
+        {
+            return;
+        }
+        listener.Stop();
+        listener.Close();
+        if (loop is not null)
+        {
+            try
+            {
+                await loop;
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+            }
+        }
+        listener = null;
+    }
+
+    private void Enqueue(int count, CannedFailure failure)
+    {
+        lock (gate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                failures.Enqueue(failure);
+            }
+        }
+    }
+
+    private async Task AcceptAsync(HttpListener server)
+    {
+        while (server.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await server.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await HandleAsync(context);
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException)
+                {
+                    // The client went away.
+                }
+            });
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        using (response)
+        {
+            var path = MessagesPath.Match(request.Url?.AbsolutePath ?? "");
+            if (request.HttpMethod != "POST" || !path.Success)
+            {
+                await ErrorAsync(response, 404, 20404, "The requested resource was not found");
+                return;
+            }
+            if (!Authorized(request.Headers["Authorization"]) || path.Groups["sid"].Value != AccountSid)
+            {
+                Record(401, 20003, null);
+                response.AddHeader("WWW-Authenticate", "Basic realm=\"Twilio API\"");
+                await ErrorAsync(response, 401, 20003, "Authenticate");
+                return;
+            }
+
+            NameValueCollection form;
+            using (var reader = new StreamReader(request.InputStream, Encoding.UTF8))
+            {
+                var isForm = request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
+                form = HttpUtility.ParseQueryString(isForm ? await reader.ReadToEndAsync() : "");
+            }
+            var to = form["To"];
+            var body = form["Body"];
+            var from = form["From"];
+            var service = form["MessagingServiceSid"];
+            var invalid = string.IsNullOrWhiteSpace(to) ? (21604, "A 'To' phone number is required.")
+                : string.IsNullOrWhiteSpace(body) ? (21602, "Message body is required.")
+                : string.IsNullOrWhiteSpace(from) && string.IsNullOrWhiteSpace(service) ? (21603, "A 'From' phone number is required.")
+                : !Regex.IsMatch(to, @"^\+[1-9]\d{6,14}$") ? (21211, $"Invalid 'To' Phone Number: {to}")
+                : ((int Code, string Message)?)null;
+            if (invalid is { } error)
+            {
+                Record(400, error.Code, to);
+                await ErrorAsync(response, 400, error.Code, error.Message);
+                return;
+            }
+
+            CannedFailure? failure = null;
+            lock (gate)
+            {
+                if (failures.Count > 0)
+                {
+                    failure = failures.Dequeue();
+                }
+            }
+            if (failure is { } canned)
+            {
+                Record(canned.Status, canned.Code, to);
+                if (canned.RetryAfterSeconds is { } seconds)
+                {
+                    response.AddHeader("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+                await ErrorAsync(response, canned.Status, canned.Code, canned.Message);
+                return;
+            }
+
+            var message = new FakeSms("SM" + RandomHex(), to!, from, service, body!, DateTimeOffset.UtcNow);
+            lock (gate)
+            {
+                requests.Add(new FakeTwilioRequest(message.ReceivedAt, 201, null, to));
+                messages.Add(message);
+            }
+            await JsonAsync(response, 201, new Dictionary<string, object?>
+            {
+                ["sid"] = message.Sid,
+                ["account_sid"] = AccountSid,
+                ["messaging_service_sid"] = service,
+                ["to"] = message.To,
+                ["from"] = from,
+                ["body"] = message.Body,
+                ["status"] = service is null ? "queued" : "accepted",
+                ["num_segments"] = "1",
+                ["direction"] = "outbound-api",
+                ["api_version"] = "2010-04-01",
+                ["date_created"] = message.ReceivedAt.ToString("r"),
+                ["error_code"] = null,
+                ["error_message"] = null,
+                ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Messages/{message.Sid}.json",
+            });
+        }
+    }
+
+    private bool Authorized(string? header)
+    {
+        if (header is null || !header.StartsWith("Basic ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        try
+        {
+            var credentials = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+            return credentials == $"{AccountSid}:{AuthToken}";
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private void Record(int status, int? code, string? to)
+    {
+        lock (gate)
+        {
+            requests.Add(new FakeTwilioRequest(DateTimeOffset.UtcNow, status, code, to));
+        }
+    }
+
+    private static Task ErrorAsync(HttpListenerResponse response, int status, int code, string message) =>
+        JsonAsync(response, status, new Dictionary<string, object?>
+        {
+            ["code"] = code,
+            ["message"] = message,
+            ["more_info"] = $"https://www.twilio.com/docs/errors/{code}",
+            ["status"] = status,
+        });
+
+    private static async Task JsonAsync(HttpListenerResponse response, int status, object body)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength64 = bytes.Length;
+        await response.OutputStream.WriteAsync(bytes);
+    }
+
+    private static string RandomHex() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    private sealed record CannedFailure(int Status, int Code, string Message, int? RetryAfterSeconds);
+}
