@@ -15,5 +15,7 @@ app.MapWellKnownApi();
 app.MapAccountApi();
 app.MapSessionApi();
 app.MapResetPasswordPage();
+app.MapAccessKeyApi();
+app.MapTokenEndpoint();
 
 app.Run();

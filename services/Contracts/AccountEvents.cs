@@ -16,3 +16,6 @@ public sealed record PasswordResetRequested(Guid AccountId, string Email, DateTi
 
 /// <summary>The password was changed (reset or change); every refresh token was revoked.</summary>
 public sealed record PasswordChanged(Guid AccountId, string Email, DateTimeOffset OccurredAt);
+
+/// <summary>An access key (for API and CLI use) was created; the secret is never in the event.</summary>
+public sealed record AccessKeyCreated(Guid AccountId, string Email, string Name, string AccessKeyId, DateTimeOffset OccurredAt);

@@ -107,6 +107,31 @@ public sealed class SmsFlowTests(PlatformFixture platform)
         (await _client.SecondStepAsync(mfaToken, "recovery_code", account.RecoveryCodes[0])).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task Switching_from_an_authenticator_app_to_SMS_keeps_the_app_working_until_the_phone_is_confirmed()
+    {
+        var account = await _client.CreateAccountWithTotpAsync("switch");
+        var phone = NewMobile();
+
+        using var start = await _client.SendAsync(HttpMethod.Post, "/api/mfa/sms", account.Tokens.AccessToken,
+            new { phoneNumber = phone, currentCode = await account.Phone.NextCodeAsync() });
+        start.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var sms = await platform.Twilio.WaitForMessageAsync(phone);
+
+        // Pending: the app still signs in.
+        (await _client.SecondStepAsync(await _client.PasswordStepAsync(account.Email), "totp", await account.Phone.NextCodeAsync()))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var confirm = await _client.SendAsync(HttpMethod.Post, "/api/mfa/sms/confirm", account.Tokens.AccessToken, new { code = sms.Code });
+        confirm.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var password = await _client.Accounts.SignInAsync(account.Email);
+        var challenge = await AccountClient.JsonAsync(password);
+        challenge.GetProperty("methods")[0].GetString().ShouldBe("sms");
+        using var oldApp = await _client.SecondStepAsync(challenge.GetProperty("mfaToken").GetString()!, "totp", await account.Phone.NextCodeAsync());
+        oldApp.StatusCode.ShouldBe(HttpStatusCode.BadRequest, "the app is no longer a method of this account");
+    }
+
     [Theory]
     [InlineData("+44 909 879 0000", "Premium-rate")]
     [InlineData("+33 6 12 34 56 78", "cannot be sent to numbers in FR")]

@@ -170,6 +170,9 @@ public static class AccountApi
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await sessions.RevokeAllAsync(account.Id, cancellationToken);
+        // A password reset means the account may have been taken over: its access keys stop too.
+        await db.AccessKeys.Where(k => k.AccountId == account.Id && k.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok();
     }

@@ -12,6 +12,8 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
+    public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
+
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -35,6 +37,16 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             token.HasIndex(t => t.FamilyId);
             token.HasIndex(t => t.AccountId);
             token.Property(t => t.AuthenticationMethods).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<AccessKey>(key =>
+        {
+            key.ToTable("access_keys");
+            key.Property(k => k.Name).HasMaxLength(100);
+            key.Property(k => k.AccessKeyId).HasMaxLength(32);
+            key.HasIndex(k => k.AccessKeyId).IsUnique();
+            key.Property(k => k.SecretHash).HasMaxLength(64);
+            key.HasIndex(k => k.AccountId);
         });
 
         modelBuilder.Entity<SigningKey>(key =>

@@ -163,6 +163,21 @@ public sealed class EmailComposer(IOptions<EmailOptions> options)
             "If these attempts were yours, you can ignore this email.",
         ]));
 
+    public MimeMessage Compose(AccessKeyCreated created) => Render(created.Email, new EmailContent(
+        Subject: $"A new access key was created for your {Product} account",
+        Heading: "New access key",
+        Intro:
+        [
+            $"On {Timestamp(created.OccurredAt)}, an access key named \"{created.Name}\" ({created.AccessKeyId}) was created for your {Product} account. "
+                + "Access keys let scripts and the command-line tool act as you, even when two-factor authentication is on.",
+        ],
+        Button: null,
+        Outro:
+        [
+            "If this was you, there is nothing else to do. Keep the secret somewhere safe; it was shown only once.",
+            $"If this wasn't you, revoke the key in your account now and reset your password: choose \"Forgot password\" on the {Product} sign-in page.",
+        ]));
+
     private MimeMessage Render(string to, EmailContent content)
     {
         if (string.IsNullOrWhiteSpace(to) || !MailboxAddress.TryParse(to, out var recipient) || !recipient.Address.Contains('@'))

@@ -117,6 +117,7 @@ public static class Extensions
         bus.AddConsumer<SignUpAttemptedOnExistingAccountConsumer>();
         bus.AddConsumer<MfaEnabledConsumer>();
         bus.AddConsumer<MfaDisabledConsumer>();
+        bus.AddConsumer<AccessKeyCreatedConsumer>();
         bus.AddConsumer<RecoveryCodeUsedConsumer>();
         bus.AddConsumer<MfaFailuresDetectedConsumer>();
         return bus.AddDeliveryRetry();

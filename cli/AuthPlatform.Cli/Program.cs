@@ -1,0 +1,159 @@
+using System.Reflection;
+
+namespace AuthPlatform.Cli;
+
+public static class Program
+{
+    public const string DefaultGateway = "http://localhost:8080";
+
+    public static string Version { get; } =
+        (typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
+
+    public const string Help = """
+        authplatform: sign in to AuthPlatform and manage access keys
+
+        Usage: authplatform [--gateway URL] <command> [arguments]
+
+        Commands:
+          login                 Sign in with email and password (and a two-factor code when 2FA is on)
+          login --access-key    Sign in with an access key: AUTHPLATFORM_ACCESS_KEY_ID and AUTHPLATFORM_SECRET,
+                                or asked for
+          logout                Sign out and delete the stored credentials
+          whoami                Show the signed-in account
+          keys create NAME      Create an access key; its secret is shown once
+          keys list             List your access keys (never their secrets)
+          keys revoke ID        Revoke an access key, by its id or its access key ID
+          mfa status            Show whether two-factor authentication is on
+          help                  Show this help
+
+        Options:
+          --gateway URL         The gateway (default: $AUTHPLATFORM_GATEWAY, else the one you signed in to,
+                                else http://localhost:8080)
+          -h, --help            Show this help
+          --version             Show the version
+
+        Credentials are kept in $XDG_CONFIG_HOME/authplatform/credentials.json (else
+        ~/.config/authplatform/credentials.json), readable only by you. Exit codes: 0 done, 1 failed, 2 usage error.
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            return await RunAsync(args);
+        }
+        catch (CliException ex)
+        {
+            Terminal.Error(ex.Message);
+            return ex.ExitCode;
+        }
+        catch (Exception ex)
+        {
+            // Never a stack trace: one line that still says what went wrong.
+            Terminal.Error($"unexpected failure ({ex.GetType().Name}: {ex.Message})");
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            Console.Out.Flush();
+        }
+    }
+
+    private static async Task<int> RunAsync(string[] args)
+    {
+        var invocation = Invocation.Parse(args);
+        if (invocation.Version)
+        {
+            Console.Out.WriteLine($"authplatform {Version}");
+            return ExitCodes.Success;
+        }
+        var words = invocation.Words;
+        if (invocation.Help || words is ["help", ..])
+        {
+            Console.Out.WriteLine(Help);
+            return ExitCodes.Success;
+        }
+        if (words.Count == 0)
+        {
+            throw new UsageException("no command given; see `authplatform --help`");
+        }
+        if (invocation.AccessKey && words is not ["login"])
+        {
+            throw new UsageException("--access-key goes with `authplatform login`");
+        }
+
+        var commands = new Commands(invocation.ExplicitGateway(), CredentialStore.Default());
+        return words switch
+        {
+            ["login"] when invocation.AccessKey => await commands.LoginWithAccessKeyAsync(),
+            ["login"] => await commands.LoginAsync(),
+            ["logout"] => await commands.LogoutAsync(),
+            ["whoami"] => await commands.WhoAmIAsync(),
+            ["keys", "create", var name] => await commands.CreateKeyAsync(name),
+            ["keys", "list"] => await commands.ListKeysAsync(),
+            ["keys", "revoke", var id] => await commands.RevokeKeyAsync(id),
+            ["mfa", "status"] => await commands.MfaStatusAsync(),
+            ["keys", "create", ..] => throw new UsageException("usage: authplatform keys create NAME (quote a name with spaces)"),
+            ["keys", "revoke", ..] => throw new UsageException("usage: authplatform keys revoke ID"),
+            ["keys", ..] => throw new UsageException("usage: authplatform keys create NAME | keys list | keys revoke ID"),
+            ["mfa", ..] => throw new UsageException("usage: authplatform mfa status"),
+            ["login" or "logout" or "whoami", ..] => throw new UsageException($"`authplatform {words[0]}` takes no arguments"),
+            _ => throw new UsageException($"unknown command '{Terminal.Safe(words[0])}'; see `authplatform --help`"),
+        };
+    }
+}
+
+/// <summary>The command line, parsed by hand: global options anywhere, <c>--</c> ends options.</summary>
+public sealed record Invocation(IReadOnlyList<string> Words, string? Gateway, bool Help, bool Version, bool AccessKey)
+{
+    public static Invocation Parse(string[] args)
+    {
+        var words = new List<string>();
+        string? gateway = null;
+        bool help = false, version = false, accessKey = false, optionsEnded = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (optionsEnded || !arg.StartsWith('-') || arg == "-")
+            {
+                words.Add(arg);
+                continue;
+            }
+            switch (arg)
+            {
+                case "--":
+                    optionsEnded = true;
+                    break;
+                case "--gateway":
+                    gateway = i + 1 < args.Length ? args[++i] : throw new UsageException("--gateway needs a URL");
+                    break;
+                case var _ when arg.StartsWith("--gateway=", StringComparison.Ordinal):
+                    gateway = arg["--gateway=".Length..];
+                    break;
+                case "-h" or "--help":
+                    help = true;
+                    break;
+                case "--version":
+                    version = true;
+                    break;
+                case "--access-key":
+                    accessKey = true;
+                    break;
+                default:
+                    throw new UsageException($"unknown option '{Terminal.Safe(arg)}'; see `authplatform --help`");
+            }
+        }
+        return new Invocation(words, gateway, help, version, accessKey);
+    }
+
+    /// <summary>--gateway, else AUTHPLATFORM_GATEWAY, checked and normalised; null when neither is given.</summary>
+    public string? ExplicitGateway()
+    {
+        if (Gateway is not null)
+        {
+            return GatewayClient.Normalize(Gateway, "--gateway");
+        }
+        var fromEnvironment = Environment.GetEnvironmentVariable("AUTHPLATFORM_GATEWAY");
+        return string.IsNullOrWhiteSpace(fromEnvironment) ? null : GatewayClient.Normalize(fromEnvironment, "AUTHPLATFORM_GATEWAY");
+    }
+}

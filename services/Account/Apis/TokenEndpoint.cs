@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using System.Text;
+using AuthPlatform.Account.Infrastructure;
+using AuthPlatform.Account.Throttling;
+using AuthPlatform.Account.Tokens;
+using AuthPlatform.ServiceDefaults.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthPlatform.Account.Apis;
+
+/// <summary>
+/// OAuth 2.0 token endpoint for access keys: grant_type=client_credentials with the key id as client_id and the
+/// secret as client_secret, by HTTP Basic or form fields (RFC 6749 §2.3.1). The token acts as the key's owner and
+/// is marked amr=["key"].
+/// </summary>
+public static class TokenEndpoint
+{
+    // Compared against when the key id is unknown, so that every failure costs the same.
+    private static readonly byte[] DummyHash = Encoding.ASCII.GetBytes(OpaqueToken.Hash("no such key"));
+
+    public static IEndpointRouteBuilder MapTokenEndpoint(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/connect/token", IssueAsync)
+            .WithTags("OAuth 2.0")
+            .WithSummary("Exchange an access key for an access token (client_credentials)")
+            .DisableAntiforgery();
+        return app;
+    }
+
+    public static async Task<IResult> IssueAsync(HttpContext context, AccountDbContext db, SignInThrottle throttle,
+        AccessTokenIssuer issuer, TimeProvider time, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        if (!context.Request.HasFormContentType)
+        {
+            return Error(400, "invalid_request", "Send the request as application/x-www-form-urlencoded.");
+        }
+        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var grantType = form["grant_type"].ToString();
+        if (grantType.Length == 0)
+        {
+            return Error(400, "invalid_request", "grant_type is required.");
+        }
+        if (grantType != "client_credentials")
+        {
+            return Error(400, "unsupported_grant_type", "Only client_credentials is supported.");
+        }
+
+        string clientId, clientSecret;
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.Length > 0)
+        {
+            if (form.ContainsKey("client_secret"))
+            {
+                return Error(400, "invalid_request", "Use either HTTP Basic or form fields for client authentication, not both.");
+            }
+            if (!TryReadBasic(authorization, out clientId, out clientSecret))
+            {
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"AuthPlatform\"";
+                return Error(401, "invalid_client", "Malformed HTTP Basic credentials.");
+            }
+        }
+        else
+        {
+            clientId = form["client_id"].ToString();
+            clientSecret = form["client_secret"].ToString();
+        }
+        if (clientId.Length is 0 or > 64 || clientSecret.Length is 0 or > 128)
+        {
+            return InvalidClient(context);
+        }
+
+        var clientAddress = context.Connection.RemoteIpAddress?.ToString();
+        var throttleKey = "access-key:" + clientId;
+        if (await throttle.TakeAttemptAsync(throttleKey, clientAddress) is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+            return Error(429, "invalid_client", "Too many failed attempts; try again later.");
+        }
+
+        var secretHash = Encoding.ASCII.GetBytes(OpaqueToken.Hash(clientSecret));
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Row lock: a revoke waits for this request, so none can mint a token after a revoke has returned.
+        var key = await db.AccessKeys
+            .FromSql($"SELECT * FROM access_keys WHERE \"AccessKeyId\" = {clientId} FOR UPDATE")
+            .SingleOrDefaultAsync(cancellationToken);
+        var matches = CryptographicOperations.FixedTimeEquals(key is null ? DummyHash : Encoding.ASCII.GetBytes(key.SecretHash), secretHash);
+        if (key is null || !matches || key.RevokedAt is not null)
+        {
+            return InvalidClient(context);
+        }
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == key.AccountId, cancellationToken);
+        if (account is null)
+        {
+            return InvalidClient(context);
+        }
+        var accessToken = await issuer.IssueAsync(account.Id, account.Email, ["key"], cancellationToken);
+        key.LastUsedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await throttle.ForgiveAsync(throttleKey, clientAddress);
+        return Results.Json(new Dictionary<string, object>
+        {
+            ["access_token"] = accessToken,
+            ["token_type"] = "Bearer",
+            ["expires_in"] = (int)AccessTokenIssuer.Lifetime.TotalSeconds,
+        });
+    }
+
+    /// <summary>RFC 6749 §2.3.1: "Basic base64(urlencode(id):urlencode(secret))".</summary>
+    private static bool TryReadBasic(string header, out string clientId, out string clientSecret)
+    {
+        clientId = clientSecret = "";
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) || header.Length > 512)
+        {
+            return false;
+        }
+        Span<byte> decoded = stackalloc byte[384];
+        if (!Convert.TryFromBase64String(header[6..].Trim(), decoded, out var length))
+        {
+            return false;
+        }
+        var pair = Encoding.UTF8.GetString(decoded[..length]);
+        var colon = pair.IndexOf(':');
+        if (colon <= 0)
+        {
+            return false;
+        }
+        try
+        {
+            clientId = Uri.UnescapeDataString(pair[..colon].Replace('+', ' '));
+            clientSecret = Uri.UnescapeDataString(pair[(colon + 1)..].Replace('+', ' '));
+            return true;
+        }
+        catch (UriFormatException)
+        {
+            return false;
+        }
+    }
+
+    private static IResult InvalidClient(HttpContext context)
+    {
+        context.Response.Headers.WWWAuthenticate = "Basic realm=\"AuthPlatform\"";
+        return Error(401, "invalid_client", null);
+    }
+
+    private static IResult Error(int status, string error, string? description) => Results.Json(
+        description is null ? new Dictionary<string, string> { ["error"] = error } : new Dictionary<string, string> { ["error"] = error, ["error_description"] = description },
+        statusCode: status);
+}
