@@ -280,8 +280,7 @@ public sealed class Commands(string? explicitGateway, CredentialStore store)
 
         var revokingOwnKey = session.Credentials.AccessKeyId == idOrAccessKeyId;
         using var response = await session.SendOrFailAsync(token =>
-            GatewayClient.Json(HttpMethod.Delete, "api/access-keys/" + Uri.EscapeDataString(id), bearer: token))
-            .ConfigureAwait(false) switch { var r => r };
+            GatewayClient.Json(HttpMethod.Delete, "api/access-keys/" + Uri.EscapeDataString(id), bearer: token));
         Console.Out.WriteLine($"Revoked access key {label}.");
         if (revokingOwnKey)
         {

@@ -150,7 +150,7 @@ public sealed class GatewayClient : IDisposable
         }
         if (response.Headers.RetryAfter?.Delta is { } wait && !message.Contains("second", StringComparison.OrdinalIgnoreCase))
         {
-            message += $" (try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s)";
+            message += $" (retry after {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s)";
         }
         return message;
     }

@@ -97,7 +97,7 @@ public sealed class Session(GatewayClient gateway, CredentialStore store, Creden
                 if (issued is null)
                 {
                     throw new CliException(status is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized
-                        ? $"the access key {Terminal.Safe(next.AccessKeyId)} was refused ({error}); run `authplatform login --access-key` with a valid key"
+                        ? $"the access key {Terminal.Safe(next.AccessKeyId)} no longer works: {error}; run `authplatform login --access-key` with a valid key"
                         : error!);
                 }
                 tokens = issued;
