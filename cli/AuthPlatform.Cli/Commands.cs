@@ -36,7 +36,7 @@ public sealed class Commands(string? explicitGateway, CredentialStore store)
             ? await SecondFactorAsync(gateway, answer.RequiredString("mfaToken"), answer.Strings("methods"))
             : GatewayClient.SessionTokens(answer);
 
-        store.Save(new Credentials
+        await SaveAsync(new Credentials
         {
             Gateway = gateway.Gateway,
             AccessToken = tokens.AccessToken,
@@ -131,7 +131,7 @@ public sealed class Commands(string? explicitGateway, CredentialStore store)
         {
             throw new CliException(error!);
         }
-        store.Save(new Credentials
+        await SaveAsync(new Credentials
         {
             Gateway = gateway.Gateway,
             AccessToken = tokens.AccessToken,
@@ -182,7 +182,10 @@ public sealed class Commands(string? explicitGateway, CredentialStore store)
                 failure = ex.Message;
             }
         }
-        store.Delete();
+        using (await store.LockAsync())
+        {
+            store.Delete();
+        }
         if (failure is not null)
         {
             throw new CliException($"the local credentials are deleted, but the session could not be ended at the gateway: {failure}");
@@ -352,6 +355,15 @@ public sealed class Commands(string? explicitGateway, CredentialStore store)
         catch (CliException)
         {
             // Best effort: the new credentials are saved; the old refresh token expires on its own.
+        }
+    }
+
+    /// <summary>Saves under the lock, so a refresh running in another command cannot overwrite a fresh login.</summary>
+    private async Task SaveAsync(Credentials credentials)
+    {
+        using (await store.LockAsync())
+        {
+            store.Save(credentials);
         }
     }
 
