@@ -5,7 +5,7 @@
   bench/cpu-by-process.py summarize cpu.csv HH:MM:SS HH:MM:SS  # mean % of one core per process, in that UTC window
 
 Groups every descendant of the launcher (run.sh execs it) by what it is: each .NET service by its .dll (replicas
-by pid), postgres (all backends together), redis, rabbitmq, maildev; plus the bench harness (AuthPlatform.Bench.dll),
+by pid), postgres (all backends together), redis, rabbitmq, maildev; plus each bench harness (AuthPlatform.Bench.dll, by pid),
 and "other": everything else on the machine (another build or test run, the kernel's softirqs are not included).
 100 % is one core; the machine's total is cores x 100 %.
 """
@@ -74,8 +74,9 @@ def sample(launcher):
                     ticks[group] = ticks.get(group, 0) + info[pid][1]
                 todo.extend(kids.get(pid, []))
             for pid, (cmd, t) in info.items():
-                if "AuthPlatform.Bench.dll" in cmd:
-                    ticks["bench harness"] = ticks.get("bench harness", 0) + t
+                if "AuthPlatform.Bench.dll" in cmd and not cmd.startswith("timeout"):
+                    group = f"bench harness[{pid}]"  # by pid: another harness run at the same time shows apart
+                    ticks[group] = ticks.get(group, 0) + t
             now, total = time.monotonic(), total_busy_ticks()
             if previous is not None:
                 seconds = now - previous_time

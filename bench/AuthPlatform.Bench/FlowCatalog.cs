@@ -10,5 +10,6 @@ public static class FlowCatalog
         ["signin"] = () => new SignInFlow(),
         ["mfa-step"] = () => new MfaStepFlow(),
         ["signin-totp"] = () => new SignInTotpFlow(),
+        ["client-credentials"] = () => new ClientCredentialsFlow(),
     };
 }
