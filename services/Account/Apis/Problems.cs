@@ -43,16 +43,8 @@ public static class Problems
             title: "Invalid MFA token", type: Base + "invalid-mfa-token");
 
     /// <summary>The mfa service's answer to a wrong, malformed or throttled code, passed on as it is.</summary>
-    public static ProblemHttpResult Relayed(HttpContext context, MfaVerification verification)
-    {
-        if (verification.RetryAfter is { } retryAfter)
-        {
-            context.Response.Headers.RetryAfter = retryAfter;
-        }
-        var problem = verification.Problem;
-        string? Field(string name) => problem is { ValueKind: System.Text.Json.JsonValueKind.Object } p && p.TryGetProperty(name, out var v) ? v.GetString() : null;
-        return TypedResults.Problem(Field("detail"), statusCode: (int)verification.Status, title: Field("title"), type: Field("type"));
-    }
+    public static ProblemHttpResult Relayed(HttpContext context, MfaVerification verification) =>
+        InternalCalls.RelayProblem(context, (int)verification.Status, verification.Problem, verification.RetryAfter);
 
     public static ProblemHttpResult Unavailable() =>
         TypedResults.Problem("A service needed to answer safely is unavailable. Try again shortly.", statusCode: 503,

@@ -30,22 +30,8 @@ public static class Extensions
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddScoped<SessionTokens>();
         builder.Services.AddSingleton<MfaChallenges>();
-#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out
-        // No automatic retries on these: redeeming a token or checking a code must happen at most once per request
-        // (a retried code check would spend another attempt, a retried redeem would spend the link).
-        builder.Services.AddHttpClient<VerificationClient>(http =>
-            {
-                http.BaseAddress = new Uri("http://verification");
-                http.Timeout = TimeSpan.FromSeconds(10);
-            })
-            .RemoveAllResilienceHandlers();
-        builder.Services.AddHttpClient<MfaClient>(http =>
-            {
-                http.BaseAddress = new Uri("http://mfa");
-                http.Timeout = TimeSpan.FromSeconds(10);
-            })
-            .RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
+        builder.Services.AddInternalClient<VerificationClient>("verification");
+        builder.Services.AddInternalClient<MfaClient>("mfa");
 
         builder.AddLocalTokenValidation();
         builder.Services.AddOpenApi();

@@ -35,15 +35,8 @@ public static class MfaProblems
     }
 
     /// <summary>verification's refusal to text a code (cooldown or pumping limit), passed on as it is.</summary>
-    public static ProblemHttpResult Relayed(HttpContext context, SmsSendResult sent)
-    {
-        if (sent.RetryAfter is { } retryAfter)
-        {
-            context.Response.Headers.RetryAfter = retryAfter;
-        }
-        string? Field(string name) => sent.Problem is { ValueKind: System.Text.Json.JsonValueKind.Object } p && p.TryGetProperty(name, out var v) ? v.GetString() : null;
-        return TypedResults.Problem(Field("detail"), statusCode: (int)sent.Status, title: Field("title"), type: Field("type"));
-    }
+    public static ProblemHttpResult Relayed(HttpContext context, SmsSendResult sent) =>
+        InternalCalls.RelayProblem(context, (int)sent.Status, sent.Problem, sent.RetryAfter);
 
     /// <summary>The problem for a check that did not pass, or null when it was accepted.</summary>
     public static ProblemHttpResult? For(FactorCheck check, HttpContext context, int wrongStatus = 400) => check.Result switch

@@ -35,15 +35,7 @@ public static class Extensions
         builder.Services.AddScoped<SmsEnrollment>();
         builder.Services.AddScoped<SecondFactorSettings>();
         builder.Services.AddSingleton<PhoneNumberPolicy>();
-#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out
-        // No automatic retries: checking a code twice would spend two of its five attempts.
-        builder.Services.AddHttpClient<VerificationClient>(http =>
-            {
-                http.BaseAddress = new Uri("http://verification");
-                http.Timeout = TimeSpan.FromSeconds(10);
-            })
-            .RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
+        builder.Services.AddInternalClient<VerificationClient>("verification");
         builder.Services.AddOpenApi();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(MfaMetrics.Meter.Name));
         return builder;
