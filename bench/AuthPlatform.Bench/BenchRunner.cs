@@ -29,7 +29,7 @@ public static class BenchRunner
         }
         catch (Exception e)
         {
-            output.WriteLine($"Set-up of '{flow.Name}' failed after {setUp.Elapsed.TotalSeconds:0.0} s: {e.Message}");
+            output.WriteLine($"Set-up of '{flow.Name}' failed after {setUp.Elapsed.TotalSeconds:0.0} s: {e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}");
             return 1;
         }
         output.WriteLine($"Set-up of '{flow.Name}' done in {setUp.Elapsed.TotalSeconds:0.0} s.");

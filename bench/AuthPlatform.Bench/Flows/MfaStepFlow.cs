@@ -53,7 +53,15 @@ public sealed class MfaStepFlow : IBenchFlow, IPhaseAware
                 {
                     var account = _accounts.AccountForNextMfaToken();
                     var issued = Stopwatch.GetTimestamp();
-                    var (mfaToken, failure) = await TotpAccounts.PasswordStepAsync(context, account.Email, token);
+                    string? mfaToken, failure;
+                    try
+                    {
+                        (mfaToken, failure) = await TotpAccounts.PasswordStepAsync(context, account.Email, token);
+                    }
+                    catch (HttpRequestException e)
+                    {
+                        (mfaToken, failure) = (null, e.Message);
+                    }
                     if (mfaToken is not null)
                     {
                         _accounts.AddMfaToken(account, mfaToken, issued);

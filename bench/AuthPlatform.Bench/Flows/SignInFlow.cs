@@ -29,7 +29,7 @@ public sealed class SignInFlow : IBenchFlow
 
     /// <summary>
     /// <paramref name="count"/> accounts made with <paramref name="create"/> (given a fresh address and its index),
-    /// four at a time; each costs about two password hashes, so the time limit grows with the count.
+    /// twelve at a time; each costs about two password hashes, so the time limit grows with the count.
     /// </summary>
     public static async Task<T[]> CreateVerifiedAccountsAsync<T>(BenchContext context, int count,
         Func<string, int, CancellationToken, Task<T>> create, CancellationToken cancellationToken)
@@ -37,15 +37,31 @@ public sealed class SignInFlow : IBenchFlow
         var limit = TimeSpan.FromSeconds(60 + count * 0.5);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(limit);
-        var emails = Enumerable.Range(0, count)
-            .Select(_ => $"bench-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}@example.test")
-            .ToArray();
+        static string NewEmail() => $"bench-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}@example.test";
         var made = new T[count];
-        context.Log.WriteLine($"Creating {emails.Length} verified accounts through {context.Options.Gateway} …");
+        context.Log.WriteLine($"Creating {count} verified accounts through {context.Options.Gateway} …");
         try
         {
+            // Twelve at a time: much of an account's making is waiting for its email and for the bus.
             await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 12, CancellationToken = timeout.Token },
-                async (i, token) => made[i] = await create(emails[i], i, token));
+                async (i, token) =>
+                {
+                    // A connection can fail now and then (e.g. MailDev closing an idle keep-alive connection just as
+                    // it is reused); out of thousands of accounts, one such failure should not end the run.
+                    for (var attempt = 1; ; attempt++)
+                    {
+                        var email = NewEmail();
+                        try
+                        {
+                            made[i] = await create(email, i, token);
+                            return;
+                        }
+                        catch (HttpRequestException e) when (attempt < 3)
+                        {
+                            context.Log.WriteLine($"  making {email} failed ({e.Message} {e.InnerException?.Message}); once more with a new address");
+                        }
+                    }
+                });
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
