@@ -6,8 +6,8 @@
 
 Groups every descendant of the launcher (run.sh execs it) by what it is: each .NET service by its .dll (replicas
 by pid), postgres (all backends together), redis, rabbitmq, maildev; plus each bench harness (AuthPlatform.Bench.dll, by pid),
-and "other": everything else on the machine (another build or test run, the kernel's softirqs are not included).
-100 % is one core; the machine's total is cores x 100 %.
+"other": everything else on the machine (another build or test run, the kernel), and the time the hypervisor gave
+to other guests ("stolen"). 100 % is one core; the machine's total is cores x 100 %.
 """
 import csv
 import datetime
@@ -50,10 +50,12 @@ def group_of(pid, cmd):
     return "launcher-other"
 
 
-def total_busy_ticks():
+def machine_ticks():
+    """(busy, stolen): all CPU time but idle, iowait and steal; and steal, the time the hypervisor gave elsewhere."""
     with open("/proc/stat") as f:
         parts = [int(x) for x in f.readline().split()[1:]]
-    return sum(parts) - parts[3] - parts[4]  # minus idle and iowait
+    steal = parts[7] if len(parts) > 7 else 0
+    return sum(parts[:8]) - parts[3] - parts[4] - steal, steal
 
 
 def sample(launcher):
@@ -61,7 +63,7 @@ def sample(launcher):
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     out = csv.writer(sys.stdout)
     out.writerow(["utc", "group", "cpu_percent"])
-    previous, previous_total, previous_time = None, None, None
+    previous, previous_total, previous_steal, previous_time = None, None, None, None
     try:
         while not stop:
             kids, info = children_map()
@@ -77,7 +79,7 @@ def sample(launcher):
                 if "AuthPlatform.Bench.dll" in cmd and not cmd.startswith("timeout"):
                     group = f"bench harness[{pid}]"  # by pid: another harness run at the same time shows apart
                     ticks[group] = ticks.get(group, 0) + t
-            now, total = time.monotonic(), total_busy_ticks()
+            now, (total, steal) = time.monotonic(), machine_ticks()
             if previous is not None:
                 seconds = now - previous_time
                 stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%H:%M:%S")
@@ -87,8 +89,9 @@ def sample(launcher):
                     known += percent
                     out.writerow([stamp, group, f"{percent:.1f}"])
                 out.writerow([stamp, "other", f"{max(0.0, (total - previous_total) / TICKS / seconds * 100 - known):.1f}"])
+                out.writerow([stamp, "(stolen by the hypervisor)", f"{(steal - previous_steal) / TICKS / seconds * 100:.1f}"])
                 sys.stdout.flush()
-            previous, previous_total, previous_time = ticks, total, now
+            previous, previous_total, previous_steal, previous_time = ticks, total, steal, now
             time.sleep(1)
     except KeyboardInterrupt:
         pass
@@ -105,7 +108,7 @@ def summarize(path, start, end):
     print(f"{n} one-second samples, {start}-{end} UTC; mean % of one core:")
     for group, total in sorted(sums.items(), key=lambda kv: -kv[1]):
         print(f"  {group:<28} {total / n:6.1f}")
-    print(f"  {'(all)':<28} {sum(sums.values()) / n:6.1f}")
+    print(f"  {'(all but stolen)':<28} {sum(v for g, v in sums.items() if not g.startswith('(')) / n:6.1f}")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ public sealed record BenchOptions(
           --concurrency  workers; a comma list runs each level   (default 4)
           --duration     measured seconds per level              (default 20)
           --warmup       unmeasured seconds before each level    (default 3)
-          --accounts     accounts the flow's set-up creates      (default: signin 8, mfa-step 200, signin-totp 300)
+          --accounts     accounts the flow's set-up creates      (default: signin 8, mfa-step 200, signin-totp 300,
+                                                                  client-credentials 4)
           --prefetch     mfa-step: mfaTokens fetched, unmeasured, before each measured phase (a quarter before each
                          warm-up); default 2 × accounts
         """;

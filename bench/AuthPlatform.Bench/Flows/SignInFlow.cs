@@ -22,9 +22,11 @@ public sealed class SignInFlow : IBenchFlow
 
     public async Task SetUpAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var emails = await CreateVerifiedAccountsAsync(context, context.Options.Accounts ?? 8,
-            async (email, _, token) => await CreateVerifiedAccountAsync(context, email, token), cancellationToken);
-        _emails = [.. emails];
+        _emails = await CreateVerifiedAccountsAsync(context, context.Options.Accounts ?? 8, async (email, _, token) =>
+        {
+            await CreateVerifiedAccountAsync(context, email, token);
+            return email;
+        }, cancellationToken);
     }
 
     /// <summary>
