@@ -15,6 +15,8 @@ public interface IEventOutbox
 
 internal sealed class EventOutbox<TContext>(TContext db, TimeProvider time, OutboxSignal signal) : IEventOutbox where TContext : DbContext
 {
+    private bool _wakesPublisher;
+
     public void Stage<TEvent>(TEvent @event) where TEvent : class
     {
         db.Set<OutboxMessage>().Add(new OutboxMessage
@@ -24,7 +26,12 @@ internal sealed class EventOutbox<TContext>(TContext db, TimeProvider time, Outb
             Body = JsonSerializer.Serialize(@event),
             CreatedAt = time.GetUtcNow(),
         });
-        db.SavedChanges += (_, _) => signal.Wake();
+        if (!_wakesPublisher)
+        {
+            // Once per context, however many events it stages.
+            db.SavedChanges += (_, _) => signal.Wake();
+            _wakesPublisher = true;
+        }
     }
 }
 
