@@ -8,4 +8,5 @@ namespace AuthPlatform.Contracts;
 /// <param name="PhoneNumber">E.164, already validated against the allow-list.</param>
 /// <param name="Code">Six digits; never logged.</param>
 /// <param name="Purpose">"phone-enroll" or "sign-in".</param>
-public sealed record SendSmsCode(string PhoneNumber, string Code, string Purpose);
+/// <param name="ExpiresAt">When the code stops working; notification does not send it after that. Absent in messages from before it existed.</param>
+public sealed record SendSmsCode(string PhoneNumber, string Code, string Purpose, DateTimeOffset? ExpiresAt = null);

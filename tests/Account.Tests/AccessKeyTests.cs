@@ -159,7 +159,8 @@ public sealed class AccessKeyTests(PlatformFixture platform)
         var keyId = key.GetProperty("accessKeyId").GetString()!;
         var secret = key.GetProperty("secret").GetString()!;
 
-        var uses = Enumerable.Range(0, 30).Select(async _ =>
+        // Fewer uses than the per-key throttle allows (10 failures per 15 min), so a refusal can only be the revoke.
+        var uses = Enumerable.Range(0, 8).Select(async _ =>
         {
             using var response = await TokenWithFormAsync(keyId, secret);
             return (response.StatusCode, At: DateTimeOffset.UtcNow);
@@ -173,7 +174,7 @@ public sealed class AccessKeyTests(PlatformFixture platform)
         // Responses that started after the revoke returned are all refusals.
         using var after = await TokenWithFormAsync(keyId, secret);
         after.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        results.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK || r.StatusCode == HttpStatusCode.Unauthorized || r.StatusCode == HttpStatusCode.TooManyRequests);
+        results.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK || r.StatusCode == HttpStatusCode.Unauthorized);
     }
 
     [Fact]

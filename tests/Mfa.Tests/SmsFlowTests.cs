@@ -7,25 +7,10 @@ public sealed class SmsFlowTests(PlatformFixture platform)
 {
     private readonly TwoFactorClient _client = new(platform);
 
-    /// <summary>A random UK mobile number that libphonenumber accepts as valid.</summary>
-    private static string NewMobile()
-    {
-        var util = PhoneNumbers.PhoneNumberUtil.GetInstance();
-        while (true)
-        {
-            var candidate = "+447400" + Random.Shared.Next(100_000, 999_999);
-            var number = util.Parse(candidate, null);
-            if (util.IsValidNumber(number) && util.GetNumberType(number) == PhoneNumbers.PhoneNumberType.MOBILE)
-            {
-                return candidate;
-            }
-        }
-    }
-
     private async Task<(string Email, Tokens Tokens, string Phone, string[] RecoveryCodes)> CreateAccountWithSmsAsync(string hint)
     {
         var (email, tokens) = await _client.Accounts.CreateVerifiedAccountAsync(hint);
-        var phone = NewMobile();
+        var phone = TestPhoneNumbers.NewMobile();
         using var start = await _client.SendAsync(HttpMethod.Post, "/api/mfa/sms", tokens.AccessToken, new { phoneNumber = phone });
         start.StatusCode.ShouldBe(HttpStatusCode.Accepted, await start.Content.ReadAsStringAsync());
         var sms = await platform.Twilio.WaitForMessageAsync(phone);
@@ -39,7 +24,7 @@ public sealed class SmsFlowTests(PlatformFixture platform)
     public async Task Enrol_a_phone_confirm_the_texted_code_then_sign_in_with_the_code_that_arrives()
     {
         var (email, tokens) = await _client.Accounts.CreateVerifiedAccountAsync("sms");
-        var phone = NewMobile();
+        var phone = TestPhoneNumbers.NewMobile();
 
         using var start = await _client.SendAsync(HttpMethod.Post, "/api/mfa/sms", tokens.AccessToken, new { phoneNumber = $"{phone[..3]} {phone[3..7]} {phone[7..]}" });
         start.StatusCode.ShouldBe(HttpStatusCode.Accepted);
@@ -111,7 +96,7 @@ public sealed class SmsFlowTests(PlatformFixture platform)
     public async Task Switching_from_an_authenticator_app_to_SMS_keeps_the_app_working_until_the_phone_is_confirmed()
     {
         var account = await _client.CreateAccountWithTotpAsync("switch");
-        var phone = NewMobile();
+        var phone = TestPhoneNumbers.NewMobile();
 
         using var start = await _client.SendAsync(HttpMethod.Post, "/api/mfa/sms", account.Tokens.AccessToken,
             new { phoneNumber = phone, currentCode = await account.Phone.NextCodeAsync() });

@@ -7,6 +7,7 @@ using AuthPlatform.Notification.Email;
 using AuthPlatform.Notification.Extensions;
 using MassTransit;
 using MassTransit.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -21,13 +22,19 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
 
     private readonly FakeEmailSender sender = new();
     private readonly FakeDeliveryLedger ledger = new();
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    private readonly ClockWaitingRoom waitingRoom;
     private readonly ServiceProvider provider;
     private readonly ITestHarness harness;
     private readonly DeliveryCounter deliveries;
 
     public EmailDeliveryTests()
     {
+        waitingRoom = new ClockWaitingRoom(clock);
         var services = new ServiceCollection()
+            .AddSingleton<TimeProvider>(clock)
+            .AddSingleton<IPostponedDeliveries>(waitingRoom)
+            .Configure<PostponementOptions>(TestSchedule.Apply)
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddLogging()
             .AddMetrics()
@@ -137,14 +144,15 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_two_factor_email_that_keeps_failing_is_retried_then_faults()
+    public async Task A_two_factor_email_that_keeps_failing_is_retried_postponed_then_faults()
     {
         sender.FailuresBeforeSuccess = int.MaxValue;
 
         await harness.Bus.Publish(new MfaDisabled(Guid.NewGuid(), "alice@example.com", DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
         await harness.InactivityTask;
 
-        sender.Attempts.ShouldBe(Retries + 1, "the new consumers get the same retry policy");
+        sender.Attempts.ShouldBe((Retries + 1) * TestSchedule.Rounds, "the new consumers get the same retries and postponements");
+        waitingRoom.Postponed.Select(p => p.Delay).ShouldBe(TestSchedule.Expected);
         ledger.Delivered.ShouldBeEmpty();
         deliveries.Count("failed").ShouldBe(1);
         (await harness.Published.Any<Fault<MfaDisabled>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
@@ -167,17 +175,83 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_message_that_keeps_failing_faults_after_the_retry_budget()
+    public async Task An_outage_longer_than_the_retries_postpones_the_email_and_it_goes_out_once_the_server_is_back()
+    {
+        // Down for the first delivery and the first return: sent on the second return, 6 minutes later.
+        sender.FailuresBeforeSuccess = (Retries + 1) * 2;
+        var messageId = NewId.NextGuid();
+
+        await harness.Bus.Publish(VerifyEmail("alice@example.com"), context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        sender.Sent.Count.ShouldBe(1);
+        waitingRoom.Postponed.ShouldBe([(messageId, TimeSpan.FromMinutes(1)), (messageId, TimeSpan.FromMinutes(5))],
+            "the same message id comes back, so the ledger still sends it once");
+        ledger.Delivered.Keys.ShouldBe([("email", messageId)]);
+        deliveries.Count("sent").ShouldBe(1);
+        deliveries.Count("failed").ShouldBe(0, "a postponed message has not failed");
+    }
+
+    [Fact]
+    public async Task A_message_that_keeps_failing_is_postponed_on_schedule_then_given_up()
     {
         sender.FailuresBeforeSuccess = int.MaxValue;
 
         await harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
         await harness.InactivityTask;
 
-        sender.Attempts.ShouldBe(Retries + 1);
+        sender.Attempts.ShouldBe((Retries + 1) * TestSchedule.Rounds);
+        waitingRoom.Postponed.Select(p => p.Delay).ShouldBe(TestSchedule.Expected, "1, 5, then 15 minutes until 30 have passed");
         ledger.Delivered.ShouldBeEmpty();
         deliveries.Count("failed").ShouldBe(1);
         (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_message_an_operator_moved_back_from_the_error_queue_gets_a_fresh_schedule()
+    {
+        sender.FailuresBeforeSuccess = int.MaxValue;
+
+        // As it comes out of _error: MassTransit's fault headers, and our history from two days ago.
+        await harness.Bus.Publish(VerifyEmail("alice@example.com"), context =>
+        {
+            context.Headers.Set(MessageHeaders.FaultExceptionType, "System.Net.Sockets.SocketException");
+            context.Headers.Set(MessageHeaders.FaultTimestamp, clock.GetUtcNow().AddDays(-1).ToString("O"));
+            context.Headers.Set(MessageHeaders.Reason, "fault");
+            context.Headers.Set("AuthPlatform-Postponed", "9");
+            context.Headers.Set("AuthPlatform-First-Postponed", clock.GetUtcNow().AddDays(-2).ToUnixTimeMilliseconds().ToString());
+        }, TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        waitingRoom.Postponed.Select(p => p.Delay).ShouldBe(TestSchedule.Expected,
+            "the whole schedule again, once: its own returns are not mistaken for moves");
+        deliveries.Count("failed").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_message_that_cannot_be_postponed_goes_to_the_error_queue_instead_of_being_lost()
+    {
+        sender.FailuresBeforeSuccess = int.MaxValue;
+        waitingRoom.Broken = true;
+
+        await harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        sender.Attempts.ShouldBe(Retries + 1);
+        deliveries.Count("failed").ShouldBe(1);
+        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_permanent_failure_is_never_postponed()
+    {
+        sender.Rejects = true;
+
+        await harness.Bus.Publish(VerifyEmail("nobody@example.com"), TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        waitingRoom.Postponed.ShouldBeEmpty();
+        deliveries.Count("failed").ShouldBe(1);
     }
 
     [Fact]

@@ -9,6 +9,7 @@ using AuthPlatform.Notification.Sms;
 using AuthPlatform.Testing;
 using MassTransit;
 using MassTransit.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +28,8 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
     private readonly FakeSmsSender sender = new();
     private readonly FailingEmailSender emailSender = new();
     private readonly FakeDeliveryLedger ledger = new();
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    private readonly ClockWaitingRoom waitingRoom;
     private readonly LogCollector logs = new();
     private readonly ServiceProvider provider;
     private readonly ITestHarness harness;
@@ -35,7 +38,11 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
     public SmsDeliveryTests()
     {
         var configuration = TestHost.Configuration([new("PublicBaseUrl", "https://auth.example.com")]);
+        waitingRoom = new ClockWaitingRoom(clock);
         var services = new ServiceCollection()
+            .AddSingleton<TimeProvider>(clock)
+            .AddSingleton<IPostponedDeliveries>(waitingRoom)
+            .Configure<PostponementOptions>(TestSchedule.Apply)
             .AddSingleton(configuration)
             .AddLogging(logging => logging.AddProvider(logs))
             .AddMetrics()
@@ -127,14 +134,15 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_message_that_keeps_failing_faults_after_the_retry_budget()
+    public async Task A_message_without_an_expiry_that_keeps_failing_is_postponed_then_faults()
     {
         sender.TransientFailuresBeforeSuccess = int.MaxValue;
 
         await harness.Bus.Publish(new SendSmsCode(Number, "123456", "sign-in"), TestContext.Current.CancellationToken);
         await harness.InactivityTask;
 
-        sender.Attempts.ShouldBe(Retries + 1);
+        sender.Attempts.ShouldBe((Retries + 1) * TestSchedule.Rounds);
+        waitingRoom.Postponed.Select(p => p.Delay).ShouldBe(TestSchedule.Expected);
         ledger.Delivered.ShouldBeEmpty();
         deliveries.Count(DeliveryTags.Sms, DeliveryTags.Failed).ShouldBe(1);
         var fault = await harness.Published.SelectAsync<Fault<SendSmsCode>>(TestContext.Current.CancellationToken).FirstOrDefault();
@@ -204,7 +212,57 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         await harness.Bus.Publish(new PasswordChanged(Guid.NewGuid(), "alice@example.com", DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
         await harness.InactivityTask;
 
-        emailSender.Attempts.ShouldBe(Retries + 1);
+        emailSender.Attempts.ShouldBe((Retries + 1) * TestSchedule.Rounds);
+    }
+
+    [Fact]
+    public async Task A_code_that_expired_before_it_could_be_sent_is_not_sent()
+    {
+        await harness.Bus.Publish(new SendSmsCode(Number, "123456", "sign-in", clock.GetUtcNow().AddSeconds(-1)), TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        sender.Attempts.ShouldBe(0, "a dead code only confuses, and costs money");
+        deliveries.Count(DeliveryTags.Sms, DeliveryTags.Expired).ShouldBe(1);
+        deliveries.Count(DeliveryTags.Sms, DeliveryTags.Failed).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_code_is_sent_until_its_last_second()
+    {
+        await harness.Bus.Publish(new SendSmsCode(Number, "123456", "sign-in", clock.GetUtcNow().AddSeconds(1)), TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        sender.Sent.Count.ShouldBe(1);
+        deliveries.Count(DeliveryTags.Sms, DeliveryTags.Sent).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_text_is_postponed_only_while_its_code_would_still_work_when_it_comes_back()
+    {
+        sender.TransientFailuresBeforeSuccess = int.MaxValue;
+
+        // Valid 3 minutes: back after 1 minute is worth it; back after 5 more is not.
+        await harness.Bus.Publish(new SendSmsCode(Number, "123456", "sign-in", clock.GetUtcNow().AddMinutes(3)), TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        waitingRoom.Postponed.Select(p => p.Delay).ShouldBe([TimeSpan.FromMinutes(1)]);
+        sender.Attempts.ShouldBe((Retries + 1) * 2);
+        sender.Sent.ShouldBeEmpty();
+        deliveries.Count(DeliveryTags.Sms, DeliveryTags.Expired).ShouldBe(1);
+        deliveries.Count(DeliveryTags.Sms, DeliveryTags.Failed).ShouldBe(0, "nothing for an operator to move back: the code is dead");
+    }
+
+    [Fact]
+    public async Task A_text_that_failed_in_a_short_outage_goes_out_on_its_return()
+    {
+        sender.TransientFailuresBeforeSuccess = Retries + 1;
+
+        await harness.Bus.Publish(new SendSmsCode(Number, "123456", "sign-in", clock.GetUtcNow().AddMinutes(3)), TestContext.Current.CancellationToken);
+        await harness.InactivityTask;
+
+        waitingRoom.Postponed.Select(p => p.Delay).ShouldBe([TimeSpan.FromMinutes(1)]);
+        sender.Sent.ShouldHaveSingleItem().Body.ShouldStartWith("123456 is your AuthPlatform code.");
+        deliveries.Count(DeliveryTags.Sms, DeliveryTags.Sent).ShouldBe(1);
     }
 
     [Fact]
@@ -320,6 +378,7 @@ public sealed class SmsThroughTwilioTests : IAsyncLifetime
             .AddMetrics()
             .AddSmsDelivery(configuration, TestHost.Environment(Environments.Production))
             .AddSingleton<IDeliveryLedger, InMemoryLedger>()
+            .AddSingleton<IPostponedDeliveries>(new ClockWaitingRoom(new FakeTimeProvider()))
             .Configure<DeliveryRetryOptions>(retry =>
             {
                 retry.Count = 2;

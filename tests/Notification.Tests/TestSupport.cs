@@ -92,3 +92,52 @@ internal static class TestHost
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key.Replace("__", ":"), s.Value)))
             .Build();
 }
+
+/// <summary>
+/// Postpones by putting the message straight back on its queue and moving the fake clock on by the delay, as if
+/// it had waited in the holding queue: the whole schedule plays out in milliseconds.
+/// </summary>
+internal sealed class ClockWaitingRoom(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock) : AuthPlatform.Notification.Delivery.IPostponedDeliveries
+{
+    private readonly ConcurrentQueue<(Guid? MessageId, TimeSpan Delay)> postponed = new();
+
+    public IReadOnlyList<(Guid? MessageId, TimeSpan Delay)> Postponed => [.. postponed];
+
+    public bool Broken { get; set; }
+
+    public async Task PostponeAsync<T>(MassTransit.ConsumeContext<T> context, TimeSpan delay, Action<MassTransit.SendContext> stamp) where T : class
+    {
+        if (Broken)
+        {
+            throw new InvalidOperationException("The holding queue is unreachable.");
+        }
+        if (postponed.Count >= 50)
+        {
+            throw new InvalidOperationException("Postponed 50 times: the schedule never ends.");
+        }
+        postponed.Enqueue((context.MessageId, delay));
+        clock.Advance(delay);
+        await MassTransit.ForwardExtensions.Forward(context, context.ReceiveContext.InputAddress!,
+            MassTransit.Pipe.Execute<MassTransit.SendContext<T>>(send => stamp(send)));
+    }
+}
+
+/// <summary>The postponement schedule the harness tests use: back after 1, 5, then every 15 minutes; given up after 30.</summary>
+internal static class TestSchedule
+{
+    public static readonly TimeSpan[] Delays = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)];
+
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(30);
+
+    /// <summary>Postponed at 0, 1, 6 and 21 minutes; at 36 the 30 minutes have passed.</summary>
+    public static readonly TimeSpan[] Expected = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15)];
+
+    /// <summary>The first delivery and one per return.</summary>
+    public const int Rounds = 5;
+
+    public static void Apply(AuthPlatform.Notification.Delivery.PostponementOptions options)
+    {
+        options.Delays = Delays;
+        options.GiveUpAfter = GiveUpAfter;
+    }
+}

@@ -52,6 +52,11 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
     private SmsCodes Codes(SmsCodeOptions? options = null) =>
         new(redis.Redis, _bus.Bus, options ?? new SmsCodeOptions(), _clock, NullLogger<SmsCodes>.Instance);
 
+    /// <summary>A UK-mobile-shaped number with a prefix of its own (the counters live in a Redis the class shares).</summary>
+    private static string NewNumber() => "+4479" + Random.Shared.Next(10_000_000, 99_999_999).ToString("D8");
+
+    private static string NewAddress() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
+
     private async Task<string> SentCodeAsync(int index = 0)
     {
         await _bus.Published.Any<SendSmsCode>();
@@ -78,6 +83,52 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
         (await codes.VerifyAsync(SmsPurpose.SignIn, early, "+447911123456", earlyCode)).ShouldBeTrue();
         _clock.Advance(TimeSpan.FromSeconds(2));
         (await codes.VerifyAsync(SmsPurpose.SignIn, late, "+447911123457", lateCode)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task The_text_request_carries_the_moment_the_code_dies_so_a_late_text_is_not_sent()
+    {
+        (await Codes().SendAsync(SmsPurpose.SignIn, Guid.NewGuid(), NewNumber(), NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
+        await _bus.Published.Any<SendSmsCode>();
+
+        _bus.Published.Select<SendSmsCode>().Single().Context.Message.ExpiresAt.ShouldBe(_clock.GetUtcNow().AddSeconds(180));
+    }
+
+    public static TheoryData<string> PumpingLimits => ["per-number limit", "per-prefix limit", "per-account limit", "per-IP limit"];
+
+    [Theory]
+    [MemberData(nameof(PumpingLimits))]
+    public async Task Each_pumping_limit_trips_on_its_own_and_nothing_is_sent_past_it(string limit)
+    {
+        // Every other limit far away; the one under test at 2. Three sends share only what that limit counts.
+        var options = new SmsCodeOptions
+        {
+            ResendCooldown = TimeSpan.FromMilliseconds(1),
+            PerNumberLimit = limit == "per-number limit" ? 2 : 100,
+            PerPrefixLimit = limit == "per-prefix limit" ? 2 : 100,
+            PerAccountLimit = limit == "per-account limit" ? 2 : 100,
+            PerAddressLimit = limit == "per-IP limit" ? 2 : 100,
+        };
+        var codes = Codes(options);
+        var number = NewNumber();
+        var account = Guid.NewGuid();
+        var address = NewAddress();
+        var outcomes = new List<SendResult>();
+        for (var i = 1; i <= 3; i++)
+        {
+            await Task.Delay(5); // past the resend cooldown of the shared account
+            outcomes.Add(await codes.SendAsync(SmsPurpose.SignIn,
+                limit == "per-account limit" ? account : Guid.NewGuid(),
+                limit switch { "per-number limit" => number, "per-prefix limit" => number[..^4] + i.ToString("D4"), _ => NewNumber() },
+                limit == "per-IP limit" ? address : NewAddress(),
+                default));
+        }
+
+        outcomes.Select(o => o.Outcome).ShouldBe([SendOutcome.Sent, SendOutcome.Sent, SendOutcome.Limited]);
+        outcomes[2].Reason.ShouldBe(limit);
+        outcomes[2].RetryAfter!.Value.ShouldBeGreaterThan(TimeSpan.Zero, "the refusal says when to try again");
+        await _bus.Published.Any<SendSmsCode>();
+        _bus.Published.Select<SendSmsCode>().Count().ShouldBe(2, "nothing is texted past the limit");
     }
 
     [Fact]

@@ -12,7 +12,8 @@ namespace AuthPlatform.Notification.Consumers;
 public sealed class SendSmsCodeConsumer(SmsComposer composer, SmsDelivery delivery) : IConsumer<SendSmsCode>
 {
     public Task Consume(ConsumeContext<SendSmsCode> context) =>
-        delivery.DeliverAsync(context, Describe(context.Message.Purpose), context.Message.PhoneNumber, () => composer.Compose(context.Message));
+        delivery.DeliverAsync(context, Describe(context.Message.Purpose), context.Message.PhoneNumber, () => composer.Compose(context.Message),
+            context.Message.ExpiresAt);
 
     // For logs only: the text is the same for every purpose. Anything unexpected is not echoed (log forging).
     private static string Describe(string? purpose) => purpose switch

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using AuthPlatform.Notification.Diagnostics;
 using AuthPlatform.Notification.Email;
 using MassTransit;
-using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace AuthPlatform.Notification.Delivery;
@@ -21,7 +20,6 @@ public sealed partial class EmailDelivery(
     IEmailSender sender,
     IDeliveryLedger ledger,
     NotificationMetrics metrics,
-    IOptions<DeliveryRetryOptions> retryOptions,
     ILogger<EmailDelivery> logger)
 {
     /// <param name="context">The bus message being handled; its MessageId is the idempotency key.</param>
@@ -63,12 +61,13 @@ public sealed partial class EmailDelivery(
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             metrics.SendTook(DeliveryTags.Email, DeliveryTags.Failed, Stopwatch.GetElapsedTime(started));
-            if (ex is UndeliverableEmailException || context.GetRetryAttempt() >= retryOptions.Value.Count)
+            if (ex is UndeliverableEmailException)
             {
                 GaveUp(context, email, ex);
             }
             else
             {
+                // Retried, then postponed, by the bus (DeliveryPostponement decides when to give up).
                 LogWillRetry(logger, email, recipient, messageId, context.GetRetryAttempt(), ex.GetType().Name, ex.Message);
             }
             throw;
@@ -108,12 +107,12 @@ public sealed partial class EmailDelivery(
     private static partial void LogDuplicate(ILogger logger, string email, Guid? messageId);
 
     [LoggerMessage(3, LogLevel.Warning,
-        "Sending the {Email} email to {Recipient} (message {MessageId}) failed on attempt {RetryAttempt}; it will be retried: {ExceptionType}: {Reason}")]
+        "Sending the {Email} email to {Recipient} (message {MessageId}) failed (retry {RetryAttempt}); it will be tried again: {ExceptionType}: {Reason}")]
     private static partial void LogWillRetry(ILogger logger, string email, string recipient, Guid? messageId, int retryAttempt,
         string exceptionType, string reason);
 
     [LoggerMessage(4, LogLevel.Error,
-        "Gave up on the {Email} email (message {MessageId}) after attempt {RetryAttempt}; it goes to the error queue: {ExceptionType}: {Reason}")]
+        "Gave up on the {Email} email (message {MessageId}) after retry {RetryAttempt}: it can never be sent and goes to the error queue: {ExceptionType}: {Reason}")]
     private static partial void LogGaveUp(ILogger logger, string email, Guid? messageId, int retryAttempt, string exceptionType, string reason);
 
     [LoggerMessage(5, LogLevel.Warning,

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using AuthPlatform.Notification.Diagnostics;
 using AuthPlatform.Notification.Sms;
 using MassTransit;
-using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Notification.Delivery;
 
@@ -23,14 +22,15 @@ public sealed partial class SmsDelivery(
     ISmsSender sender,
     IDeliveryLedger ledger,
     NotificationMetrics metrics,
-    IOptions<DeliveryRetryOptions> retryOptions,
+    TimeProvider time,
     ILogger<SmsDelivery> logger)
 {
     /// <param name="context">The bus message being handled; its MessageId is the idempotency key.</param>
     /// <param name="sms">What kind of text this is, for logs (a purpose, never content).</param>
     /// <param name="to">The recipient, E.164; logged masked only.</param>
     /// <param name="compose">Renders the text; called only when it still has to be sent.</param>
-    public async Task DeliverAsync(ConsumeContext context, string sms, string to, Func<string> compose)
+    /// <param name="expiresAt">When what the text carries (a code) stops working; it is not sent after that.</param>
+    public async Task DeliverAsync(ConsumeContext context, string sms, string to, Func<string> compose, DateTimeOffset? expiresAt = null)
     {
         var cancellationToken = context.CancellationToken;
         var messageId = context.MessageId;
@@ -42,6 +42,14 @@ public sealed partial class SmsDelivery(
         {
             metrics.Delivered(DeliveryTags.Sms, DeliveryTags.Duplicate);
             LogDuplicate(logger, sms, messageId);
+            return;
+        }
+
+        if (expiresAt is { } expiry && expiry <= time.GetUtcNow())
+        {
+            // A dead code only confuses (and costs money); the person asks for a new one.
+            metrics.Delivered(DeliveryTags.Sms, DeliveryTags.Expired);
+            LogExpired(logger, sms, messageId);
             return;
         }
 
@@ -105,12 +113,13 @@ public sealed partial class SmsDelivery(
 
     private void Failed(ConsumeContext context, string sms, string recipient, Exception ex)
     {
-        if (ex is UndeliverableSmsException || context.GetRetryAttempt() >= retryOptions.Value.Count)
+        if (ex is UndeliverableSmsException)
         {
             GaveUp(context, sms, ex);
         }
         else
         {
+            // Retried, then postponed, by the bus (DeliveryPostponement decides when to give up).
             LogWillRetry(logger, sms, recipient, context.MessageId, context.GetRetryAttempt(), ex.GetType().Name, ex.Message);
         }
     }
@@ -131,17 +140,20 @@ public sealed partial class SmsDelivery(
     private static partial void LogDuplicate(ILogger logger, string sms, Guid? messageId);
 
     [LoggerMessage(3, LogLevel.Warning,
-        "Sending the {Sms} SMS to {Recipient} (message {MessageId}) failed on attempt {RetryAttempt}; it will be retried: {ExceptionType}: {Reason}")]
+        "Sending the {Sms} SMS to {Recipient} (message {MessageId}) failed (retry {RetryAttempt}); it will be tried again: {ExceptionType}: {Reason}")]
     private static partial void LogWillRetry(ILogger logger, string sms, string recipient, Guid? messageId, int retryAttempt,
         string exceptionType, string reason);
 
     [LoggerMessage(4, LogLevel.Error,
-        "Gave up on the {Sms} SMS (message {MessageId}) after attempt {RetryAttempt}; it goes to the error queue: {ExceptionType}: {Reason}")]
+        "Gave up on the {Sms} SMS (message {MessageId}) after retry {RetryAttempt}: it can never be sent and goes to the error queue: {ExceptionType}: {Reason}")]
     private static partial void LogGaveUp(ILogger logger, string sms, Guid? messageId, int retryAttempt, string exceptionType, string reason);
 
     [LoggerMessage(5, LogLevel.Warning,
         "Sent the {Sms} SMS but could not record message {MessageId} as delivered ({ExceptionType}); a redelivery would send it again")]
     private static partial void LogNotRecorded(ILogger logger, string sms, Guid? messageId, string exceptionType);
+
+    [LoggerMessage(7, LogLevel.Warning, "Dropped the {Sms} SMS (message {MessageId}): its code had expired before it could be sent")]
+    private static partial void LogExpired(ILogger logger, string sms, Guid? messageId);
 
     [LoggerMessage(6, LogLevel.Warning, "A {Sms} SMS message has no MessageId; it is sent without the redelivery check")]
     private static partial void LogNoMessageId(ILogger logger, string sms);

@@ -17,7 +17,7 @@ public sealed class NotificationMetrics
         deliveries = meter.CreateCounter<long>(
             "authplatform.notification.deliveries",
             unit: "{delivery}",
-            description: "Messages handled, by channel (email, sms) and final outcome: sent, failed (given up: it went to the error queue) or duplicate (already sent, skipped).");
+            description: "Messages handled, by channel (email, sms) and final outcome: sent, failed (given up: it went to the error queue), duplicate (already sent, skipped) or expired (an SMS code that expired before it could be sent).");
         sendDuration = meter.CreateHistogram<double>(
             "authplatform.notification.send.duration",
             unit: "s",
@@ -28,7 +28,7 @@ public sealed class NotificationMetrics
         retries = meter.CreateCounter<long>(
             "authplatform.notification.send.retries",
             unit: "{retry}",
-            description: "Provider requests repeated after a transient failure, by channel and reason: throttled (429), server_error (5xx, 408) or network, inside the sender; redelivery, by the bus.");
+            description: "Provider requests repeated after a transient failure, by channel and reason: throttled (429), server_error (5xx, 408) or network, inside the sender; redelivery, by the bus inside the worker; postponed, when the worker's retries were spent and the message went to a holding queue to come back later.");
     }
 
     public void Delivered(string channel, string outcome) =>
@@ -51,4 +51,8 @@ public static class DeliveryTags
     public const string Sent = "sent";
     public const string Failed = "failed";
     public const string Duplicate = "duplicate";
+    public const string Expired = "expired";
+
+    /// <summary>Retry reason: the message went to a holding queue to come back later.</summary>
+    public const string Postponed = "postponed";
 }

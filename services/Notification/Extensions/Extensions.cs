@@ -23,6 +23,7 @@ public static class Extensions
             .Validate(o => o.Count >= 0 && o.MinInterval >= TimeSpan.Zero && o.MaxInterval >= o.MinInterval && o.IntervalDelta >= TimeSpan.Zero,
                 "Notification:Retry needs Count >= 0 and 0 <= MinInterval <= MaxInterval.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IPostponedDeliveries, RabbitMqWaitingRoom>();
         builder.Services.AddEmailDelivery();
         builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
         builder.Services.AddSmsDelivery(builder.Configuration, builder.Environment);
@@ -37,6 +38,7 @@ public static class Extensions
             .Validate(o => MailboxAddress.TryParse(o.From, out var from) && from.Address.Contains('@'),
                 "Email:From must be a mailbox, e.g. \"AuthPlatform <no-reply@example.com>\".")
             .ValidateOnStart();
+        services.AddPostponementOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NotificationMetrics>();
         services.AddSingleton<EmailComposer>();
@@ -56,6 +58,7 @@ public static class Extensions
         var twilio = configuration.GetSection(TwilioOptions.SectionName).Get<TwilioOptions>() ?? new TwilioOptions();
         var useTwilio = UsesTwilio(twilio, environment);
 
+        services.AddPostponementOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NotificationMetrics>();
         services.AddSingleton<SmsComposer>();
@@ -105,11 +108,28 @@ public static class Extensions
         return false;
     }
 
+    private static IServiceCollection AddPostponementOptions(this IServiceCollection services)
+    {
+        if (services.Any(service => service.ServiceType == typeof(PostponementRegistered)))
+        {
+            return services;
+        }
+        services.AddSingleton<PostponementRegistered>();
+        services.AddOptions<PostponementOptions>().BindConfiguration(PostponementOptions.SectionName)
+            .Validate(o => o.IsValid(),
+                "Notification:Postponement needs 0 <= GiveUpAfter <= 6 days and Delays of whole milliseconds between 1 s and 1 day.")
+            .ValidateOnStart();
+        return services;
+    }
+
     private static bool IsAllowedBaseUrl(string? baseUrl) =>
         Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
 
-    /// <summary>The email consumers, with exponential retry; after the last retry the message goes to its _error queue.</summary>
+    /// <summary>
+    /// The email consumers, with exponential retry; when the retries are spent the message is postponed
+    /// (<see cref="DeliveryPostponement{T}"/>) and only given up on, into its _error queue, much later.
+    /// </summary>
     public static IBusRegistrationConfigurator AddEmailConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<SendEmailConsumer>();
@@ -131,8 +151,10 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Exponential retry on every receive endpoint, registered once however many consumer groups ask for it:
-    /// the callback applies to all endpoints, so a second registration would stack a second retry filter on each.
+    /// Postponement around exponential retry on every receive endpoint, registered once however many consumer
+    /// groups ask for it: the callback applies to all endpoints, so a second registration would stack a second
+    /// pair of filters on each. The postponement filter is configured first, so it sits outside the retries and
+    /// sees only a failure that they could not fix.
     /// </summary>
     private static IBusRegistrationConfigurator AddDeliveryRetry(this IBusRegistrationConfigurator bus)
     {
@@ -144,6 +166,7 @@ public static class Extensions
         bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
         {
             var retry = context.GetRequiredService<IOptions<DeliveryRetryOptions>>().Value;
+            DeliveryPostponementObserver.Attach(endpoint, context);
             endpoint.UseMessageRetry(r =>
             {
                 r.Exponential(retry.Count, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta);
@@ -158,4 +181,7 @@ public static class Extensions
 
     /// <summary>Marks a bus registration that already has the delivery retry callback.</summary>
     private sealed class DeliveryRetryRegistered;
+
+    /// <summary>Marks a service collection that already binds the postponement options.</summary>
+    private sealed class PostponementRegistered;
 }

@@ -97,17 +97,18 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
         var salt = OpaqueToken.New(16);
         var key = CodeKey(purpose, accountId);
+        var issuedAt = time.GetUtcNow();
         var transaction = database.CreateTransaction();
         _ = transaction.KeyDeleteAsync(key);
         _ = transaction.HashSetAsync(key,
         [
             new("hash", OpaqueToken.Hash(salt + code)), new("salt", salt), new("phone", phoneNumber),
-            new("issued", time.GetUtcNow().ToUnixTimeMilliseconds()), new("attempts", 0),
+            new("issued", issuedAt.ToUnixTimeMilliseconds()), new("attempts", 0),
         ]);
         _ = transaction.KeyExpireAsync(key, options.Lifetime);
         await transaction.ExecuteAsync();
 
-        await bus.Publish(new SendSmsCode(phoneNumber, code, purpose), cancellationToken);
+        await bus.Publish(new SendSmsCode(phoneNumber, code, purpose, issuedAt + options.Lifetime), cancellationToken);
         VerificationMetrics.SmsCodesIssued.Add(1, new KeyValuePair<string, object?>("purpose", purpose));
         return new SendResult(SendOutcome.Sent);
     }

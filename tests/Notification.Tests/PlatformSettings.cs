@@ -1,0 +1,35 @@
+using AuthPlatform.Testing;
+
+namespace AuthPlatform.Notification.Tests;
+
+// The outage tests (DeliveryOutageTests) run the whole platform; the other tests here need no servers.
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}
+
+internal static class PlatformSettings
+{
+    /// <summary>The holding queue's wait in these tests (the default schedule starts at a minute).</summary>
+    public static readonly TimeSpan PostponeDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long after its first postponement a message is given up on in these tests (default 24 h).</summary>
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(15);
+
+#pragma warning disable CA2255 // a test assembly is the one place a module initializer belongs
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Apply() => PlatformFixture.ExtraEnvironment = new Dictionary<string, string?>
+    {
+        // The worker's own retries take about 1.5 s here instead of 2 minutes, and the whole budget 15 s instead
+        // of a day: outages "longer than the retries" and "longer than everything" fit in a test.
+        ["Notification__Retry__Count"] = "2",
+        ["Notification__Retry__MinInterval"] = "00:00:00.5",
+        ["Notification__Retry__MaxInterval"] = "00:00:01",
+        ["Notification__Retry__IntervalDelta"] = "00:00:00.5",
+        ["Notification__Postponement__Delays__0"] = PostponeDelay.ToString("c"),
+        ["Notification__Postponement__GiveUpAfter"] = GiveUpAfter.ToString("c"),
+        ["Sms__PerAddressLimit"] = "100000",
+        ["Sms__PerPrefixLimit"] = "100000",
+    };
+}
