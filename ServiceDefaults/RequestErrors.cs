@@ -24,7 +24,7 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) 
             ProblemDetails = new ProblemDetails
             {
                 Status = bad.StatusCode,
-                Type = "https://authplatform.dev/problems/invalid-request",
+                Type = ProblemTypes.Base + "invalid-request",
                 Title = bad.StatusCode == StatusCodes.Status415UnsupportedMediaType ? "Unsupported media type" : "Invalid request",
                 // The framework's message names the parameter and the JSON problem (never the body's content).
                 Detail = bad.InnerException is System.Text.Json.JsonException json
@@ -56,7 +56,7 @@ internal sealed class DependencyUnavailableHandler(IProblemDetailsService proble
             ProblemDetails = new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Type = "https://authplatform.dev/problems/unavailable",
+                Type = ProblemTypes.Base + "unavailable",
                 Title = "Temporarily unavailable",
                 Detail = "A service needed to answer safely is unavailable. Try again shortly.",
             },

@@ -75,12 +75,11 @@ public static class EdgeRateLimits
             options.OnRejected = async (rejected, cancellationToken) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-                rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString();
+                var seconds = RetryAfterHeader.Set(rejected.HttpContext.Response, retryAfter);
                 await Results.Problem(
                     statusCode: StatusCodes.Status429TooManyRequests,
                     title: "Too many requests",
-                    type: "https://authplatform.dev/problems/too-many-requests",
+                    type: ProblemTypes.Base + "too-many-requests",
                     detail: $"Too many requests from this address. Try again in {seconds} seconds.").ExecuteAsync(rejected.HttpContext);
             };
         });

@@ -54,12 +54,12 @@ public static class AccessKeyApi
         if (methods.Contains("key"))
         {
             return TypedResults.Problem("A token obtained with an access key cannot create access keys. Sign in with your password.",
-                statusCode: 403, title: "Not allowed with an access key", type: "https://authplatform.dev/problems/access-key-token");
+                statusCode: 403, title: "Not allowed with an access key", type: ProblemTypes.Base + "access-key-token");
         }
         if ((await mfa.GetStateAsync(accountId, cancellationToken)).Enabled && !methods.Contains("mfa"))
         {
             return TypedResults.Problem("Two-factor authentication is on: sign in with your second factor to create access keys.",
-                statusCode: 403, title: "Two-factor sign-in required", type: "https://authplatform.dev/problems/mfa-required");
+                statusCode: 403, title: "Two-factor sign-in required", type: ProblemTypes.Base + "mfa-required");
         }
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
         if (account is null)
@@ -73,7 +73,7 @@ public static class AccessKeyApi
         if (await db.AccessKeys.CountAsync(k => k.AccountId == accountId && k.RevokedAt == null, cancellationToken) >= MaxActiveKeys)
         {
             return TypedResults.Problem($"An account can have at most {MaxActiveKeys} active access keys. Revoke one first.",
-                statusCode: 409, title: "Too many access keys", type: "https://authplatform.dev/problems/access-key-limit");
+                statusCode: 409, title: "Too many access keys", type: ProblemTypes.Base + "access-key-limit");
         }
         var secret = OpaqueToken.New(32, SecretPrefix);
         var key = new AccessKey

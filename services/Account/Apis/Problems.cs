@@ -6,41 +6,38 @@ namespace AuthPlatform.Account.Apis;
 /// <summary>The account service's error kinds, each with a stable problem "type".</summary>
 public static class Problems
 {
-    private const string Base = "https://authplatform.dev/problems/";
-
     public static ProblemHttpResult Invalid(string detail) =>
-        TypedResults.Problem(detail, statusCode: 400, title: "Invalid request", type: Base + "invalid-request");
+        TypedResults.Problem(detail, statusCode: 400, title: "Invalid request", type: ProblemTypes.Base + "invalid-request");
 
     public static ProblemHttpResult WeakPassword(string detail) =>
-        TypedResults.Problem(detail, statusCode: 400, title: "Password not accepted", type: Base + "weak-password");
+        TypedResults.Problem(detail, statusCode: 400, title: "Password not accepted", type: ProblemTypes.Base + "weak-password");
 
     /// <summary>One answer for an unknown account and a wrong password.</summary>
     public static ProblemHttpResult InvalidCredentials() =>
-        TypedResults.Problem("The email or password is incorrect.", statusCode: 401, title: "Invalid credentials", type: Base + "invalid-credentials");
+        TypedResults.Problem("The email or password is incorrect.", statusCode: 401, title: "Invalid credentials", type: ProblemTypes.Base + "invalid-credentials");
 
     public static ProblemHttpResult EmailNotVerified() =>
         TypedResults.Problem("Verify your email address first; you can ask for a new verification email.", statusCode: 403,
-            title: "Email not verified", type: Base + "email-not-verified");
+            title: "Email not verified", type: ProblemTypes.Base + "email-not-verified");
 
     public static ProblemHttpResult InvalidRefreshToken() =>
         TypedResults.Problem("The refresh token is invalid, expired or already used; sign in again.", statusCode: 401,
-            title: "Invalid refresh token", type: Base + "invalid-refresh-token");
+            title: "Invalid refresh token", type: ProblemTypes.Base + "invalid-refresh-token");
 
     public static ProblemHttpResult InvalidResetToken() =>
         TypedResults.Problem("This password-reset link is invalid or has expired; ask for a new one.", statusCode: 400,
-            title: "Invalid or expired link", type: Base + "invalid-token");
+            title: "Invalid or expired link", type: ProblemTypes.Base + "invalid-token");
 
     public static ProblemHttpResult TooManyAttempts(HttpContext context, TimeSpan retryAfter)
     {
-        var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
-        context.Response.Headers.RetryAfter = seconds.ToString();
+        var seconds = RetryAfterHeader.Set(context.Response, retryAfter);
         return TypedResults.Problem($"Too many attempts. Try again in {seconds} seconds.", statusCode: 429,
-            title: "Too many attempts", type: Base + "too-many-attempts");
+            title: "Too many attempts", type: ProblemTypes.Base + "too-many-attempts");
     }
 
     public static ProblemHttpResult InvalidMfaToken() =>
         TypedResults.Problem("The sign-in has expired or was already completed; sign in again with your password.", statusCode: 401,
-            title: "Invalid MFA token", type: Base + "invalid-mfa-token");
+            title: "Invalid MFA token", type: ProblemTypes.Base + "invalid-mfa-token");
 
     /// <summary>The mfa service's answer to a wrong, malformed or throttled code, passed on as it is.</summary>
     public static ProblemHttpResult Relayed(HttpContext context, MfaVerification verification) =>
@@ -48,5 +45,5 @@ public static class Problems
 
     public static ProblemHttpResult Unavailable() =>
         TypedResults.Problem("A service needed to answer safely is unavailable. Try again shortly.", statusCode: 503,
-            title: "Temporarily unavailable", type: Base + "unavailable");
+            title: "Temporarily unavailable", type: ProblemTypes.Base + "unavailable");
 }

@@ -74,7 +74,7 @@ public static class TokenEndpoint
         var throttleKey = "access-key:" + clientId;
         if (await throttle.TakeAttemptAsync(throttleKey, clientAddress) is { } retryAfter)
         {
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+            RetryAfterHeader.Set(context.Response, retryAfter);
             return Error(429, "invalid_client", "Too many failed attempts; try again later.");
         }
 

@@ -54,7 +54,7 @@ public static class MfaApi
         var (e164, refusal) = phones.Check(request.PhoneNumber);
         if (e164 is null)
         {
-            return TypedResults.Problem(refusal, statusCode: 400, title: "Phone number not accepted", type: "https://authplatform.dev/problems/invalid-phone-number");
+            return TypedResults.Problem(refusal, statusCode: 400, title: "Phone number not accepted", type: ProblemTypes.Base + "invalid-phone-number");
         }
         if (await db.SecondFactors.AsNoTracking().AnyAsync(f => f.AccountId == accountId, cancellationToken))
         {

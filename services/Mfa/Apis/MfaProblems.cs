@@ -5,33 +5,30 @@ namespace AuthPlatform.Mfa.Apis;
 
 public static class MfaProblems
 {
-    private const string Base = "https://authplatform.dev/problems/";
-
     public static ProblemHttpResult Malformed(string detail = "The code must be 6 digits (or a recovery code such as ABCD-EFGH-JKMN-PQRS).") =>
-        TypedResults.Problem(detail, statusCode: 400, title: "Invalid code format", type: Base + "invalid-request");
+        TypedResults.Problem(detail, statusCode: 400, title: "Invalid code format", type: ProblemTypes.Base + "invalid-request");
 
     public static ProblemHttpResult WrongCode(int status = 400) =>
         TypedResults.Problem("The code is wrong, expired or already used. Wait for the next code and try again.", statusCode: status,
-            title: "Invalid code", type: Base + "invalid-code");
+            title: "Invalid code", type: ProblemTypes.Base + "invalid-code");
 
     public static ProblemHttpResult NotEnabled() =>
         TypedResults.Problem("Two-factor authentication is not turned on for this account.", statusCode: 400,
-            title: "Two-factor authentication is off", type: Base + "mfa-not-enabled");
+            title: "Two-factor authentication is off", type: ProblemTypes.Base + "mfa-not-enabled");
 
     public static ProblemHttpResult CurrentCodeRequired() =>
         TypedResults.Problem("Two-factor authentication is on: give a current code or a recovery code as currentCode.", statusCode: 400,
-            title: "Current code required", type: Base + "current-code-required");
+            title: "Current code required", type: ProblemTypes.Base + "current-code-required");
 
     public static ProblemHttpResult NoPendingSetup() =>
         TypedResults.Problem("There is no setup in progress, or it expired (15 minutes). Start again.", statusCode: 400,
-            title: "No setup in progress", type: Base + "no-pending-setup");
+            title: "No setup in progress", type: ProblemTypes.Base + "no-pending-setup");
 
     public static ProblemHttpResult Throttled(HttpContext context, TimeSpan retryAfter)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        context.Response.Headers.RetryAfter = seconds.ToString();
+        var seconds = RetryAfterHeader.Set(context.Response, retryAfter);
         return TypedResults.Problem($"Too many wrong codes. Try again in {seconds} seconds.", statusCode: 429,
-            title: "Too many attempts", type: Base + "too-many-attempts");
+            title: "Too many attempts", type: ProblemTypes.Base + "too-many-attempts");
     }
 
     /// <summary>verification's refusal to text a code (cooldown or pumping limit), passed on as it is.</summary>

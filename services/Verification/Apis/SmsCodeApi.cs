@@ -25,20 +25,19 @@ public static class SmsCodeApi
             {
                 return TypedResults.Accepted((string?)null);
             }
-            var seconds = Math.Max(1, (int)Math.Ceiling(result.RetryAfter!.Value.TotalSeconds));
-            context.Response.Headers.RetryAfter = seconds.ToString();
+            var seconds = RetryAfterHeader.Set(context.Response, result.RetryAfter!.Value);
             return result.Outcome == SendOutcome.Cooldown
                 ? TypedResults.Problem($"A code was just sent. You can ask for another in {seconds} seconds.", statusCode: 429,
-                    title: "Wait before resending", type: "https://authplatform.dev/problems/sms-cooldown")
+                    title: "Wait before resending", type: ProblemTypes.Base + "sms-cooldown")
                 : TypedResults.Problem($"Too many text messages ({result.Reason}). Try again in {seconds} seconds, or use an authenticator app.",
-                    statusCode: 429, title: "Too many text messages", type: "https://authplatform.dev/problems/sms-limit");
+                    statusCode: 429, title: "Too many text messages", type: ProblemTypes.Base + "sms-limit");
         });
 
         api.MapPost("/verify", async Task<Results<Ok, ProblemHttpResult>> (VerifySmsCodeRequest request, SmsCodes codes) =>
             SmsPurpose.IsKnown(request.Purpose) && await codes.VerifyAsync(request.Purpose, request.AccountId, request.PhoneNumber, request.Code)
                 ? TypedResults.Ok()
                 : TypedResults.Problem("The code is wrong, expired or already used.", statusCode: 400, title: "Invalid code",
-                    type: "https://authplatform.dev/problems/invalid-code"));
+                    type: ProblemTypes.Base + "invalid-code"));
         return app;
     }
 }

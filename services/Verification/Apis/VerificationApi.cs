@@ -16,8 +16,6 @@ public sealed record RedeemTokenResponse(Guid AccountId, string Email);
 
 public static class VerificationApi
 {
-    private const string ProblemBase = "https://authplatform.dev/problems/";
-
     public static IEndpointRouteBuilder MapVerificationApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/verification").WithTags("Verification");
@@ -36,7 +34,7 @@ public static class VerificationApi
         {
             ConfirmOutcome.Verified => TypedResults.Ok(),
             ConfirmOutcome.Unavailable => TypedResults.Problem("Try again shortly.", statusCode: 503, title: "Temporarily unavailable",
-                type: ProblemBase + "unavailable"),
+                type: ProblemTypes.Base + "unavailable"),
             _ => InvalidToken(),
         };
     }
@@ -72,7 +70,7 @@ public static class VerificationApi
         if (EmailAddress.Normalize(request.Email) is not { } email)
         {
             return TypedResults.Problem("The email address is not valid.", statusCode: 400, title: "Invalid request",
-                type: ProblemBase + "invalid-request");
+                type: ProblemTypes.Base + "invalid-request");
         }
         if (await tokens.TryStartResendCooldownAsync(EmailAddress.Key(email)))
         {
@@ -94,5 +92,5 @@ public static class VerificationApi
     /// <summary>One answer for unknown, expired and used tokens.</summary>
     private static ProblemHttpResult InvalidToken() =>
         TypedResults.Problem("This link is invalid or has expired. Ask for a new one.", statusCode: 400,
-            title: "Invalid or expired link", type: ProblemBase + "invalid-token");
+            title: "Invalid or expired link", type: ProblemTypes.Base + "invalid-token");
 }
