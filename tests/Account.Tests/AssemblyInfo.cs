@@ -6,16 +6,8 @@ namespace AuthPlatform.Account.Tests
 {
     internal static class PlatformSettings
     {
-        // The tests sign up far more often than one person would: lift the gateway's per-IP sign-up limits here
-        // (Gateway.Tests checks them at their defaults).
 #pragma warning disable CA2255 // a test assembly is the one place a module initializer belongs
         [System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void Apply() => PlatformFixture.ExtraEnvironment = new Dictionary<string, string?>
-        {
-            ["Gateway__RateLimits__SignUpPerMinute"] = "100000",
-            ["Gateway__RateLimits__SignInPerMinute"] = "100000",
-            ["Gateway__RateLimits__ResendPerMinute"] = "100000",
-            ["Gateway__RateLimits__PasswordResetPerMinute"] = "100000",
-        };
+        internal static void Apply() => PlatformFixture.ExtraEnvironment = PlatformFixture.LiftedPerClientLimits;
     }
 }

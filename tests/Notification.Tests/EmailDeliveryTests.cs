@@ -26,7 +26,7 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
     private readonly ClockWaitingRoom waitingRoom;
     private readonly ServiceProvider provider;
     private readonly ITestHarness harness;
-    private readonly DeliveryCounter deliveries;
+    private readonly CounterRecorder deliveries;
 
     public EmailDeliveryTests()
     {
@@ -52,13 +52,15 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         provider = services.BuildServiceProvider(validateScopes: true);
         harness = provider.GetRequiredService<ITestHarness>();
         harness.TestInactivityTimeout = TimeSpan.FromMilliseconds(500);
-        deliveries = new DeliveryCounter(provider.GetRequiredService<IMeterFactory>());
+        deliveries = new CounterRecorder(provider.GetRequiredService<IMeterFactory>(), "authplatform.notification.deliveries");
     }
 
     public async ValueTask InitializeAsync() => await harness.Start();
 
     public async ValueTask DisposeAsync()
     {
+        // Only email consumers here: nothing may count as a text.
+        deliveries.Total(DeliveryTags.Sms).ShouldBe(0);
         deliveries.Dispose();
         await provider.DisposeAsync();
     }
@@ -74,12 +76,12 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         await harness.Bus.Publish(request, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
         // The inactivity task has completed already, and the harness lists a message id once: wait for the
         // second delivery's outcome instead.
-        await Eventually(() => deliveries.Count("sent") + deliveries.Count("duplicate") + deliveries.Count("failed") == 2);
+        await BusWait.UntilAsync(() => deliveries.Count(DeliveryTags.Email, "sent") + deliveries.Count(DeliveryTags.Email, "duplicate") + deliveries.Count(DeliveryTags.Email, "failed") == 2);
 
         sender.Sent.Count.ShouldBe(1);
         ledger.Delivered.ShouldContainKey(("email", messageId));
-        deliveries.Count("sent").ShouldBe(1);
-        deliveries.Count("duplicate").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "duplicate").ShouldBe(1);
         (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
     }
 
@@ -99,7 +101,7 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
             "Someone tried to create an AuthPlatform account with your email",
         ], ignoreOrder: true);
         ledger.Delivered.Count.ShouldBe(3);
-        deliveries.Count("sent").ShouldBe(3);
+        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(3);
     }
 
     [Fact]
@@ -112,13 +114,13 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         await harness.InactivityTask;
         await harness.Bus.Publish(used, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
         // As above: wait for the second delivery's outcome, not for the (already completed) inactivity task.
-        await Eventually(() => deliveries.Count("sent") + deliveries.Count("duplicate") + deliveries.Count("failed") == 2);
+        await BusWait.UntilAsync(() => deliveries.Count(DeliveryTags.Email, "sent") + deliveries.Count(DeliveryTags.Email, "duplicate") + deliveries.Count(DeliveryTags.Email, "failed") == 2);
 
         sender.Sent.Count.ShouldBe(1);
         sender.Sent.Single().Subject.ShouldBe("A recovery code was used to sign in to your AuthPlatform account");
         ledger.Delivered.ShouldContainKey(("email", messageId));
-        deliveries.Count("sent").ShouldBe(1);
-        deliveries.Count("duplicate").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "duplicate").ShouldBe(1);
         (await harness.Published.Any<Fault<RecoveryCodeUsed>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
     }
 
@@ -140,7 +142,7 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
             ("dave@example.com", "Repeated failed two-factor attempts on your AuthPlatform account"),
         ], ignoreOrder: true);
         ledger.Delivered.Count.ShouldBe(4);
-        deliveries.Count("sent").ShouldBe(4);
+        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(4);
     }
 
     [Fact]
@@ -154,7 +156,7 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         sender.Attempts.ShouldBe((Retries + 1) * TestSchedule.Rounds, "the new consumers get the same retries and postponements");
         waitingRoom.Postponed.Select(p => p.Delay).ShouldBe(TestSchedule.Expected);
         ledger.Delivered.ShouldBeEmpty();
-        deliveries.Count("failed").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
         (await harness.Published.Any<Fault<MfaDisabled>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
     }
 
@@ -169,8 +171,8 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         sender.Attempts.ShouldBe(Retries + 1);
         sender.Sent.Count.ShouldBe(1);
         ledger.Delivered.Count.ShouldBe(1);
-        deliveries.Count("sent").ShouldBe(1);
-        deliveries.Count("failed").ShouldBe(0, "retried attempts are not final failures");
+        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(0, "retried attempts are not final failures");
         (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
     }
 
@@ -188,8 +190,8 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         waitingRoom.Postponed.ShouldBe([(messageId, TimeSpan.FromMinutes(1)), (messageId, TimeSpan.FromMinutes(5))],
             "the same message id comes back, so the ledger still sends it once");
         ledger.Delivered.Keys.ShouldBe([("email", messageId)]);
-        deliveries.Count("sent").ShouldBe(1);
-        deliveries.Count("failed").ShouldBe(0, "a postponed message has not failed");
+        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(0, "a postponed message has not failed");
     }
 
     [Fact]
@@ -203,7 +205,7 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         sender.Attempts.ShouldBe((Retries + 1) * TestSchedule.Rounds);
         waitingRoom.Postponed.Select(p => p.Delay).ShouldBe(TestSchedule.Expected, "1, 5, then 15 minutes until 30 have passed");
         ledger.Delivered.ShouldBeEmpty();
-        deliveries.Count("failed").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
         (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
     }
 
@@ -225,7 +227,7 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
 
         waitingRoom.Postponed.Select(p => p.Delay).ShouldBe(TestSchedule.Expected,
             "the whole schedule again, once: its own returns are not mistaken for moves");
-        deliveries.Count("failed").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
     }
 
     [Fact]
@@ -238,7 +240,7 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         await harness.InactivityTask;
 
         sender.Attempts.ShouldBe(Retries + 1);
-        deliveries.Count("failed").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
         (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
     }
 
@@ -251,7 +253,7 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         await harness.InactivityTask;
 
         waitingRoom.Postponed.ShouldBeEmpty();
-        deliveries.Count("failed").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
     }
 
     [Fact]
@@ -262,7 +264,7 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         await harness.InactivityTask;
 
         sender.Attempts.ShouldBe(0);
-        deliveries.Count("failed").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
         var fault = await harness.Published.SelectAsync<Fault<SendEmail>>(TestContext.Current.CancellationToken).FirstOrDefault();
         fault.ShouldNotBeNull();
         fault.Context.Message.Exceptions.Single().ExceptionType.ShouldBe(typeof(UnknownEmailTemplateException).FullName);
@@ -278,7 +280,7 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         await harness.InactivityTask;
 
         sender.Attempts.ShouldBe(1);
-        deliveries.Count("failed").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
         (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
     }
 
@@ -303,18 +305,8 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         await harness.InactivityTask;
 
         sender.Sent.Count.ShouldBe(1, "failing the message would have the bus send it again");
-        deliveries.Count("sent").ShouldBe(1);
+        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
         (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the bus did not get there in time");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
     }
 
     private static SendEmail VerifyEmail(string to) =>
@@ -346,70 +338,5 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
             Sent.Enqueue(message);
             return Task.CompletedTask;
         }
-    }
-
-    private sealed class FakeDeliveryLedger : IDeliveryLedger
-    {
-        public ConcurrentDictionary<(string Channel, Guid MessageId), bool> Delivered { get; } = new();
-
-        public bool Unreachable { get; set; }
-
-        public bool WritesFail { get; set; }
-
-        public Task<bool> WasDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken) =>
-            Unreachable
-                ? Task.FromException<bool>(new TimeoutException("The ledger is unreachable."))
-                : Task.FromResult(Delivered.ContainsKey((channel, messageId)));
-
-        public Task MarkDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken)
-        {
-            if (WritesFail)
-            {
-                return Task.FromException(new TimeoutException("The ledger is unreachable."));
-            }
-            Delivered[(channel, messageId)] = true;
-            return Task.CompletedTask;
-        }
-    }
-
-    /// <summary>Reads the deliveries counter of this test's meter only (tests run in parallel).</summary>
-    private sealed class DeliveryCounter : IDisposable
-    {
-        private readonly MeterListener listener = new();
-        private readonly ConcurrentDictionary<string, long> byOutcome = new();
-
-        public DeliveryCounter(IMeterFactory meterFactory)
-        {
-            listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (ReferenceEquals(instrument.Meter.Scope, meterFactory)
-                    && instrument.Meter.Name == NotificationMetrics.MeterName
-                    && instrument.Name == "authplatform.notification.deliveries")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            };
-            listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                string? outcome = null;
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "channel")
-                    {
-                        tag.Value.ShouldBe("email");
-                    }
-                    if (tag.Key == "outcome")
-                    {
-                        outcome = tag.Value as string;
-                    }
-                }
-                byOutcome.AddOrUpdate(outcome ?? "(none)", value, (_, total) => total + value);
-            });
-            listener.Start();
-        }
-
-        public long Count(string outcome) => byOutcome.GetValueOrDefault(outcome);
-
-        public void Dispose() => listener.Dispose();
     }
 }

@@ -96,7 +96,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         await harness.InactivityTask;
         await harness.Bus.Publish(request, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
         // The inactivity task has completed already: wait for the second delivery's outcome instead.
-        await Eventually(() => deliveries.Total(DeliveryTags.Sms) == 2);
+        await BusWait.UntilAsync(() => deliveries.Total(DeliveryTags.Sms) == 2);
 
         sender.Sent.Count.ShouldBe(1);
         ledger.Delivered.ShouldContainKey((DeliveryTags.Sms, messageId));
@@ -283,16 +283,6 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         smsLogs.ShouldNotContain("forged");
     }
 
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the bus did not get there in time");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
-
     private sealed class FakeSmsSender : ISmsSender
     {
         private int attempts;
@@ -334,30 +324,6 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
             throw new EmailSendFailedException("The SMTP server answered 421 (MessageNotAccepted).");
         }
     }
-
-    private sealed class FakeDeliveryLedger : IDeliveryLedger
-    {
-        public ConcurrentDictionary<(string Channel, Guid MessageId), bool> Delivered { get; } = new();
-
-        public bool Unreachable { get; set; }
-
-        public bool WritesFail { get; set; }
-
-        public Task<bool> WasDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken) =>
-            Unreachable
-                ? Task.FromException<bool>(new TimeoutException("The ledger is unreachable."))
-                : Task.FromResult(Delivered.ContainsKey((channel, messageId)));
-
-        public Task MarkDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken)
-        {
-            if (WritesFail)
-            {
-                return Task.FromException(new TimeoutException("The ledger is unreachable."));
-            }
-            Delivered[(channel, messageId)] = true;
-            return Task.CompletedTask;
-        }
-    }
 }
 
 // The consumer with the real Twilio sender against the fake Twilio: what the worker does, minus RabbitMQ and Redis.
@@ -377,7 +343,7 @@ public sealed class SmsThroughTwilioTests : IAsyncLifetime
             .AddLogging()
             .AddMetrics()
             .AddSmsDelivery(configuration, TestHost.Environment(Environments.Production))
-            .AddSingleton<IDeliveryLedger, InMemoryLedger>()
+            .AddSingleton<IDeliveryLedger, FakeDeliveryLedger>()
             .AddSingleton<IPostponedDeliveries>(new ClockWaitingRoom(new FakeTimeProvider()))
             .Configure<DeliveryRetryOptions>(retry =>
             {
@@ -413,7 +379,7 @@ public sealed class SmsThroughTwilioTests : IAsyncLifetime
         await harness.Bus.Publish(request, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
         var message = await twilio.WaitForMessageAsync("+447700900123", timeout: TimeSpan.FromSeconds(10));
         await harness.Bus.Publish(request, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
-        await EventuallyAsync(() => deliveries.Total(DeliveryTags.Sms) == 2);
+        await BusWait.UntilAsync(() => deliveries.Total(DeliveryTags.Sms) == 2);
 
         message.Code.ShouldBe("246810");
         message.Body.Split('\n')[^1].ShouldBe("@auth.example.com #246810");
@@ -434,29 +400,5 @@ public sealed class SmsThroughTwilioTests : IAsyncLifetime
         var fault = await harness.Published.SelectAsync<Fault<SendSmsCode>>(TestContext.Current.CancellationToken).FirstOrDefault();
         fault.ShouldNotBeNull();
         fault.Context.Message.Exceptions.Single().ExceptionType.ShouldBe(typeof(SmsRejectedException).FullName);
-    }
-
-    private static async Task EventuallyAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the bus did not get there in time");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
-
-    private sealed class InMemoryLedger : IDeliveryLedger
-    {
-        private readonly ConcurrentDictionary<(string, Guid), bool> delivered = new();
-
-        public Task<bool> WasDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken) =>
-            Task.FromResult(delivered.ContainsKey((channel, messageId)));
-
-        public Task MarkDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken)
-        {
-            delivered[(channel, messageId)] = true;
-            return Task.CompletedTask;
-        }
     }
 }

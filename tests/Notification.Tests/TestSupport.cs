@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using AuthPlatform.Notification.Delivery;
 using AuthPlatform.Notification.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -97,7 +98,7 @@ internal static class TestHost
 /// Postpones by putting the message straight back on its queue and moving the fake clock on by the delay, as if
 /// it had waited in the holding queue: the whole schedule plays out in milliseconds.
 /// </summary>
-internal sealed class ClockWaitingRoom(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock) : AuthPlatform.Notification.Delivery.IPostponedDeliveries
+internal sealed class ClockWaitingRoom(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock) : IPostponedDeliveries
 {
     private readonly ConcurrentQueue<(Guid? MessageId, TimeSpan Delay)> postponed = new();
 
@@ -135,9 +136,48 @@ internal static class TestSchedule
     /// <summary>The first delivery and one per return.</summary>
     public const int Rounds = 5;
 
-    public static void Apply(AuthPlatform.Notification.Delivery.PostponementOptions options)
+    public static void Apply(PostponementOptions options)
     {
         options.Delays = Delays;
         options.GiveUpAfter = GiveUpAfter;
+    }
+}
+
+/// <summary>The delivery ledger in memory, which can be made unreachable for reads or for writes.</summary>
+internal sealed class FakeDeliveryLedger : IDeliveryLedger
+{
+    public ConcurrentDictionary<(string Channel, Guid MessageId), bool> Delivered { get; } = new();
+
+    public bool Unreachable { get; set; }
+
+    public bool WritesFail { get; set; }
+
+    public Task<bool> WasDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken) =>
+        Unreachable
+            ? Task.FromException<bool>(new TimeoutException("The ledger is unreachable."))
+            : Task.FromResult(Delivered.ContainsKey((channel, messageId)));
+
+    public Task MarkDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken)
+    {
+        if (WritesFail)
+        {
+            return Task.FromException(new TimeoutException("The ledger is unreachable."));
+        }
+        Delivered[(channel, messageId)] = true;
+        return Task.CompletedTask;
+    }
+}
+
+internal static class BusWait
+{
+    /// <summary>Polls until <paramref name="condition"/> holds; fails after 10 s.</summary>
+    public static async Task UntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the bus did not get there in time");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
     }
 }

@@ -32,6 +32,22 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>A fresh, unique address on a reserved test domain.</summary>
     public static string NewEmail(string hint = "user") => $"{hint}-{Guid.NewGuid().ToString("N")[..10]}@example.test";
 
+    /// <summary>
+    /// The per-client limits lifted: tests sign up, sign in and text from one address far more often than one person
+    /// would. Gateway.Tests and Verification.Tests check the limits at their defaults.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> LiftedPerClientLimits { get; } = new Dictionary<string, string?>
+    {
+        ["Gateway__RateLimits__SignUpPerMinute"] = "100000",
+        ["Gateway__RateLimits__SignInPerMinute"] = "100000",
+        ["Gateway__RateLimits__ResendPerMinute"] = "100000",
+        ["Gateway__RateLimits__PasswordResetPerMinute"] = "100000",
+        ["Gateway__RateLimits__MfaPerMinute"] = "100000",
+        // Every test texts from 127.0.0.1 and numbers close to each other.
+        ["Sms__PerAddressLimit"] = "100000",
+        ["Sms__PerPrefixLimit"] = "100000",
+    };
+
     /// <summary>Settings a test assembly wants every service to see (short TTLs and the like).</summary>
     public static IReadOnlyDictionary<string, string?> ExtraEnvironment { get; set; } = new Dictionary<string, string?>();
 

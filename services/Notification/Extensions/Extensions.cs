@@ -23,6 +23,10 @@ public static class Extensions
             .Validate(o => o.Count >= 0 && o.MinInterval >= TimeSpan.Zero && o.MaxInterval >= o.MinInterval && o.IntervalDelta >= TimeSpan.Zero,
                 "Notification:Retry needs Count >= 0 and 0 <= MinInterval <= MaxInterval.")
             .ValidateOnStart();
+        builder.Services.AddOptions<PostponementOptions>().BindConfiguration(PostponementOptions.SectionName)
+            .Validate(o => o.IsValid(),
+                "Notification:Postponement needs 0 <= GiveUpAfter <= 6 days and Delays of whole milliseconds between 1 s and 1 day.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<IPostponedDeliveries, RabbitMqWaitingRoom>();
         builder.Services.AddEmailDelivery();
         builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
@@ -38,7 +42,6 @@ public static class Extensions
             .Validate(o => MailboxAddress.TryParse(o.From, out var from) && from.Address.Contains('@'),
                 "Email:From must be a mailbox, e.g. \"AuthPlatform <no-reply@example.com>\".")
             .ValidateOnStart();
-        services.AddPostponementOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NotificationMetrics>();
         services.AddSingleton<EmailComposer>();
@@ -58,7 +61,6 @@ public static class Extensions
         var twilio = configuration.GetSection(TwilioOptions.SectionName).Get<TwilioOptions>() ?? new TwilioOptions();
         var useTwilio = UsesTwilio(twilio, environment);
 
-        services.AddPostponementOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NotificationMetrics>();
         services.AddSingleton<SmsComposer>();
@@ -106,20 +108,6 @@ public static class Extensions
                 + "Production does not fall back to the development SMS sender, which only writes messages to the log.");
         }
         return false;
-    }
-
-    private static IServiceCollection AddPostponementOptions(this IServiceCollection services)
-    {
-        if (services.Any(service => service.ServiceType == typeof(PostponementRegistered)))
-        {
-            return services;
-        }
-        services.AddSingleton<PostponementRegistered>();
-        services.AddOptions<PostponementOptions>().BindConfiguration(PostponementOptions.SectionName)
-            .Validate(o => o.IsValid(),
-                "Notification:Postponement needs 0 <= GiveUpAfter <= 6 days and Delays of whole milliseconds between 1 s and 1 day.")
-            .ValidateOnStart();
-        return services;
     }
 
     private static bool IsAllowedBaseUrl(string? baseUrl) =>
@@ -182,6 +170,4 @@ public static class Extensions
     /// <summary>Marks a bus registration that already has the delivery retry callback.</summary>
     private sealed class DeliveryRetryRegistered;
 
-    /// <summary>Marks a service collection that already binds the postponement options.</summary>
-    private sealed class PostponementRegistered;
 }
