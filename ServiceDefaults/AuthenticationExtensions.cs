@@ -9,7 +9,15 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class AuthenticationExtensions
 {
-    public const string Audience = "authplatform";
+    /// <summary>
+    /// The services that accept the platform's access tokens; every token names them all in "aud", and each
+    /// service accepts only tokens naming itself (so a token minted for another audience, e.g. an OIDC client,
+    /// is refused).
+    /// </summary>
+    public static readonly IReadOnlyList<string> ApiAudiences = ["account", "mfa", "verification"];
+
+    /// <summary>The one token type the APIs accept (RFC 9068): an ID token or other JWT is never an access token.</summary>
+    public const string AccessTokenType = "at+jwt";
     public const string AccountServiceBaseAddress = "http://account";
     public const string JwksPath = "/.well-known/jwks.json";
 
@@ -21,7 +29,7 @@ public static class AuthenticationExtensions
     /// Bearer authentication for access tokens issued by the account service. Signing keys come from
     /// account's JWKS, fetched through service discovery and refreshed when an unknown key id shows up.
     /// </summary>
-    public static IHostApplicationBuilder AddDefaultAuthentication(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddDefaultAuthentication(this IHostApplicationBuilder builder, string audience)
     {
         var issuer = builder.Configuration.TokenIssuer();
         builder.Services.AddHttpClient(nameof(AccountSigningKeys));
@@ -39,16 +47,17 @@ public static class AuthenticationExtensions
                     AutomaticRefreshInterval = TimeSpan.FromMinutes(10),
                     RefreshInterval = TimeSpan.FromSeconds(30),
                 };
-                options.TokenValidationParameters = StrictTokenValidation(issuer);
+                options.TokenValidationParameters = StrictTokenValidation(issuer, audience);
             });
         builder.Services.AddAuthorization();
         return builder;
     }
 
-    public static TokenValidationParameters StrictTokenValidation(string issuer) => new()
+    public static TokenValidationParameters StrictTokenValidation(string issuer, string audience) => new()
     {
         ValidIssuer = issuer,
-        ValidAudience = Audience,
+        ValidAudience = ApiAudiences.Contains(audience) ? audience : throw new ArgumentException($"{audience} is not an API audience."),
+        ValidTypes = [AccessTokenType],
         ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
         RequireSignedTokens = true,
         RequireExpirationTime = true,

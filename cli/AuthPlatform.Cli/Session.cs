@@ -28,6 +28,13 @@ public sealed class Session(GatewayClient gateway, CredentialStore store, Creden
             await EnsureFreshAsync(force: true);
             response = await SendWithTokenAsync(make);
         }
+        if (response.StatusCode == HttpStatusCode.Forbidden && await HasProblemTypeAsync(response, "reauthentication-required"))
+        {
+            // A sensitive change from a session signed in a while ago: confirm the password (and code), then once more.
+            response.Dispose();
+            await ReauthenticateAsync();
+            response = await SendWithTokenAsync(make);
+        }
         if (response.IsSuccessStatusCode)
         {
             return response;
@@ -116,6 +123,62 @@ public sealed class Session(GatewayClient gateway, CredentialStore store, Creden
             store.Save(next);
             Credentials = next;
             return true;
+        }
+    }
+
+    private static async Task<bool> HasProblemTypeAsync(HttpResponseMessage response, string type)
+    {
+        await response.Content.LoadIntoBufferAsync();
+        try
+        {
+            return (await GatewayClient.ReadJsonAsync(response)).String("type")?.EndsWith("/" + type, StringComparison.Ordinal) == true;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or CliException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>POST /api/sessions/reauthenticate with the password, and the second factor when the account has one.</summary>
+    private async Task ReauthenticateAsync()
+    {
+        Console.Out.WriteLine("This change needs you to confirm it is you.");
+        var password = Terminal.PromptSecret("Password: ") ?? throw new CliException("no password was given");
+        var body = new JsonObject { ["password"] = password };
+        for (var round = 0; ; round++)
+        {
+            using var request = GatewayClient.Json(HttpMethod.Post, "api/sessions/reauthenticate", body);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Credentials.AccessToken);
+            using var response = await gateway.SendAsync(request);
+            if (response.IsSuccessStatusCode)
+            {
+                var json = await GatewayClient.ReadJsonAsync(response);
+                using (await store.LockAsync())
+                {
+                    var next = store.Load() ?? Credentials;
+                    next.AccessToken = json.RequiredString("accessToken");
+                    next.AccessTokenExpiresAt = DateTimeOffset.UtcNow.AddSeconds(json.Int("expiresIn") ?? 0);
+                    store.Save(next);
+                    Credentials = next;
+                }
+                return;
+            }
+            if (round == 0 && response.StatusCode == HttpStatusCode.Forbidden && await HasProblemTypeAsync(response, "second-factor-required"))
+            {
+                var methods = (await GatewayClient.ReadJsonAsync(response)).TryGetProperty("methods", out var m)
+                    ? m.EnumerateArray().Select(e => e.GetString()).ToList() : [];
+                var primary = methods.FirstOrDefault(x => x is "totp" or "sms");
+                if (primary == "sms")
+                {
+                    throw new CliException("confirming with a text message is not available in the CLI yet; sign in again with `authplatform login`");
+                }
+                var input = Terminal.Prompt("Two-factor code (or a recovery code): ")?.Trim() ?? throw new CliException("no two-factor code was given");
+                var digits = input.Replace(" ", "", StringComparison.Ordinal);
+                var isTotp = primary is not null && digits.Length == 6 && digits.All(char.IsAsciiDigit);
+                body = new JsonObject { ["password"] = password, ["method"] = isTotp ? primary : "recovery_code", ["code"] = isTotp ? digits : input };
+                continue;
+            }
+            throw new CliException(await GatewayClient.ErrorMessageAsync(response));
         }
     }
 

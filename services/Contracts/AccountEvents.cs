@@ -2,11 +2,14 @@ namespace AuthPlatform.Contracts;
 
 // Integration events: past tense, published after the state change is committed (account's outbox).
 
-/// <summary>A new account was created; its email still needs verifying.</summary>
+/// <summary>An account was created: its owner proved the address with a pending registration's link.</summary>
 public sealed record AccountRegistered(Guid AccountId, string Email, DateTimeOffset OccurredAt);
 
-/// <summary>An unverified account needs a (fresh) "Verify email" message: a repeated sign-up or a resend.</summary>
-public sealed record EmailVerificationRequested(Guid AccountId, string Email, DateTimeOffset OccurredAt);
+/// <summary>
+/// A pending registration (a sign-up not yet proven) needs a "Verify email" message: a new sign-up or a resend.
+/// The link is bound to <see cref="RegistrationId"/>, so it proves that sign-up and no other.
+/// </summary>
+public sealed record EmailVerificationRequested(Guid RegistrationId, string Email, DateTimeOffset OccurredAt);
 
 /// <summary>Someone tried to sign up with an address that already has a verified account.</summary>
 public sealed record SignUpAttemptedOnExistingAccount(Guid AccountId, string Email, DateTimeOffset OccurredAt);

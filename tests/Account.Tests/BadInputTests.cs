@@ -20,7 +20,7 @@ public sealed class BadInputTests(PlatformFixture platform)
         { "newline in email", """{"email":"a@example.test\r\nBcc: x@evil.test","password":"a fine long password"}""" },
         { "no @", """{"email":"not-an-email","password":"a fine long password"}""" },
         { "empty password", """{"email":"a@example.test","password":""}""" },
-        { "7-character password", """{"email":"a@example.test","password":"abcdefg"}""" },
+        { "11-character password", """{"email":"a@example.test","password":"abcdefghijk"}""" },
         { "129-character password", $$"""{"email":"a@example.test","password":"{{new string('x', 129)}}"}""" },
         { "common password", """{"email":"a@example.test","password":"password123"}""" },
         { "empty body", "" },

@@ -112,6 +112,10 @@ public sealed class TokenTests(PlatformFixture platform)
         jwt.Kid.ShouldNotBeNullOrEmpty();
         jwt.GetClaim("email").Value.ShouldBe(email);
         jwt.GetPayloadValue<string[]>("amr").ShouldBe(["pwd"]);
+        jwt.Typ.ShouldBe("at+jwt");
+        jwt.Audiences.ShouldBe(["account", "mfa", "verification"]);
+        Guid.TryParse(jwt.GetClaim("sid").Value, out _).ShouldBeTrue();
+        DateTimeOffset.FromUnixTimeSeconds(jwt.GetPayloadValue<long>("auth_time")).ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddSeconds(5));
         (jwt.ValidTo - jwt.IssuedAt).ShouldBe(TimeSpan.FromMinutes(15));
 
         var jwks = new JsonWebKeySet(await platform.Gateway.GetStringAsync("/.well-known/jwks.json"));
@@ -157,9 +161,9 @@ public sealed class TokenTests(PlatformFixture platform)
         var forged = Sign(claims, new ECDsaSecurityKey(otherKey) { KeyId = genuine.Kid }, genuine, TimeSpan.FromMinutes(10));
         var expired = Sign(claims, new ECDsaSecurityKey(otherKey) { KeyId = genuine.Kid }, genuine, TimeSpan.FromMinutes(-5));
         var unsigned = Base64Url("""{"alg":"none","typ":"JWT"}""") + "." + Base64Url(
-            $$"""{"sub":"{{genuine.Subject}}","iss":"{{genuine.Issuer}}","aud":"authplatform","exp":{{DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds()}}}""") + ".";
+            $$"""{"sub":"{{genuine.Subject}}","iss":"{{genuine.Issuer}}","aud":["account","mfa","verification"],"exp":{{DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds()}}}""") + ".";
         var tampered = string.Join('.', tokens.AccessToken.Split('.') is var parts
-            ? [parts[0], Base64Url($$"""{"sub":"{{Guid.NewGuid()}}","iss":"{{genuine.Issuer}}","aud":"authplatform","exp":{{DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds()}}}"""), parts[2]]
+            ? [parts[0], Base64Url($$"""{"sub":"{{Guid.NewGuid()}}","iss":"{{genuine.Issuer}}","aud":["account","mfa","verification"],"exp":{{DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds()}}}"""), parts[2]]
             : parts);
 
         foreach (var (what, token) in new[] { ("another key", forged), ("expired", expired), ("alg:none", unsigned), ("tampered payload", tampered) })
@@ -170,13 +174,37 @@ public sealed class TokenTests(PlatformFixture platform)
         (await _accounts.GetProfileAsync(tokens.AccessToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("at+jwt", "mfa", true)]
+    [InlineData("JWT", "mfa", false)]                 // an ID token or any other JWT
+    [InlineData(null, "mfa", false)]
+    [InlineData("at+jwt", "some-oidc-client", false)] // minted for another audience
+    [InlineData("at+jwt", "account", false)]          // for account only: mfa refuses it
+    public async Task Each_service_accepts_only_access_tokens_for_its_own_audience(string? type, string audience, bool accepted)
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = new ECDsaSecurityKey(ecdsa) { KeyId = "k1" };
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            TokenType = type,
+            Issuer = "https://id.example.test",
+            Audience = audience,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            Claims = new Dictionary<string, object> { ["sub"] = Guid.NewGuid().ToString() },
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
+        });
+        var rules = Microsoft.Extensions.Hosting.AuthenticationExtensions.StrictTokenValidation("https://id.example.test", "mfa");
+        rules.IssuerSigningKey = key;
+        (await new JsonWebTokenHandler().ValidateTokenAsync(token, rules)).IsValid.ShouldBe(accepted);
+    }
+
     private static string Sign(Dictionary<string, object> claims, SecurityKey key, JsonWebToken like, TimeSpan lifetime)
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = like.Issuer,
-            Audience = "authplatform",
+            Audience = "account",
             IssuedAt = now.AddMinutes(-20),
             NotBefore = now.AddMinutes(-20),
             Expires = now + lifetime,

@@ -60,6 +60,29 @@ public sealed partial class CliTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Creating_a_key_from_an_old_session_asks_for_the_password_and_code_again_then_succeeds()
+    {
+        var account = await _people.CreateAccountWithTotpAsync("cli-reauth");
+        using var machine = new CliMachine(platform);
+        var code = await account.Phone.NextCodeAsync();
+        (await machine.RunAsync($"{account.Email}\n{AccountClient.GoodPassword}\n{code}\n", "login")).ShouldSucceed();
+
+        await Task.Delay(TimeSpan.FromSeconds(22)); // past RecentSignIn__MaxAge
+        var again = await account.Phone.NextCodeAsync();
+        var created = await machine.RunAsync($"{AccountClient.GoodPassword}\n{again}\n", "keys", "create", "after-a-while");
+        created.ShouldSucceed();
+        created.Stdout.ShouldContain("This change needs you to confirm it is you.");
+        created.Stdout.ShouldContain("aps_");
+        created.Stdout.ShouldNotContain(AccountClient.GoodPassword);
+
+        // A wrong password is one clear error and creates nothing.
+        await Task.Delay(TimeSpan.FromSeconds(22));
+        var refused = await machine.RunAsync("not the password at all\n", "keys", "create", "never");
+        refused.ShouldFailWithOneErrorLine().ShouldBe("error: The email or password is incorrect.");
+        (await machine.RunAsync(null, "keys", "list")).Stdout.ShouldNotContain("never");
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_one_error_line_and_exit_code_1()
     {
         var (email, _) = await _people.Accounts.CreateVerifiedAccountAsync("cli-wrong");
@@ -104,7 +127,7 @@ public sealed partial class CliTests(PlatformFixture platform)
         whoami.Stdout.ShouldNotContain(secret);
         whoami.Stdout.ShouldContain($"Signed in with access key: {accessKeyId}");
         // A key's token may not mint more keys: the server's reason, on one line.
-        (await ci.RunAsync(null, "keys", "create", "another")).ShouldFailWithOneErrorLine().ShouldContain("cannot create access keys");
+        (await ci.RunAsync(null, "keys", "create", "another")).ShouldFailWithOneErrorLine().ShouldContain("obtained with an access key cannot");
 
         // When its token runs out, the CLI asks /connect/token again with the stored key.
         var before = await ExpireAccessTokenAsync(ci);

@@ -63,6 +63,38 @@ public sealed class AccountClient(PlatformFixture platform)
         return await Gateway.SendAsync(request);
     }
 
+    /// <summary>A request with a bearer token and an optional JSON body.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string accessToken, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+        return await Gateway.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> RefreshAsync(string refreshToken) =>
+        Gateway.PostAsJsonAsync("/api/sessions/refresh", new { refreshToken });
+
+    /// <summary>The problem type's last segment, e.g. "reauthentication-required".</summary>
+    public static async Task<string> ProblemTypeAsync(HttpResponseMessage response) =>
+        (await JsonAsync(response)).GetProperty("type").GetString()!.Split('/')[^1];
+
+    /// <summary>A statement against one of the platform's databases, as an operator (or an attacker with a backup) could.</summary>
+    public async Task<int> ExecuteSqlAsync(string database, string sql, params object[] parameters)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(platform.Servers.ConnectionStrings[database]);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = parameter });
+        }
+        return await command.ExecuteNonQueryAsync();
+    }
+
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>();
 }

@@ -31,7 +31,9 @@ public static class AccessKeyApi
     public static IEndpointRouteBuilder MapAccessKeyApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/access-keys").WithTags("Access keys").RequireAuthorization();
-        api.MapPost("/", CreateAsync).WithSummary("Create an access key; the secret is shown only in this response");
+        api.MapPost("/", CreateAsync).RequireRecentSignIn()
+            .WithSummary("Create an access key; the secret is shown only in this response")
+            .WithDescription("Needs a session token (not one from an access key) whose sign-in is at most 10 minutes old (403 reauthentication-required otherwise).");
         api.MapGet("/", ListAsync).WithSummary("The account's active access keys (never a secret)");
         api.MapDelete("/{id:guid}", RevokeAsync).WithSummary("Revoke an access key");
         return app;
@@ -51,11 +53,6 @@ public static class AccessKeyApi
             return Problems.Invalid($"name must be 1 to {MaxNameLength} characters, without control characters.");
         }
         var methods = user.FindAll("amr").Select(c => c.Value).ToHashSet();
-        if (methods.Contains("key"))
-        {
-            return TypedResults.Problem("A token obtained with an access key cannot create access keys. Sign in with your password.",
-                statusCode: 403, title: "Not allowed with an access key", type: ProblemTypes.Base + "access-key-token");
-        }
         if ((await mfa.GetStateAsync(accountId, cancellationToken)).Enabled && !methods.Contains("mfa"))
         {
             return TypedResults.Problem("Two-factor authentication is on: sign in with your second factor to create access keys.",

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
 using AuthPlatform.Account.Passwords;
+using AuthPlatform.Account.Registration;
 using AuthPlatform.Account.Tokens;
 using AuthPlatform.Contracts;
 using AuthPlatform.ServiceDefaults.Outbox;
@@ -17,6 +18,8 @@ public sealed record PasswordResetRequest(string Email);
 
 public sealed record PasswordResetConfirmRequest(string Token, string NewPassword);
 
+public sealed record ChangePasswordRequest(string CurrentPassword, string NewPassword);
+
 public sealed record MfaStatus(bool Enabled, string? Method);
 
 public sealed record AccountProfile(Guid Id, string Email, bool EmailVerified, MfaStatus Mfa);
@@ -29,71 +32,41 @@ public static class AccountApi
 
         api.MapPost("/", SignUpAsync)
             .WithSummary("Create an account; a \"Verify email\" message follows")
-            .WithDescription("Answers 202 whether or not the address already has an account.");
+            .WithDescription("Answers 202 whether or not the address already has an account. The password becomes usable only through the emailed link of this sign-up.");
         api.MapGet("/me", GetProfileAsync).RequireAuthorization().WithSummary("The signed-in account");
+        api.MapPost("/me/password", ChangePasswordAsync).RequireAuthorization().RequireSessionToken()
+            .WithSummary("Change the password with the current one; every other session ends");
         api.MapPost("/password-reset", RequestPasswordResetAsync).WithSummary("Email a password-reset link (always 202)");
         api.MapPost("/password-reset/confirm", ConfirmPasswordResetAsync).WithSummary("Set a new password with a reset link's token");
         return app;
     }
 
-    /// <summary>
-    /// New address: create the account. Existing unverified: send a fresh verification email. Existing verified:
-    /// tell the owner someone tried. The response and the work done (one password hash) are the same in all three.
-    /// </summary>
     public static async Task<Results<Accepted, ProblemHttpResult>> SignUpAsync(
-        SignUpRequest request, AccountDbContext db, IEventOutbox outbox, PasswordHasher hasher, PasswordPolicy policy,
-        TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        SignUpRequest request, SignUpFlow signUp, CancellationToken cancellationToken)
     {
-        var email = EmailAddress.Normalize(request.Email);
-        if (email is null)
+        var result = await signUp.SignUpAsync(request.Email, request.Password, cancellationToken);
+        return result.Outcome switch
         {
-            return Problems.Invalid("The email address is not valid.");
-        }
-        if (policy.Check(request.Password) is { } weakness)
-        {
-            return Problems.WeakPassword(weakness);
-        }
+            SignUpOutcome.InvalidEmail => Problems.Invalid("The email address is not valid."),
+            SignUpOutcome.WeakPassword => Problems.WeakPassword(result.Weakness!),
+            _ => TypedResults.Accepted((string?)null),
+        };
+    }
 
-        var now = time.GetUtcNow();
-        var passwordHash = hasher.Hash(request.Password);
-        var emailKey = EmailAddress.Key(email);
-        var existing = await db.Accounts.SingleOrDefaultAsync(a => a.EmailKey == emailKey, cancellationToken);
-        if (existing is null)
+    public static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(
+        ChangePasswordRequest request, ClaimsPrincipal user, HttpContext context, PasswordChange change, CancellationToken cancellationToken)
+    {
+        var result = await change.ChangeAsync(user.AccountId()!.Value, user.SessionId()!.Value, request.CurrentPassword, request.NewPassword,
+            context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        return result.Kind switch
         {
-            var account = new UserAccount
-            {
-                Id = Guid.CreateVersion7(),
-                Email = email,
-                EmailKey = emailKey,
-                PasswordHash = passwordHash,
-                CreatedAt = now,
-                PasswordChangedAt = now,
-            };
-            db.Accounts.Add(account);
-            outbox.Stage(new AccountRegistered(account.Id, email, now));
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                loggers.CreateLogger("AuthPlatform.Account.SignUp").LogInformation("Account {AccountId} registered for {Email}", account.Id, Redact.Email(email));
-                return TypedResults.Accepted((string?)null);
-            }
-            catch (DbUpdateException)
-            {
-                // Lost a race with a concurrent sign-up for the same address: treat it as existing.
-                db.ChangeTracker.Clear();
-                existing = await db.Accounts.SingleOrDefaultAsync(a => a.EmailKey == emailKey, cancellationToken);
-                if (existing is null)
-                {
-                    throw;
-                }
-            }
-        }
-
-        outbox.Stage<object>(existing.EmailVerified
-            ? new SignUpAttemptedOnExistingAccount(existing.Id, existing.Email, now)
-            : new EmailVerificationRequested(existing.Id, existing.Email, now));
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Accepted((string?)null);
+            PasswordChangeOutcome.Changed => TypedResults.NoContent(),
+            PasswordChangeOutcome.Invalid => Problems.Invalid(result.Detail!),
+            PasswordChangeOutcome.WeakPassword => Problems.WeakPassword(result.Detail!),
+            PasswordChangeOutcome.Throttled => Problems.TooManyAttempts(context, result.RetryAfter!.Value),
+            PasswordChangeOutcome.WrongPassword => Problems.InvalidCredentials(),
+            _ => Problems.SessionEnded(),
+        };
     }
 
     public static async Task<Results<Ok<AccountProfile>, NotFound>> GetProfileAsync(
@@ -109,7 +82,7 @@ public static class AccountApi
             return TypedResults.NotFound();
         }
         var state = await mfa.GetStateAsync(account.Id, cancellationToken);
-        return TypedResults.Ok(new AccountProfile(account.Id, account.Email, account.EmailVerified, new MfaStatus(state.Enabled, state.Method)));
+        return TypedResults.Ok(new AccountProfile(account.Id, account.Email, EmailVerified: true, new MfaStatus(state.Enabled, state.Method)));
     }
 
     public static async Task<Results<Accepted, ProblemHttpResult>> RequestPasswordResetAsync(
@@ -165,7 +138,8 @@ public static class AccountApi
         var now = time.GetUtcNow();
         account.PasswordHash = hasher.Hash(request.NewPassword);
         account.PasswordChangedAt = now;
-        account.EmailVerified = true; // following the emailed link proved control of the address
+        // Every session that proved itself before now dies, including one racing this reset (see SessionTokens).
+        account.SessionsValidAfter = now;
         outbox.Stage(new PasswordChanged(account.Id, account.Email, now));
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);

@@ -43,6 +43,14 @@ public static class Problems
     public static ProblemHttpResult Relayed(HttpContext context, MfaVerification verification) =>
         InternalCalls.RelayProblem(context, (int)verification.Status, verification.Problem, verification.RetryAfter);
 
+    /// <summary>With <c>methods</c>, so a client knows which code to ask for.</summary>
+    public static ProblemHttpResult SecondFactorRequired(string detail, IReadOnlyList<string> methods) =>
+        TypedResults.Problem(detail, statusCode: 403, title: "Second factor required", type: ProblemTypes.Base + "second-factor-required",
+            extensions: new Dictionary<string, object?> { ["methods"] = methods });
+
+    public static ProblemHttpResult SessionEnded() =>
+        TypedResults.Problem("This session has ended; sign in again.", statusCode: 401, title: "Session ended", type: ProblemTypes.Base + "session-ended");
+
     public static ProblemHttpResult Unavailable() =>
         TypedResults.Problem("A service needed to answer safely is unavailable. Try again shortly.", statusCode: 503,
             title: "Temporarily unavailable", type: ProblemTypes.Base + "unavailable");

@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using System.Text.Json.Serialization;
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
 using AuthPlatform.Account.Passwords;
+using AuthPlatform.Account.Registration;
 using AuthPlatform.Account.Throttling;
 using AuthPlatform.Account.Tokens;
 using AuthPlatform.ServiceDefaults.Security;
@@ -18,6 +20,9 @@ public sealed record RefreshRequest(string RefreshToken);
 public sealed record MfaSignInRequest(string MfaToken, string Method, string Code);
 
 public sealed record MfaTokenRequest(string MfaToken);
+
+/// <summary>The password again, and when 2FA is on a second factor (<c>method</c> "totp", "sms" or "recovery_code" with <c>code</c>).</summary>
+public sealed record ReauthenticateRequest(string Password, string? Method = null, string? Code = null);
 
 /// <summary>Either tokens, or (when a second factor is needed) <c>mfaRequired</c> with an mfaToken and the methods.</summary>
 public sealed record SignInResponse(
@@ -43,12 +48,19 @@ public static class SessionApi
         api.MapPost("/mfa/sms", ResendSmsAsync).WithSummary("Text the sign-in code again (30 s apart; 429 with Retry-After before that)");
         api.MapPost("/refresh", RefreshAsync).WithSummary("Swap a refresh token for new tokens (rotation)");
         api.MapDelete("/current", SignOutAsync).WithSummary("Sign out: revoke the refresh token's session");
+        api.MapPost("/reauthenticate", ReauthenticateAsync).RequireAuthorization().RequireSessionToken()
+            .WithSummary("Prove the password (and second factor) again: a new access token with a fresh auth_time")
+            .WithDescription("Sensitive changes (second factors, access keys, password) answer 403 reauthentication-required when the session's last proof is older than 10 minutes; this renews it for the calling session.");
+        api.MapGet("/", ListAsync).RequireAuthorization().RequireSessionToken().WithSummary("The account's live sessions (the caller's marked current)");
+        api.MapDelete("/", EndOtherSessionsAsync).RequireAuthorization().RequireSessionToken().WithSummary("Sign out everywhere else: every session but the caller's ends");
+        api.MapDelete("/{id:guid}", EndSessionAsync).RequireAuthorization().RequireSessionToken().WithSummary("End one of the account's sessions");
         return app;
     }
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> SignInAsync(
         SignInRequest request, HttpContext context, AccountDbContext db, PasswordHasher hasher, SignInThrottle throttle,
-        SessionTokens sessions, MfaClient mfa, MfaChallenges challenges, ILoggerFactory loggers, CancellationToken cancellationToken)
+        SessionTokens sessions, PendingRegistrations registrations, MfaClient mfa, MfaChallenges challenges, TimeProvider time,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var email = EmailAddress.Normalize(request.Email);
         if (email is null || request.Password.Length > PasswordPolicy.MaxLength * 4)
@@ -62,11 +74,28 @@ public static class SessionApi
             return Problems.TooManyAttempts(context, retryAfter);
         }
 
+        var provenAt = time.GetUtcNow();
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.EmailKey == emailKey, cancellationToken);
         if (account is null)
         {
-            hasher.VerifyDummy(request.Password);
-            return Problems.InvalidCredentials();
+            // Not proven yet: only the newest sign-up's own password hears "verify your email"; anything else is
+            // as wrong as for an unknown address.
+            if (await registrations.NewestAsync(emailKey, cancellationToken) is { } registration)
+            {
+                if (hasher.Verify(registration.PasswordHash, request.Password) == PasswordCheck.Wrong)
+                {
+                    return Problems.InvalidCredentials();
+                }
+                await throttle.ForgiveAsync(emailKey, clientAddress);
+                return Problems.EmailNotVerified();
+            }
+            // A proof may have turned the registration into the account since the first read.
+            account = await db.Accounts.SingleOrDefaultAsync(a => a.EmailKey == emailKey, cancellationToken);
+            if (account is null)
+            {
+                hasher.VerifyDummy(request.Password);
+                return Problems.InvalidCredentials();
+            }
         }
         var check = hasher.Verify(account.PasswordHash, request.Password);
         if (check == PasswordCheck.Wrong)
@@ -79,10 +108,6 @@ public static class SessionApi
         {
             account.PasswordHash = hasher.Hash(request.Password);
             await db.SaveChangesAsync(cancellationToken);
-        }
-        if (!account.EmailVerified)
-        {
-            return Problems.EmailNotVerified();
         }
 
         // Asked synchronously, never from a projection: a factor turned on a second ago must count. If mfa cannot
@@ -99,7 +124,7 @@ public static class SessionApi
         if (state.Enabled)
         {
             string[] methods = [state.Method!, "recovery_code"];
-            var mfaToken = await challenges.IssueAsync(account.Id, methods);
+            var mfaToken = await challenges.IssueAsync(account.Id, methods, provenAt);
             if (state.Method == "sms")
             {
                 // Sent at once; if a limit refuses it, the client can resend later or use a recovery code.
@@ -114,14 +139,18 @@ public static class SessionApi
             }
             return TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true, MfaToken: mfaToken, Methods: methods));
         }
-        var tokens = await sessions.StartAsync(account, ["pwd"], cancellationToken);
+        // Null when a password reset landed while the old password was being checked.
+        if (await sessions.StartAsync(account, ["pwd"], provenAt, cancellationToken) is not { } tokens)
+        {
+            return Problems.InvalidCredentials();
+        }
         AccountMetrics.SignIns.Add(1);
         return TypedResults.Ok(SignInResponse.Tokens(tokens));
     }
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> CompleteMfaAsync(
         MfaSignInRequest request, HttpContext context, AccountDbContext db, MfaClient mfa, MfaChallenges challenges,
-        SessionTokens sessions, CancellationToken cancellationToken)
+        SessionTokens sessions, TimeProvider time, CancellationToken cancellationToken)
     {
         if (request.Method is not ("totp" or "sms" or "recovery_code"))
         {
@@ -164,7 +193,10 @@ public static class SessionApi
             return Problems.InvalidMfaToken();
         }
         string[] methods = request.Method == "recovery_code" ? ["pwd", "mfa"] : ["pwd", request.Method == "totp" ? "otp" : "sms", "mfa"];
-        var tokens = await sessions.StartAsync(account, methods, cancellationToken);
+        if (await sessions.StartAsync(account, methods, challenge.PasswordCheckedAt ?? time.GetUtcNow(), cancellationToken) is not { } tokens)
+        {
+            return Problems.InvalidMfaToken();
+        }
         AccountMetrics.SignIns.Add(1);
         return TypedResults.Ok(SignInResponse.Tokens(tokens));
     }
@@ -211,4 +243,34 @@ public static class SessionApi
         }
         return TypedResults.NoContent();
     }
+
+    public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> ReauthenticateAsync(
+        ReauthenticateRequest request, ClaimsPrincipal user, HttpContext context, Reauthentication reauthentication,
+        CancellationToken cancellationToken)
+    {
+        var outcome = await reauthentication.ProveAsync(user.AccountId()!.Value, user.SessionId()!.Value, request.Password, request.Method,
+            request.Code, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        return outcome switch
+        {
+            { Tokens: { } tokens } => TypedResults.Ok(new SignInResponse(tokens.AccessToken, null, tokens.ExpiresIn, "Bearer")),
+            { Kind: ReauthenticationOutcome.Invalid } => Problems.Invalid(outcome.Detail!),
+            { Kind: ReauthenticationOutcome.Throttled } => Problems.TooManyAttempts(context, outcome.RetryAfter!.Value),
+            { Kind: ReauthenticationOutcome.WrongPassword } => Problems.InvalidCredentials(),
+            { Kind: ReauthenticationOutcome.SecondFactorRequired } => Problems.SecondFactorRequired(outcome.Detail!, outcome.Methods!),
+            { Kind: ReauthenticationOutcome.SecondFactorRefused } => Problems.Relayed(context, outcome.Refusal!),
+            _ => Problems.SessionEnded(),
+        };
+    }
+
+    public static async Task<Ok<IReadOnlyList<SessionSummary>>> ListAsync(ClaimsPrincipal user, SessionTokens sessions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sessions.ListAsync(user.AccountId()!.Value, user.SessionId(), cancellationToken));
+
+    public static async Task<NoContent> EndOtherSessionsAsync(ClaimsPrincipal user, SessionTokens sessions, CancellationToken cancellationToken)
+    {
+        await sessions.RevokeOthersAsync(user.AccountId()!.Value, user.SessionId(), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<NoContent, NotFound>> EndSessionAsync(Guid id, ClaimsPrincipal user, SessionTokens sessions, CancellationToken cancellationToken) =>
+        await sessions.RevokeAsync(user.AccountId()!.Value, id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 }

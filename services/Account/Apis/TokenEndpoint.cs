@@ -94,7 +94,7 @@ public static class TokenEndpoint
         {
             return InvalidClient(context);
         }
-        var accessToken = await issuer.IssueAsync(account.Id, account.Email, ["key"], cancellationToken);
+        var accessToken = await issuer.IssueAsync(account.Id, account.Email, [SignedInCaller.AccessKeyMethod], session: null, cancellationToken);
         key.LastUsedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

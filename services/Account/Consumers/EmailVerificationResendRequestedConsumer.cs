@@ -1,15 +1,15 @@
 using AuthPlatform.Account.Infrastructure;
-using AuthPlatform.Account.Model;
+using AuthPlatform.Account.Registration;
 using AuthPlatform.ServiceDefaults.Security;
 using AuthPlatform.Contracts;
 using AuthPlatform.ServiceDefaults.Outbox;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Consumers;
 
-/// <summary>A resend for an address with an unverified account becomes a new verification email; others are dropped.</summary>
-public sealed class EmailVerificationResendRequestedConsumer(AccountDbContext db, IEventOutbox outbox, TimeProvider time)
+/// <summary>A resend for an address with a pending registration mails that registration's link again; others are dropped.</summary>
+public sealed class EmailVerificationResendRequestedConsumer(
+    AccountDbContext db, PendingRegistrations registrations, IEventOutbox outbox, TimeProvider time)
     : IConsumer<EmailVerificationResendRequested>
 {
     public async Task Consume(ConsumeContext<EmailVerificationResendRequested> context)
@@ -18,11 +18,9 @@ public sealed class EmailVerificationResendRequestedConsumer(AccountDbContext db
         {
             return;
         }
-        var emailKey = EmailAddress.Key(email);
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.EmailKey == emailKey, context.CancellationToken);
-        if (account is { EmailVerified: false })
+        if (await registrations.NewestAsync(EmailAddress.Key(email), context.CancellationToken) is { } registration)
         {
-            outbox.Stage(new EmailVerificationRequested(account.Id, account.Email, time.GetUtcNow()));
+            outbox.Stage(new EmailVerificationRequested(registration.Id, registration.Email, time.GetUtcNow()));
             await db.SaveChangesAsync(context.CancellationToken);
         }
     }

@@ -1,6 +1,7 @@
 using AuthPlatform.Account.Consumers;
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Passwords;
+using AuthPlatform.Account.Registration;
 using AuthPlatform.Account.Throttling;
 using AuthPlatform.Account.Tokens;
 using AuthPlatform.ServiceDefaults.Outbox;
@@ -20,6 +21,7 @@ public static class Extensions
         {
             bus.AddConsumer<EmailVerifiedConsumer>();
             bus.AddConsumer<EmailVerificationResendRequestedConsumer>();
+            bus.AddConsumer<MfaEnabledConsumer>();
         });
 
         builder.Services.AddSingleton(new PasswordHasher(builder.Configuration.GetValue("Passwords:Iterations", PasswordHasher.OwaspIterations)));
@@ -28,7 +30,17 @@ public static class Extensions
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<SigningKeyRing>();
         builder.Services.AddSingleton<AccessTokenIssuer>();
+        builder.Services.AddOptions<SessionLifetimeOptions>().BindConfiguration(SessionLifetimeOptions.Section)
+            .Validate(o => o.IsValid(), "Sessions: IdleLifetime must be positive and at most AbsoluteLifetime (at most 365 days).").ValidateOnStart();
+        builder.Services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.Section)
+            .Validate(o => o.IsValid(), "Registration: PendingLifetime must be within 30 days; MaxPendingPerAddress 1 to 100.").ValidateOnStart();
         builder.Services.AddScoped<SessionTokens>();
+        builder.Services.AddScoped<Reauthentication>();
+        builder.Services.AddScoped<PasswordChange>();
+        builder.Services.AddScoped<SignUpFlow>();
+        builder.Services.AddScoped<PendingRegistrations>();
+        builder.Services.AddHostedService<AccountDataPurge>();
+        builder.AddRecentSignInRule();
         builder.Services.AddSingleton<MfaChallenges>();
         builder.Services.AddInternalClient<VerificationClient>("verification");
         builder.Services.AddInternalClient<MfaClient>("mfa");
@@ -50,7 +62,7 @@ public static class Extensions
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeyRing>((options, keys) =>
         {
             options.MapInboundClaims = false;
-            options.TokenValidationParameters = AuthenticationExtensions.StrictTokenValidation(issuer);
+            options.TokenValidationParameters = AuthenticationExtensions.StrictTokenValidation(issuer, "account");
             options.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.CachedPublishedKeys;
             options.Events = new JwtBearerEvents
             {

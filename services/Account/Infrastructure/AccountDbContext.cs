@@ -8,6 +8,8 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
 {
     public DbSet<UserAccount> Accounts => Set<UserAccount>();
 
+    public DbSet<PendingRegistration> PendingRegistrations => Set<PendingRegistration>();
+
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
@@ -27,6 +29,16 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             account.Property(a => a.EmailKey).HasMaxLength(254);
             account.HasIndex(a => a.EmailKey).IsUnique();
             account.Property(a => a.PasswordHash).HasMaxLength(256);
+        });
+
+        modelBuilder.Entity<PendingRegistration>(registration =>
+        {
+            registration.ToTable("pending_registrations");
+            registration.Property(r => r.Email).HasMaxLength(254);
+            registration.Property(r => r.EmailKey).HasMaxLength(254);
+            registration.HasIndex(r => r.EmailKey);
+            registration.HasIndex(r => r.ExpiresAt);
+            registration.Property(r => r.PasswordHash).HasMaxLength(256);
         });
 
         modelBuilder.Entity<RefreshToken>(token =>

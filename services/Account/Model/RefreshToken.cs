@@ -20,7 +20,17 @@ public sealed class RefreshToken
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>When the family's sign-in happened (the same on every link).</summary>
+    public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>The family's last password (and second-factor) proof: the sign-in, or a reauthentication since.</summary>
+    public DateTimeOffset AuthenticatedAt { get; set; }
+
+    /// <summary>This link's sliding expiry: idle lifetime from its issue, never past <see cref="FamilyExpiresAt"/>.</summary>
     public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>The absolute end of the family, however often it is refreshed.</summary>
+    public DateTimeOffset FamilyExpiresAt { get; set; }
 
     public DateTimeOffset? SpentAt { get; set; }
 

@@ -1,5 +1,6 @@
 namespace AuthPlatform.Account.Model;
 
+/// <summary>An account exists only once its address was proven (see <see cref="PendingRegistration"/>).</summary>
 public sealed class UserAccount
 {
     public Guid Id { get; set; }
@@ -10,12 +11,17 @@ public sealed class UserAccount
     /// <summary>Lower-cased <see cref="Email"/>: one account per address, whatever the case.</summary>
     public required string EmailKey { get; set; }
 
-    public bool EmailVerified { get; set; }
-
     /// <summary>Algorithm, parameters, salt and hash in one string (see PasswordHasher).</summary>
     public required string PasswordHash { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset PasswordChangedAt { get; set; }
+
+    /// <summary>
+    /// Sessions that proved themselves before this instant are dead (password reset or change, "sign out
+    /// everywhere"). Checked under a share lock on this row whenever a session starts or refreshes, so a sign-in or
+    /// refresh racing a reset cannot outlive it.
+    /// </summary>
+    public DateTimeOffset SessionsValidAfter { get; set; }
 }

@@ -18,9 +18,26 @@ public sealed class PasswordHasher(int iterations = PasswordHasher.OwaspIteratio
     // Verified for unknown users so that "no such account" costs the same as "wrong password".
     private readonly Lazy<string> _dummy = new(() => HashCore("not-a-real-password", RandomNumberGenerator.GetBytes(SaltBytes), iterations));
 
-    public string Hash(string password) => HashCore(password, RandomNumberGenerator.GetBytes(SaltBytes), iterations);
+    public string Hash(string password) => HashCore(Normalize(password), RandomNumberGenerator.GetBytes(SaltBytes), iterations);
+
+    /// <summary>
+    /// NFKC (ASVS 2.1.1 / NIST 800-63B 5.1.1.2): the same password typed on another keyboard or OS, with composed
+    /// or decomposed accents or full-width digits, hashes the same.
+    /// </summary>
+    public static string Normalize(string password) => password.IsNormalized(NormalizationForm.FormKC) ? password : password.Normalize(NormalizationForm.FormKC);
 
     public PasswordCheck Verify(string storedHash, string password)
+    {
+        var check = VerifyCore(storedHash, Normalize(password));
+        // Hashes made before normalisation: the raw form still opens them, and the next sign-in upgrades them.
+        if (check == PasswordCheck.Wrong && !password.IsNormalized(NormalizationForm.FormKC) && VerifyCore(storedHash, password) != PasswordCheck.Wrong)
+        {
+            return PasswordCheck.RightButOutdated;
+        }
+        return check;
+    }
+
+    private PasswordCheck VerifyCore(string storedHash, string password)
     {
         var parts = storedHash.Split('$');
         if (parts.Length != 4 || parts[0] != Scheme || !int.TryParse(parts[1], out var storedIterations) || storedIterations < 1)

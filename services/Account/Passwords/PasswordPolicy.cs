@@ -2,10 +2,13 @@ using System.Reflection;
 
 namespace AuthPlatform.Account.Passwords;
 
-/// <summary>NIST 800-63B / OWASP: 8–128 characters, no composition rules, not a commonly used password.</summary>
+/// <summary>
+/// ASVS 2.1.1 / NIST 800-63B: 12–128 characters (counted after NFKC normalisation, as they are hashed), no
+/// composition rules, not a commonly used password.
+/// </summary>
 public sealed class PasswordPolicy
 {
-    public const int MinLength = 8;
+    public const int MinLength = 12;
     public const int MaxLength = 128;
 
     private readonly HashSet<string> _common;
@@ -34,6 +37,7 @@ public sealed class PasswordPolicy
         {
             return "A password is required.";
         }
+        password = PasswordHasher.Normalize(password);
         // Length in characters as people count them (a surrogate pair is one).
         var length = new System.Globalization.StringInfo(password).LengthInTextElements;
         if (length < MinLength)

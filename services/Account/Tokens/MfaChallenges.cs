@@ -4,7 +4,8 @@ using StackExchange.Redis;
 
 namespace AuthPlatform.Account.Tokens;
 
-public sealed record MfaChallenge(Guid AccountId, string Methods);
+/// <param name="PasswordCheckedAt">When the password step began: the session's proof time once the second step succeeds.</param>
+public sealed record MfaChallenge(Guid AccountId, string Methods, DateTimeOffset? PasswordCheckedAt = null);
 
 /// <summary>
 /// The mfaToken between the password step and the second step: 256 random bits, 5 minutes, bound to the account,
@@ -14,10 +15,11 @@ public sealed class MfaChallenges(IConnectionMultiplexer redis)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
-    public async Task<string> IssueAsync(Guid accountId, IReadOnlyList<string> methods)
+    public async Task<string> IssueAsync(Guid accountId, IReadOnlyList<string> methods, DateTimeOffset passwordCheckedAt)
     {
         var token = OpaqueToken.New(32);
-        await redis.GetDatabase().StringSetAsync(Key(token), JsonSerializer.Serialize(new MfaChallenge(accountId, string.Join(' ', methods))), Lifetime);
+        var challenge = new MfaChallenge(accountId, string.Join(' ', methods), passwordCheckedAt);
+        await redis.GetDatabase().StringSetAsync(Key(token), JsonSerializer.Serialize(challenge), Lifetime);
         return token;
     }
 

@@ -2,18 +2,40 @@ using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
 using AuthPlatform.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Account.Tokens;
 
-public sealed record IssuedTokens(string AccessToken, string RefreshToken, int ExpiresIn);
+public sealed record IssuedTokens(string AccessToken, string? RefreshToken, int ExpiresIn);
 
-/// <summary>Refresh-token families: issue on sign-in, rotate on refresh, revoke on sign-out or password change.</summary>
-public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessTokens, TimeProvider time)
+/// <summary>A live session as its owner sees it (GET /api/sessions).</summary>
+public sealed record SessionSummary(Guid Id, DateTimeOffset StartedAt, DateTimeOffset AuthenticatedAt, DateTimeOffset LastRefreshedAt,
+    DateTimeOffset ExpiresAt, IReadOnlyList<string> Methods, bool Current);
+
+/// <summary>
+/// Refresh-token families: issue on sign-in, rotate on refresh, revoke on sign-out or password change. Every
+/// issue happens under a share lock on the account row and checks its <see cref="UserAccount.SessionsValidAfter"/>,
+/// so a sign-in or refresh that races a password reset (which takes the row lock) either finishes before it and
+/// is revoked by it, or sees it and fails.
+/// </summary>
+public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessTokens, IOptions<SessionLifetimeOptions> options, TimeProvider time)
 {
-    public static readonly TimeSpan RefreshLifetime = TimeSpan.FromDays(30);
-
-    public Task<IssuedTokens> StartAsync(UserAccount account, IReadOnlyCollection<string> methods, CancellationToken cancellationToken) =>
-        IssueAsync(account, Guid.NewGuid(), string.Join(' ', methods), cancellationToken);
+    /// <summary>Starts a session proven at <paramref name="provenAt"/>; null when the account's sessions were ended since.</summary>
+    public async Task<IssuedTokens?> StartAsync(UserAccount account, IReadOnlyCollection<string> methods, DateTimeOffset provenAt,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await SessionsValidAfterAsync(account.Id, cancellationToken) is not { } validAfter || validAfter > provenAt)
+        {
+            return null;
+        }
+        var link = NewLink(account.Id, Guid.CreateVersion7(), string.Join(' ', methods), startedAt: now, authenticatedAt: provenAt,
+            familyExpiresAt: now + options.Value.AbsoluteLifetime, out var refreshToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return await TokensAsync(account, link, refreshToken, cancellationToken);
+    }
 
     /// <summary>Spends <paramref name="refreshToken"/> and issues its successor; null when it cannot be used.</summary>
     public async Task<IssuedTokens?> RotateAsync(string refreshToken, CancellationToken cancellationToken)
@@ -21,11 +43,18 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
         var now = time.GetUtcNow();
         var hash = OpaqueToken.Hash(refreshToken);
         var current = await db.RefreshTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
-        if (current is null || current.RevokedAt is not null || current.ExpiresAt <= now)
+        if (current is null || current.RevokedAt is not null || current.ExpiresAt <= now || current.FamilyExpiresAt <= now)
         {
             return null;
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await SessionsValidAfterAsync(current.AccountId, cancellationToken) is not { } validAfter || validAfter > current.AuthenticatedAt)
+        {
+            await RevokeFamilyAsync(current.FamilyId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return null;
+        }
         // Spend it atomically: of two concurrent refreshes with one token, exactly one wins.
         var spent = await db.RefreshTokens
             .Where(t => t.Id == current.Id && t.SpentAt == null && t.RevokedAt == null)
@@ -34,11 +63,49 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
         {
             // A spent token presented again: someone holds a copy. End the whole session family.
             await RevokeFamilyAsync(current.FamilyId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             return null;
         }
+        var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == current.AccountId, cancellationToken);
+        var link = NewLink(account.Id, current.FamilyId, current.AuthenticationMethods, current.StartedAt, current.AuthenticatedAt,
+            current.FamilyExpiresAt, out var next);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return await TokensAsync(account, link, next, cancellationToken);
+    }
 
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == current.AccountId, cancellationToken);
-        return account is null ? null : await IssueAsync(account, current.FamilyId, current.AuthenticationMethods, cancellationToken);
+    /// <summary>
+    /// Records a fresh proof for the caller's session and answers a new access token carrying it (the refresh
+    /// token stays the same); null when the session has ended.
+    /// </summary>
+    public async Task<IssuedTokens?> ReauthenticateAsync(UserAccount account, Guid sessionId, DateTimeOffset provenAt, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await SessionsValidAfterAsync(account.Id, cancellationToken) is not { } validAfter || validAfter > provenAt)
+        {
+            return null;
+        }
+        var live = await db.RefreshTokens.Where(t => t.FamilyId == sessionId && t.AccountId == account.Id && t.SpentAt == null
+                && t.RevokedAt == null && t.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.AuthenticatedAt, provenAt), cancellationToken);
+        if (live == 0)
+        {
+            return null;
+        }
+        var link = await db.RefreshTokens.AsNoTracking().FirstAsync(t => t.FamilyId == sessionId && t.SpentAt == null && t.RevokedAt == null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return await TokensAsync(account, link, refreshToken: null, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SessionSummary>> ListAsync(Guid accountId, Guid? currentSessionId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var live = await db.RefreshTokens.AsNoTracking()
+            .Where(t => t.AccountId == accountId && t.SpentAt == null && t.RevokedAt == null && t.ExpiresAt > now)
+            .OrderByDescending(t => t.CreatedAt).ToListAsync(cancellationToken);
+        return [.. live.Select(t => new SessionSummary(t.FamilyId, t.StartedAt, t.AuthenticatedAt, t.CreatedAt, t.ExpiresAt,
+            t.AuthenticationMethods.Split(' '), t.FamilyId == currentSessionId))];
     }
 
     /// <summary>Sign-out: ends the family the token belongs to. Unknown tokens are ignored.</summary>
@@ -52,30 +119,60 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
         }
     }
 
+    /// <summary>Ends one of the account's sessions; false when it has no such live session.</summary>
+    public async Task<bool> RevokeAsync(Guid accountId, Guid sessionId, CancellationToken cancellationToken) =>
+        await db.RefreshTokens.Where(t => t.AccountId == accountId && t.FamilyId == sessionId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, time.GetUtcNow()), cancellationToken) > 0;
+
     public Task<int> RevokeAllAsync(Guid accountId, CancellationToken cancellationToken) =>
         db.RefreshTokens.Where(t => t.AccountId == accountId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, time.GetUtcNow()), cancellationToken);
+
+    /// <summary>Every session but <paramref name="keep"/> ends ("sign out everywhere else", a factor enrolled, a password change).</summary>
+    public Task<int> RevokeOthersAsync(Guid accountId, Guid? keep, CancellationToken cancellationToken) =>
+        db.RefreshTokens.Where(t => t.AccountId == accountId && t.RevokedAt == null && t.FamilyId != keep)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, time.GetUtcNow()), cancellationToken);
 
     private Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken) =>
         db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, time.GetUtcNow()), cancellationToken);
 
-    private async Task<IssuedTokens> IssueAsync(UserAccount account, Guid familyId, string methods, CancellationToken cancellationToken)
+    /// <summary>Reads the stamp under a share lock held until the transaction ends; null for a deleted account.</summary>
+    private async Task<DateTimeOffset?> SessionsValidAfterAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        var stamps = await db.Database
+            .SqlQuery<DateTimeOffset>($"""SELECT "SessionsValidAfter" AS "Value" FROM accounts WHERE "Id" = {accountId} FOR SHARE""")
+            .ToListAsync(cancellationToken);
+        return stamps.Count == 1 ? stamps[0] : null;
+    }
+
+    private RefreshToken NewLink(Guid accountId, Guid familyId, string methods, DateTimeOffset startedAt, DateTimeOffset authenticatedAt,
+        DateTimeOffset familyExpiresAt, out string refreshToken)
     {
         var now = time.GetUtcNow();
-        var refreshToken = OpaqueToken.New(32);
-        db.RefreshTokens.Add(new RefreshToken
+        refreshToken = OpaqueToken.New(32);
+        var idleEnd = now + options.Value.IdleLifetime;
+        var link = new RefreshToken
         {
             Id = Guid.NewGuid(),
-            AccountId = account.Id,
+            AccountId = accountId,
             FamilyId = familyId,
             TokenHash = OpaqueToken.Hash(refreshToken),
             AuthenticationMethods = methods,
             CreatedAt = now,
-            ExpiresAt = now + RefreshLifetime,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        var accessToken = await accessTokens.IssueAsync(account.Id, account.Email, methods.Split(' '), cancellationToken);
+            StartedAt = startedAt,
+            AuthenticatedAt = authenticatedAt,
+            ExpiresAt = idleEnd < familyExpiresAt ? idleEnd : familyExpiresAt,
+            FamilyExpiresAt = familyExpiresAt,
+        };
+        db.RefreshTokens.Add(link);
+        return link;
+    }
+
+    private async Task<IssuedTokens> TokensAsync(UserAccount account, RefreshToken link, string? refreshToken, CancellationToken cancellationToken)
+    {
+        var accessToken = await accessTokens.IssueAsync(account.Id, account.Email, link.AuthenticationMethods.Split(' '),
+            new SessionClaims(link.FamilyId, link.AuthenticatedAt), cancellationToken);
         return new IssuedTokens(accessToken, refreshToken, (int)AccessTokenIssuer.Lifetime.TotalSeconds);
     }
 }

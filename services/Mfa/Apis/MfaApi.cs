@@ -24,18 +24,20 @@ public static class MfaApi
 {
     public static IEndpointRouteBuilder MapMfaApi(this IEndpointRouteBuilder app)
     {
+        // Every change needs a session token whose sign-in is recent (403 access-key-token / reauthentication-required):
+        // a stolen key or an old session must not enrol a factor that locks the owner out.
         var api = app.MapGroup("/api/mfa").WithTags("Two-factor authentication").RequireAuthorization();
         api.MapGet("/", GetStatusAsync).WithSummary("Whether 2FA is on, with which method, and how many recovery codes remain");
-        api.MapPost("/totp", StartTotpAsync)
+        api.MapPost("/totp", StartTotpAsync).RequireRecentSignIn()
             .WithSummary("Start authenticator-app setup: secret, otpauth URI and QR code (nothing changes until confirm)")
             .WithDescription("When 2FA is already on, currentCode (a current code or a recovery code) is required; the old factor keeps working until the new one is confirmed.");
-        api.MapPost("/totp/confirm", ConfirmTotpAsync).WithSummary("Confirm setup with a current 6-digit code: 2FA is on; the recovery codes are shown only here");
-        api.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync).WithSummary("New recovery codes (the old ones stop working)");
-        api.MapDelete("/", DisableAsync).WithSummary("Turn 2FA off with a current code or a recovery code");
-        api.MapPost("/sms", StartSmsAsync)
+        api.MapPost("/totp/confirm", ConfirmTotpAsync).RequireRecentSignIn().WithSummary("Confirm setup with a current 6-digit code: 2FA is on; the recovery codes are shown only here");
+        api.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync).RequireRecentSignIn().WithSummary("New recovery codes (the old ones stop working)");
+        api.MapDelete("/", DisableAsync).RequireRecentSignIn().WithSummary("Turn 2FA off with a current code or a recovery code");
+        api.MapPost("/sms", StartSmsAsync).RequireRecentSignIn()
             .WithSummary("Start text-message setup: a 6-digit code (valid 3 minutes) goes to the number")
             .WithDescription(SmsAdvice);
-        api.MapPost("/sms/confirm", ConfirmSmsAsync).WithSummary("Confirm the texted code: 2FA is on with SMS; the recovery codes are shown only here");
+        api.MapPost("/sms/confirm", ConfirmSmsAsync).RequireRecentSignIn().WithSummary("Confirm the texted code: 2FA is on with SMS; the recovery codes are shown only here");
         return app;
     }
 
@@ -82,7 +84,7 @@ public static class MfaApi
         {
             return TypedResults.Unauthorized();
         }
-        if (await enrollment.ConfirmAsync(accountId, email, request.Code, cancellationToken) is not (var check, var codes))
+        if (await enrollment.ConfirmAsync(accountId, email, user.SessionId(), request.Code, cancellationToken) is not (var check, var codes))
         {
             return MfaProblems.NoPendingSetup();
         }
@@ -141,7 +143,7 @@ public static class MfaApi
         {
             return TypedResults.Unauthorized();
         }
-        if (await enrollment.ConfirmAsync(accountId, email, request.Code, cancellationToken) is not (var check, var codes))
+        if (await enrollment.ConfirmAsync(accountId, email, user.SessionId(), request.Code, cancellationToken) is not (var check, var codes))
         {
             return MfaProblems.NoPendingSetup();
         }

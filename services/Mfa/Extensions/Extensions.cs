@@ -17,7 +17,8 @@ public static class Extensions
         builder.AddEventOutbox<MfaDbContext>();
         builder.AddRedisClient("redis");
         builder.AddEventBus("eventbus");
-        builder.AddDefaultAuthentication();
+        builder.AddDefaultAuthentication("mfa");
+        builder.AddRecentSignInRule();
 
         // One key ring for every replica, kept in PostgreSQL: a secret protected by one replica opens on all.
         builder.Services.AddDataProtection()

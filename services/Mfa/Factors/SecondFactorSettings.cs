@@ -10,8 +10,11 @@ namespace AuthPlatform.Mfa.Factors;
 /// <summary>Turning 2FA on (or switching factor), off, and renewing recovery codes; each with its event, in one transaction.</summary>
 public sealed class SecondFactorSettings(MfaDbContext db, RecoveryCodeBook recoveryCodes, IEventOutbox outbox, TimeProvider time)
 {
-    /// <summary>Makes a confirmed pending setup the account's factor. The old factor dies here, not before.</summary>
-    public async Task<IReadOnlyList<string>> ActivateAsync(PendingFactor pending, string email, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes a confirmed pending setup the account's factor. The old factor dies here, not before; every session
+    /// but <paramref name="sessionId"/> (the one that enrolled it) is ended by account on <see cref="MfaEnabled"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ActivateAsync(PendingFactor pending, string email, Guid? sessionId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -28,7 +31,7 @@ public sealed class SecondFactorSettings(MfaDbContext db, RecoveryCodeBook recov
         factor.EnabledAt = now;
         db.PendingFactors.Remove(pending);
         var codes = await recoveryCodes.ReplaceAsync(pending.AccountId, cancellationToken);
-        outbox.Stage(new MfaEnabled(pending.AccountId, email, pending.Method, reconfigured, now));
+        outbox.Stage(new MfaEnabled(pending.AccountId, email, pending.Method, reconfigured, now, sessionId));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return codes;

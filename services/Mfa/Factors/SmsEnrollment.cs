@@ -28,7 +28,7 @@ public sealed class SmsEnrollment(MfaDbContext db, VerificationClient verificati
     }
 
     public async Task<(FactorCheck Check, IReadOnlyList<string>? RecoveryCodes)?> ConfirmAsync(
-        Guid accountId, string email, string? code, CancellationToken cancellationToken)
+        Guid accountId, string email, Guid? sessionId, string? code, CancellationToken cancellationToken)
     {
         var pending = await db.PendingFactors.SingleOrDefaultAsync(p => p.AccountId == accountId && p.Method == FactorMethod.Sms, cancellationToken);
         if (pending is null || pending.ExpiresAt <= time.GetUtcNow())
@@ -40,6 +40,6 @@ public sealed class SmsEnrollment(MfaDbContext db, VerificationClient verificati
         {
             return (result, null);
         }
-        return (result, await settings.ActivateAsync(pending, email, cancellationToken));
+        return (result, await settings.ActivateAsync(pending, email, sessionId, cancellationToken));
     }
 }

@@ -53,7 +53,7 @@ public sealed class TotpEnrollment(MfaDbContext db, TotpSecrets secrets, SecondF
 
     /// <summary>Null when there is no pending setup (or it expired); otherwise the check and, if accepted, the codes.</summary>
     public async Task<(FactorCheck Check, IReadOnlyList<string>? RecoveryCodes)?> ConfirmAsync(
-        Guid accountId, string email, string? code, CancellationToken cancellationToken)
+        Guid accountId, string email, Guid? sessionId, string? code, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var pending = await db.PendingFactors.SingleOrDefaultAsync(p => p.AccountId == accountId && p.Method == FactorMethod.Totp, cancellationToken);
@@ -67,6 +67,6 @@ public sealed class TotpEnrollment(MfaDbContext db, TotpSecrets secrets, SecondF
             return (result, null);
         }
 
-        return (result, await settings.ActivateAsync(pending, email, cancellationToken));
+        return (result, await settings.ActivateAsync(pending, email, sessionId, cancellationToken));
     }
 }

@@ -53,7 +53,7 @@ public static class VerificationApi
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            await bus.Publish(new EmailVerified(redeemed.Subject.AccountId, redeemed.Subject.Email, time.GetUtcNow()), timeout.Token);
+            await bus.Publish(new EmailVerified(redeemed.Subject.SubjectId, redeemed.Subject.Email, time.GetUtcNow()), timeout.Token);
             VerificationMetrics.EmailsVerified.Add(1);
             return ConfirmOutcome.Verified;
         }
@@ -86,7 +86,7 @@ public static class VerificationApi
         {
             return InvalidToken();
         }
-        return TypedResults.Ok(new RedeemTokenResponse(redeemed.Subject.AccountId, redeemed.Subject.Email));
+        return TypedResults.Ok(new RedeemTokenResponse(redeemed.Subject.SubjectId, redeemed.Subject.Email));
     }
 
     /// <summary>One answer for unknown, expired and used tokens.</summary>

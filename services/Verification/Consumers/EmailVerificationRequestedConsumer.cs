@@ -7,5 +7,5 @@ namespace AuthPlatform.Verification.Consumers;
 public sealed class EmailVerificationRequestedConsumer(VerificationEmailSender sender) : IConsumer<EmailVerificationRequested>
 {
     public Task Consume(ConsumeContext<EmailVerificationRequested> context) =>
-        sender.SendAsync(context, TokenPurpose.EmailVerify, context.Message.AccountId, context.Message.Email);
+        sender.SendAsync(context, TokenPurpose.EmailVerify, context.Message.RegistrationId, context.Message.Email);
 }

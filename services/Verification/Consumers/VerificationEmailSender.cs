@@ -7,9 +7,9 @@ namespace AuthPlatform.Verification.Consumers;
 /// <summary>Issues a token for the purpose and asks notification to email its link.</summary>
 public sealed class VerificationEmailSender(VerificationTokens tokens, VerificationLinks links)
 {
-    public async Task SendAsync(ConsumeContext context, string purpose, Guid accountId, string email)
+    public async Task SendAsync(ConsumeContext context, string purpose, Guid subjectId, string email)
     {
-        var token = await tokens.IssueAsync(purpose, new TokenSubject(accountId, email));
+        var token = await tokens.IssueAsync(purpose, new TokenSubject(subjectId, email));
         var (template, link) = purpose == TokenPurpose.PasswordReset
             ? (EmailTemplates.PasswordReset, links.ResetPassword(token))
             : (EmailTemplates.VerifyEmail, links.VerifyEmail(token));

@@ -10,11 +10,10 @@ public static class Extensions
         builder.AddRedisClient("redis");
         builder.AddEventBus("eventbus", bus =>
         {
-            bus.AddConsumer<AccountRegisteredConsumer>();
             bus.AddConsumer<EmailVerificationRequestedConsumer>();
             bus.AddConsumer<PasswordResetRequestedConsumer>();
         });
-        builder.AddDefaultAuthentication();
+        builder.AddDefaultAuthentication("verification");
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(builder.Configuration.GetSection("Verification").Get<VerificationTokenOptions>() ?? new VerificationTokenOptions());

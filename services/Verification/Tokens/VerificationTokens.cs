@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AuthPlatform.ServiceDefaults.Security;
 using StackExchange.Redis;
 
@@ -21,7 +22,11 @@ public sealed class VerificationTokenOptions
     public TimeSpan ResendCooldown { get; set; } = TimeSpan.FromSeconds(60);
 }
 
-public sealed record TokenSubject(Guid AccountId, string Email);
+/// <summary>
+/// Whom a link is for: a pending registration (email-verify) or an account (password-reset). Stored as "AccountId"
+/// so that links mailed before registrations existed still redeem.
+/// </summary>
+public sealed record TokenSubject([property: JsonPropertyName("AccountId")] Guid SubjectId, string Email);
 
 /// <summary>
 /// Single-use link tokens (256 random bits) bound to a purpose. Redis holds only the SHA-256 of each token, with
