@@ -12,6 +12,8 @@ namespace AuthPlatform.Account.Tests
         {
             // SensitiveChangeTests waits this out instead of 10 minutes.
             ["RecentSignIn__MaxAge"] = "00:00:20",
+            // DataPurgeTests waits for a pass instead of an hour.
+            ["DataPurge__Interval"] = "00:00:03",
         };
     }
 }

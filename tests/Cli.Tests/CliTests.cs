@@ -77,9 +77,9 @@ public sealed partial class CliTests(PlatformFixture platform)
 
         // A wrong password is one clear error and creates nothing.
         await Task.Delay(TimeSpan.FromSeconds(22));
-        var refused = await machine.RunAsync("not the password at all\n", "keys", "create", "never");
+        var refused = await machine.RunAsync("not the password at all\n", "keys", "create", "refused-key");
         refused.ShouldFailWithOneErrorLine().ShouldBe("error: The email or password is incorrect.");
-        (await machine.RunAsync(null, "keys", "list")).Stdout.ShouldNotContain("never");
+        (await machine.RunAsync(null, "keys", "list")).Stdout.ShouldNotContain("refused-key");
     }
 
     [Fact]

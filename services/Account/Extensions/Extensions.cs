@@ -21,7 +21,7 @@ public static class Extensions
         {
             bus.AddConsumer<EmailVerifiedConsumer>();
             bus.AddConsumer<EmailVerificationResendRequestedConsumer>();
-            bus.AddConsumer<MfaEnabledConsumer>();
+            bus.AddConsumer<EndOtherSessionsConsumer>();
         });
 
         builder.Services.AddSingleton(new PasswordHasher(builder.Configuration.GetValue("Passwords:Iterations", PasswordHasher.OwaspIterations)));
@@ -39,6 +39,8 @@ public static class Extensions
         builder.Services.AddScoped<PasswordChange>();
         builder.Services.AddScoped<SignUpFlow>();
         builder.Services.AddScoped<PendingRegistrations>();
+        builder.Services.AddOptions<DataPurgeOptions>().BindConfiguration(DataPurgeOptions.Section)
+            .Validate(o => o.IsValid(), "DataPurge: Interval must be 1 s to 1 day; KeepRevokedFor not negative.").ValidateOnStart();
         builder.Services.AddHostedService<AccountDataPurge>();
         builder.AddRecentSignInRule();
         builder.Services.AddSingleton<MfaChallenges>();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Account.Infrastructure;
 
@@ -6,15 +7,13 @@ namespace AuthPlatform.Account.Infrastructure;
 /// Deletes what can never be used again: expired registrations, and refresh tokens that expired or were revoked
 /// more than a day ago (kept that long for investigations). Every replica runs it; the deletes are idempotent.
 /// </summary>
-public sealed partial class AccountDataPurge(IServiceScopeFactory scopes, TimeProvider time, ILogger<AccountDataPurge> logger) : BackgroundService
+public sealed partial class AccountDataPurge(
+    IServiceScopeFactory scopes, IOptions<DataPurgeOptions> options, TimeProvider time, ILogger<AccountDataPurge> logger) : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
-    private static readonly TimeSpan KeepRevokedFor = TimeSpan.FromDays(1);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // A first pass soon after start, then hourly.
-        var delay = TimeSpan.FromSeconds(30);
+        // A first pass soon after start, then every interval.
+        var delay = TimeSpan.FromSeconds(Math.Min(30, options.Value.Interval.TotalSeconds));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -30,7 +29,7 @@ public sealed partial class AccountDataPurge(IServiceScopeFactory scopes, TimePr
             {
                 LogFailed(ex);
             }
-            delay = Interval;
+            delay = options.Value.Interval;
         }
     }
 
@@ -40,7 +39,7 @@ public sealed partial class AccountDataPurge(IServiceScopeFactory scopes, TimePr
         var db = scope.ServiceProvider.GetRequiredService<AccountDbContext>();
         var now = time.GetUtcNow();
         var registrations = await db.PendingRegistrations.Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
-        var revokedBefore = now - KeepRevokedFor;
+        var revokedBefore = now - options.Value.KeepRevokedFor;
         var tokens = await db.RefreshTokens.Where(t => t.ExpiresAt <= now || t.RevokedAt < revokedBefore).ExecuteDeleteAsync(cancellationToken);
         if (registrations + tokens > 0)
         {
