@@ -8,6 +8,12 @@ namespace AuthPlatform.Account.Tests
     {
 #pragma warning disable CA2255 // a test assembly is the one place a module initializer belongs
         [System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void Apply() => PlatformFixture.ExtraEnvironment = PlatformFixture.LiftedPerClientLimits;
+        internal static void Apply() => PlatformFixture.ExtraEnvironment = new Dictionary<string, string?>(PlatformFixture.LiftedPerClientLimits)
+        {
+            // Short enough that a test can get a second reset link; the cooldown itself is tested with it too.
+            ["Verification__PasswordResetCooldown"] = PasswordResetCooldown,
+        };
+
+        internal const string PasswordResetCooldown = "00:00:03";
     }
 }
