@@ -62,7 +62,8 @@ AddService<Projects.Notification>("notification")
     .WithReference(eventBus).WaitFor(eventBus)
     .WithReference(redis).WaitFor(redis) // one email per message id
     .WithReference(smtp).WaitFor(mailDev)
-    .WithEnvironment("PublicBaseUrl", publicBaseUrl);
+    .WithEnvironment("PublicBaseUrl", publicBaseUrl)
+    .WithEnvironment("Sms__UseDevelopmentSender", "true"); // local only: texts go to the log
 
 // account redeems password-reset tokens, and mfa asks for SMS codes, at verification's /internal API
 // (no WaitFor: verification waits for account).

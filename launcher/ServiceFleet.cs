@@ -142,6 +142,8 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
             ["Diagnostics__ServedByHeader"] = "true",
             // Countries that may receive SMS codes (strict by default: none unless configured).
             ["Sms__AllowedRegions"] = "US,CA,GB,IE,DE,FR,NL,AU",
+            // Local runs have no SMS provider: texts go to notification's log. Twilio__* settings take precedence.
+            ["Sms__UseDevelopmentSender"] = "true",
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
         };

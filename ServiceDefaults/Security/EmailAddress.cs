@@ -21,6 +21,12 @@ public static class EmailAddress
             return null;
         }
         var domain = email[(at + 1)..].ToLowerInvariant();
+        // Domain literals (user@[10.0.0.5], user@[IPv6:::1]) and bare IP addresses would let an email (and its
+        // link) be sent to any host, internal ones included, bypassing DNS and the mail provider's checks.
+        if (IsAddressLiteral(domain))
+        {
+            return null;
+        }
         if (!domain.Contains('.') || domain.StartsWith('.') || domain.EndsWith('.') || domain.Contains(".."))
         {
             return null;
@@ -28,6 +34,9 @@ public static class EmailAddress
         var normalized = email[..at] + "@" + domain;
         return MailAddress.TryCreate(normalized, out var parsed) && parsed.Address == normalized ? normalized : null;
     }
+
+    private static bool IsAddressLiteral(string domain) =>
+        domain.IndexOfAny(['[', ']', ':']) >= 0 || System.Net.IPAddress.TryParse(domain, out _);
 
     public static string Key(string normalized) => normalized.ToLowerInvariant();
 }

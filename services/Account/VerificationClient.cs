@@ -1,6 +1,7 @@
 namespace AuthPlatform.Account;
 
-public sealed record RedeemedToken(Guid AccountId, string Email);
+/// <param name="RequestedAt">For password-reset links: when account asked for the link (account's clock).</param>
+public sealed record RedeemedToken(Guid AccountId, string Email, DateTimeOffset? RequestedAt = null);
 
 /// <summary>Spends a one-time link token at the verification service (its /internal API, never routed publicly).</summary>
 public sealed class VerificationClient(HttpClient http)

@@ -14,7 +14,17 @@ public sealed record EmailVerificationRequested(Guid RegistrationId, string Emai
 /// <summary>Someone tried to sign up with an address that already has a verified account.</summary>
 public sealed record SignUpAttemptedOnExistingAccount(Guid AccountId, string Email, DateTimeOffset OccurredAt);
 
-/// <summary>The owner asked for a password-reset link.</summary>
+/// <summary>
+/// Someone asked for a password-reset link for <see cref="Email"/>, which may or may not have an account. The request
+/// does the same work for every address (no timing side channel); account's consumer decides and answers with
+/// <see cref="PasswordResetRequested"/> when there is an account.
+/// </summary>
+public sealed record PasswordResetRequestReceived(string Email, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// The owner asked for a password-reset link. <see cref="OccurredAt"/> (account's clock) travels with the link: a link
+/// asked for before the password last changed no longer works.
+/// </summary>
 public sealed record PasswordResetRequested(Guid AccountId, string Email, DateTimeOffset OccurredAt);
 
 /// <summary>The password was changed (reset or change); every refresh token was revoked.</summary>

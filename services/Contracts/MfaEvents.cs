@@ -14,3 +14,12 @@ public sealed record RecoveryCodeUsed(Guid AccountId, string Email, int Remainin
 
 /// <summary>Someone failed a second factor <see cref="ConsecutiveFailures"/> times in a row: the password is probably known.</summary>
 public sealed record MfaFailuresDetected(Guid AccountId, string Email, int ConsecutiveFailures, DateTimeOffset OccurredAt);
+
+/// <summary>New recovery codes were generated; the old ones stopped working.</summary>
+public sealed record RecoveryCodesRegenerated(Guid AccountId, string Email, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A correct TOTP code was refused because it had been used already: someone may be watching the owner type codes.
+/// Published at most once per account per alert interval (mfa decides).
+/// </summary>
+public sealed record TotpReplayRejected(Guid AccountId, string Email, DateTimeOffset OccurredAt);

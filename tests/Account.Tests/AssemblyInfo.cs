@@ -14,6 +14,10 @@ namespace AuthPlatform.Account.Tests
             ["RecentSignIn__MaxAge"] = "00:00:20",
             // DataPurgeTests waits for a pass instead of an hour.
             ["DataPurge__Interval"] = "00:00:03",
+            // Short enough that a test can get a second reset link; the cooldown itself is tested with it too.
+            ["Verification__PasswordResetCooldown"] = PasswordResetCooldown,
         };
+
+        internal const string PasswordResetCooldown = "00:00:03";
     }
 }

@@ -273,6 +273,8 @@ public sealed class EmailComposerTests
     [InlineData("mfa-disabled")]
     [InlineData("recovery-code-used")]
     [InlineData("mfa-failures-detected")]
+    [InlineData("recovery-codes-regenerated")]
+    [InlineData("totp-replay-rejected")]
     public void Security_emails_have_no_links_and_send_people_to_the_sign_in_page(string email)
     {
         var message = email switch
@@ -283,6 +285,8 @@ public sealed class EmailComposerTests
             "mfa-disabled" => composer.Compose(new MfaDisabled(Guid.NewGuid(), Recipient, OccurredAt)),
             "recovery-code-used" => composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), Recipient, 0, OccurredAt)),
             "mfa-failures-detected" => composer.Compose(new MfaFailuresDetected(Guid.NewGuid(), Recipient, 5, OccurredAt)),
+            "recovery-codes-regenerated" => composer.Compose(new RecoveryCodesRegenerated(Guid.NewGuid(), Recipient, OccurredAt)),
+            "totp-replay-rejected" => composer.Compose(new TotpReplayRejected(Guid.NewGuid(), Recipient, OccurredAt)),
             _ => throw new ArgumentOutOfRangeException(nameof(email)),
         };
 

@@ -105,6 +105,25 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sign_up_attempts_on_one_address_within_the_cooldown_send_one_email_and_a_retry_still_sends()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        // The first attempt fails at the SMTP server: the retry of that same message must not be stopped by the
+        // cooldown it started itself.
+        sender.FailuresBeforeSuccess = 1;
+
+        await harness.Bus.Publish(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), "dave@example.com", DateTimeOffset.UtcNow), cancellationToken);
+        await harness.InactivityTask;
+        await harness.Bus.Publish(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), "Dave@example.com", DateTimeOffset.UtcNow), cancellationToken);
+        await harness.Bus.Publish(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), "erin@example.com", DateTimeOffset.UtcNow), cancellationToken);
+        await BusWait.UntilAsync(() => sender.Sent.Count == 2);
+        await Task.Delay(500, cancellationToken); // a third email, if one were coming, would be here by now
+
+        sender.Sent.Select(m => m.To.Mailboxes.Single().Address).ShouldBe(["dave@example.com", "erin@example.com"], ignoreOrder: true);
+        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_redelivered_recovery_code_used_event_is_sent_once()
     {
         var messageId = NewId.NextGuid();

@@ -37,7 +37,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
 
     public SmsDeliveryTests()
     {
-        var configuration = TestHost.Configuration([new("PublicBaseUrl", "https://auth.example.com")]);
+        var configuration = TestHost.Configuration([new("PublicBaseUrl", "https://auth.example.com"), new("Sms__UseDevelopmentSender", "true")]);
         waitingRoom = new ClockWaitingRoom(clock);
         var services = new ServiceCollection()
             .AddSingleton<TimeProvider>(clock)
@@ -47,7 +47,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
             .AddLogging(logging => logging.AddProvider(logs))
             .AddMetrics()
             .AddEmailDelivery()
-            .AddSmsDelivery(configuration, TestHost.Environment(Environments.Development))
+            .AddSmsDelivery(configuration)
             .AddSingleton<IEmailSender>(emailSender)
             .AddSingleton<ISmsSender>(sender)
             .AddSingleton<IDeliveryLedger>(ledger)
@@ -342,7 +342,7 @@ public sealed class SmsThroughTwilioTests : IAsyncLifetime
             .AddSingleton(configuration)
             .AddLogging()
             .AddMetrics()
-            .AddSmsDelivery(configuration, TestHost.Environment(Environments.Production))
+            .AddSmsDelivery(configuration)
             .AddSingleton<IDeliveryLedger, FakeDeliveryLedger>()
             .AddSingleton<IPostponedDeliveries>(new ClockWaitingRoom(new FakeTimeProvider()))
             .Configure<DeliveryRetryOptions>(retry =>

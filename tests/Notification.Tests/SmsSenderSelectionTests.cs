@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace AuthPlatform.Notification.Tests;
 
 // Which sender the worker gets for which settings (design §3): Twilio when configured; a development sender that
-// only logs when nothing is; and in Production no fallback at all.
+// only logs when Sms__UseDevelopmentSender=true; otherwise no sender and no start, whatever the environment.
 public sealed class SmsSenderSelectionTests
 {
     private static readonly Dictionary<string, string?> Twilio = new()
@@ -18,34 +18,52 @@ public sealed class SmsSenderSelectionTests
         ["Twilio__From"] = "+15005550006",
     };
 
-    [Fact]
-    public void Without_twilio_settings_development_gets_the_logging_sender()
-    {
-        Sender([], Environments.Development).ShouldBeOfType<DevelopmentSmsSender>();
-    }
+    private static readonly Dictionary<string, string?> DevelopmentSender = new() { ["Sms__UseDevelopmentSender"] = "true" };
 
-    [Fact]
-    public void Without_twilio_settings_staging_gets_the_logging_sender_too()
+    [Theory]
+    [InlineData("Development")]
+    [InlineData("Staging")]
+    [InlineData("Production")]
+    public void Without_twilio_settings_and_without_the_switch_the_worker_refuses_to_start_in_any_environment(string environment)
     {
-        Sender([], Environments.Staging).ShouldBeOfType<DevelopmentSmsSender>();
-    }
-
-    [Fact]
-    public void A_base_url_alone_is_not_a_twilio_configuration()
-    {
-        Sender(new() { ["Twilio__BaseUrl"] = "https://api.twilio.com" }, Environments.Development).ShouldBeOfType<DevelopmentSmsSender>();
-    }
-
-    [Fact]
-    public void Production_refuses_to_start_without_twilio_settings()
-    {
-        var ex = Should.Throw<InvalidOperationException>(() => Sender([], Environments.Production));
+        // The environment's name never turns on a sender that writes sign-in codes to the log.
+        var ex = Should.Throw<InvalidOperationException>(() => Sender([], environment));
 
         ex.Message.ShouldContain("No SMS provider is configured");
         ex.Message.ShouldContain("Twilio__AccountSid");
         ex.Message.ShouldContain("Twilio__AuthToken");
         ex.Message.ShouldContain("Twilio__From");
-        ex.Message.ShouldContain("Production");
+        ex.Message.ShouldContain("Sms__UseDevelopmentSender=true");
+    }
+
+    [Theory]
+    [InlineData("false")]
+    [InlineData("")]
+    public void Anything_but_true_does_not_enable_the_logging_sender(string value)
+    {
+        Should.Throw<InvalidOperationException>(() => Sender(new() { ["Sms__UseDevelopmentSender"] = value }, Environments.Development));
+    }
+
+    [Fact]
+    public void The_explicit_switch_selects_the_logging_sender()
+    {
+        Sender(DevelopmentSender, Environments.Development).ShouldBeOfType<DevelopmentSmsSender>();
+    }
+
+    [Fact]
+    public void A_base_url_alone_is_not_a_twilio_configuration()
+    {
+        var settings = new Dictionary<string, string?>(DevelopmentSender) { ["Twilio__BaseUrl"] = "https://api.twilio.com" };
+
+        Sender(settings, Environments.Development).ShouldBeOfType<DevelopmentSmsSender>();
+    }
+
+    [Fact]
+    public void Twilio_settings_win_over_the_switch()
+    {
+        var settings = new Dictionary<string, string?>(Twilio) { ["Sms__UseDevelopmentSender"] = "true" };
+
+        Sender(settings, Environments.Development).ShouldBeOfType<TwilioSmsSender>();
     }
 
     [Theory]
@@ -101,7 +119,7 @@ public sealed class SmsSenderSelectionTests
     public async Task The_development_sender_logs_the_text_marked_as_not_sent()
     {
         var logs = new LogCollector();
-        var sender = Sender([], Environments.Development, logs);
+        var sender = Sender(DevelopmentSender, Environments.Development, logs);
 
         var result = await sender.SendAsync("+447700900123", "123456 is your AuthPlatform code.\n\n@localhost #123456",
             TestContext.Current.CancellationToken);
@@ -116,7 +134,8 @@ public sealed class SmsSenderSelectionTests
 
     private static ISmsSender Sender(Dictionary<string, string?> settings, string environment, LogCollector? logs = null)
     {
-        var configuration = TestHost.Configuration(settings);
+        // The environment is set as the host would set it, to show that it plays no part in the choice.
+        var configuration = TestHost.Configuration(settings.Append(new("DOTNET_ENVIRONMENT", environment)));
         var provider = new ServiceCollection()
             .AddSingleton(configuration)
             .AddLogging(logging =>
@@ -127,7 +146,7 @@ public sealed class SmsSenderSelectionTests
                 }
             })
             .AddMetrics()
-            .AddSmsDelivery(configuration, TestHost.Environment(environment))
+            .AddSmsDelivery(configuration)
             .BuildServiceProvider(validateScopes: true);
         return provider.GetRequiredService<ISmsSender>();
     }

@@ -166,6 +166,15 @@ internal sealed class FakeDeliveryLedger : IDeliveryLedger
         Delivered[(channel, messageId)] = true;
         return Task.CompletedTask;
     }
+
+    /// <summary>Addresses under cooldown, per email, with the message that started it (no expiry: tests are short).</summary>
+    public ConcurrentDictionary<(string Email, string Address), Guid?> Cooldowns { get; } = new();
+
+    public Task<bool> TryStartCooldownAsync(string email, string address, Guid? messageId, TimeSpan cooldown, CancellationToken cancellationToken)
+    {
+        var started = Cooldowns.GetOrAdd((email, address.ToLowerInvariant()), messageId);
+        return Task.FromResult(started == messageId);
+    }
 }
 
 internal static class BusWait

@@ -241,7 +241,7 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
             .AddSingleton(configuration)
             .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace))
             .AddMetrics()
-            .AddSmsDelivery(configuration, TestHost.Environment(Environments.Development));
+            .AddSmsDelivery(configuration);
         var provider = services.BuildServiceProvider(validateScopes: true);
         providers.Add(provider);
         provider.GetRequiredService<ISmsSender>().ShouldBeOfType<TwilioSmsSender>();

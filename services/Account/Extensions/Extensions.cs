@@ -22,6 +22,7 @@ public static class Extensions
             bus.AddConsumer<EmailVerifiedConsumer>();
             bus.AddConsumer<EmailVerificationResendRequestedConsumer>();
             bus.AddConsumer<EndOtherSessionsConsumer>();
+            bus.AddConsumer<PasswordResetRequestReceivedConsumer>();
         });
 
         builder.Services.AddSingleton(new PasswordHasher(builder.Configuration.GetValue("Passwords:Iterations", PasswordHasher.OwaspIterations)));

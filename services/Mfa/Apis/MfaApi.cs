@@ -162,7 +162,7 @@ public static class MfaApi
         {
             return problem;
         }
-        return TypedResults.Ok(new RecoveryCodesResponse(await settings.RegenerateRecoveryCodesAsync(accountId, cancellationToken)));
+        return TypedResults.Ok(new RecoveryCodesResponse(await settings.RegenerateRecoveryCodesAsync(accountId, email, cancellationToken)));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult, UnauthorizedHttpResult>> DisableAsync(

@@ -18,7 +18,8 @@ public enum CheckResult
     Malformed,
 }
 
-public sealed record FactorCheck(CheckResult Result, TimeSpan? RetryAfter = null, int? RecoveryCodesRemaining = null);
+/// <param name="Replayed">A correct TOTP code whose time step had been used already (answered as Wrong).</param>
+public sealed record FactorCheck(CheckResult Result, TimeSpan? RetryAfter = null, int? RecoveryCodesRemaining = null, bool Replayed = false);
 
 /// <summary>
 /// Checks a second-factor code for an account: throttle first (atomic, shared), then the code, then (TOTP) the
@@ -58,6 +59,12 @@ public sealed class SecondFactorCheck(
         if (result.Result == CheckResult.Wrong && await throttle.FailedAsync(accountId))
         {
             outbox.Stage(new MfaFailuresDetected(accountId, email, throttle.AlertThreshold, time.GetUtcNow()));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        // A replayed code means someone else saw the owner's code: tell the owner, but not once per attempt.
+        if (result.Replayed && await replays.TryStartAlertAsync(accountId))
+        {
+            outbox.Stage(new TotpReplayRejected(accountId, email, time.GetUtcNow()));
             await db.SaveChangesAsync(cancellationToken);
         }
         return result;
@@ -110,9 +117,13 @@ public sealed class SecondFactorCheck(
         {
             return new FactorCheck(CheckResult.Throttled, wait);
         }
-        if (totp.MatchStep(secret, normalized) is not { } step || !await replays.TryClaimAsync(accountId, step))
+        if (totp.MatchStep(secret, normalized) is not { } step)
         {
             return new FactorCheck(CheckResult.Wrong);
+        }
+        if (!await replays.TryClaimAsync(accountId, step))
+        {
+            return new FactorCheck(CheckResult.Wrong, Replayed: true);
         }
         await throttle.SucceededAsync(accountId, FactorMethod.Totp);
         return new FactorCheck(CheckResult.Accepted);

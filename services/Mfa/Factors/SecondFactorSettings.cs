@@ -48,10 +48,11 @@ public sealed class SecondFactorSettings(MfaDbContext db, RecoveryCodeBook recov
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(Guid accountId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(Guid accountId, string email, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var codes = await recoveryCodes.ReplaceAsync(accountId, cancellationToken);
+        outbox.Stage(new RecoveryCodesRegenerated(accountId, email, time.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return codes;

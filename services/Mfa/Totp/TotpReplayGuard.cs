@@ -11,6 +11,9 @@ public sealed class TotpReplayGuard(IConnectionMultiplexer redis, ILogger<TotpRe
     // Long enough to outlive the ±1-step window; after that an old step no longer verifies anyway.
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(10);
 
+    /// <summary>At most one "your code was replayed" email per account in this interval.</summary>
+    public static readonly TimeSpan AlertInterval = TimeSpan.FromHours(1);
+
     private const string ClaimScript = """
         local last = redis.call('GET', KEYS[1])
         if last and tonumber(last) >= tonumber(ARGV[1]) then return 0 end
@@ -29,4 +32,8 @@ public sealed class TotpReplayGuard(IConnectionMultiplexer redis, ILogger<TotpRe
         }
         return claimed;
     }
+
+    /// <summary>True at most once per <see cref="AlertInterval"/> for an account, across every replica.</summary>
+    public Task<bool> TryStartAlertAsync(Guid accountId) =>
+        redis.GetDatabase().StringSetAsync($"mfa:totp:replay-alert:{accountId}", "1", AlertInterval, When.NotExists);
 }

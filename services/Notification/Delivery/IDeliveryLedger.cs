@@ -10,4 +10,10 @@ public interface IDeliveryLedger
     Task<bool> WasDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken);
 
     Task MarkDeliveredAsync(string channel, Guid messageId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when no <paramref name="email"/> went to <paramref name="address"/> within <paramref name="cooldown"/>, and
+    /// starts the cooldown; also true for a redelivery of the message that started it, so a retry still sends.
+    /// </summary>
+    Task<bool> TryStartCooldownAsync(string email, string address, Guid? messageId, TimeSpan cooldown, CancellationToken cancellationToken);
 }

@@ -10,6 +10,7 @@ public sealed class NotificationMetrics
     private readonly Counter<long> deliveries;
     private readonly Histogram<double> sendDuration;
     private readonly Counter<long> retries;
+    private readonly Counter<long> smtpTlsUnavailable;
 
     public NotificationMetrics(IMeterFactory meterFactory)
     {
@@ -29,7 +30,13 @@ public sealed class NotificationMetrics
             "authplatform.notification.send.retries",
             unit: "{retry}",
             description: "Provider requests repeated after a transient failure, by channel and reason: throttled (429), server_error (5xx, 408) or network, inside the sender; redelivery, by the bus inside the worker; postponed, when the worker's retries were spent and the message went to a holding queue to come back later.");
+        smtpTlsUnavailable = meter.CreateCounter<long>(
+            "authplatform.notification.smtp.tls_unavailable",
+            unit: "{attempt}",
+            description: "Emails not sent because the SMTP server offered no STARTTLS while TLS is required (credentials configured or a non-loopback host). Any value means the mail server or its connection string needs fixing.");
     }
+
+    public void SmtpTlsUnavailable() => smtpTlsUnavailable.Add(1);
 
     public void Delivered(string channel, string outcome) =>
         deliveries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));

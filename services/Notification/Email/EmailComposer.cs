@@ -144,6 +144,38 @@ public sealed class EmailComposer(IOptions<EmailOptions> options)
                 + "Then sign in and generate new recovery codes in your two-factor settings.",
         ]));
 
+    public MimeMessage Compose(RecoveryCodesRegenerated regenerated) => Render(regenerated.Email, new EmailContent(
+        Subject: $"New recovery codes were generated for your {Product} account",
+        Heading: "New recovery codes",
+        Intro:
+        [
+            $"On {Timestamp(regenerated.OccurredAt)}, new recovery codes were generated for your {Product} account. "
+                + "The old codes no longer work.",
+        ],
+        Button: null,
+        Outro:
+        [
+            "If this was you, keep the new codes somewhere safe, away from your two-factor device.",
+            $"If this wasn't you, someone has your password and your second factor. Reset your password now: choose \"Forgot password\" on the {Product} sign-in page. "
+                + "Then sign in, set up two-factor authentication again and generate new recovery codes.",
+        ]));
+
+    public MimeMessage Compose(TotpReplayRejected replay) => Render(replay.Email, new EmailContent(
+        Subject: $"A used two-factor code was tried again on your {Product} account",
+        Heading: "A used two-factor code was tried again",
+        Intro:
+        [
+            $"On {Timestamp(replay.OccurredAt)}, someone entered an authenticator code for your {Product} account that had already been used. "
+                + "Each code works only once, so it was refused.",
+            "That can happen when you type the same code twice, but also when someone watched or intercepted your code and knows your password.",
+        ],
+        Button: null,
+        Outro:
+        [
+            $"If this wasn't you, change your password now: choose \"Forgot password\" on the {Product} sign-in page. That also signs out every device that is signed in.",
+            "We send this email at most once an hour.",
+        ]));
+
     public MimeMessage Compose(MfaFailuresDetected failures) => Render(failures.Email, new EmailContent(
         Subject: $"Repeated failed two-factor attempts on your {Product} account",
         Heading: "Someone may know your password",

@@ -23,5 +23,11 @@ public sealed class InvalidEmailValueException(string message) : UndeliverableEm
 /// <summary>The SMTP server rejected the recipient or the message with a permanent (5xx) reply.</summary>
 public sealed class EmailRejectedException(string message) : UndeliverableEmailException(message);
 
+/// <summary>
+/// The SMTP server does not offer STARTTLS although TLS is required. Permanent until an operator fixes the server
+/// or the connection string (smtps://), so the bus does not retry it.
+/// </summary>
+public sealed class SmtpTlsUnavailableException(string message) : UndeliverableEmailException(message);
+
 /// <summary>The SMTP server refused for now (4xx) or for a reason an operator can fix; the bus retries.</summary>
 public sealed class EmailSendFailedException(string message) : Exception(message);

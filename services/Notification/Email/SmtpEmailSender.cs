@@ -1,3 +1,4 @@
+using AuthPlatform.Notification.Diagnostics;
 using AuthPlatform.Notification.Infrastructure;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -10,7 +11,7 @@ namespace AuthPlatform.Notification.Email;
 /// A connection per email keeps the worker free of connection state that could go stale while the queue is
 /// idle; the volume of account emails is far too low for the handshake to matter.
 /// </remarks>
-public sealed class SmtpEmailSender(SmtpServer server) : IEmailSender
+public sealed class SmtpEmailSender(SmtpServer server, NotificationMetrics metrics) : IEmailSender
 {
     // Per network operation (connect, each command); a hung server then fails the attempt and the bus retries.
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(15);
@@ -24,8 +25,23 @@ public sealed class SmtpEmailSender(SmtpServer server) : IEmailSender
         timeout.CancelAfter(ExchangeTimeout);
 
         using var client = new SmtpClient { Timeout = (int)OperationTimeout.TotalMilliseconds };
-        var security = server.ImplicitTls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable;
-        await client.ConnectAsync(server.Host, server.Port, security, timeout.Token);
+        // StartTls, not StartTlsWhenAvailable: a man in the middle who strips STARTTLS from the EHLO reply must
+        // get no AUTH and no mail. Only a loopback server without credentials may stay in plaintext.
+        var security = server.ImplicitTls ? SecureSocketOptions.SslOnConnect
+            : server.RequiresTls ? SecureSocketOptions.StartTls
+            : SecureSocketOptions.StartTlsWhenAvailable;
+        try
+        {
+            await client.ConnectAsync(server.Host, server.Port, security, timeout.Token);
+        }
+        catch (NotSupportedException) when (security == SecureSocketOptions.StartTls)
+        {
+            // MailKit throws this before sending anything else when the EHLO reply lacks STARTTLS.
+            metrics.SmtpTlsUnavailable();
+            throw new SmtpTlsUnavailableException(
+                $"The SMTP server {server.Host}:{server.Port} does not offer STARTTLS; TLS is required "
+                + "(credentials are configured or the server is not on this machine), so nothing was sent and no AUTH was tried.");
+        }
         if (server.UserName is not null)
         {
             await client.AuthenticateAsync(server.UserName, server.Password ?? "", timeout.Token);

@@ -30,7 +30,7 @@ public static class Extensions
         builder.Services.AddSingleton<IPostponedDeliveries, RabbitMqWaitingRoom>();
         builder.Services.AddEmailDelivery();
         builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
-        builder.Services.AddSmsDelivery(builder.Configuration, builder.Environment);
+        builder.Services.AddSmsDelivery(builder.Configuration);
         builder.Services.AddSingleton<IDeliveryLedger, RedisDeliveryLedger>();
         return builder;
     }
@@ -41,6 +41,7 @@ public static class Extensions
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName)
             .Validate(o => MailboxAddress.TryParse(o.From, out var from) && from.Address.Contains('@'),
                 "Email:From must be a mailbox, e.g. \"AuthPlatform <no-reply@example.com>\".")
+            .Validate(o => o.SignUpAttemptCooldown > TimeSpan.Zero, "Email:SignUpAttemptCooldown must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NotificationMetrics>();
@@ -52,14 +53,14 @@ public static class Extensions
     /// <summary>
     /// Composing and delivering text messages, with the sender chosen by configuration: Twilio when
     /// <c>Twilio__AccountSid</c>, <c>Twilio__AuthToken</c> and <c>Twilio__From</c> (or <c>Twilio__MessagingServiceSid</c>)
-    /// are set; otherwise the development sender, which only logs; and in Production no fallback at all (design §3).
-    /// The ledger is not registered here (Redis in the service).
+    /// are set; the development sender, which only logs, when <c>Sms__UseDevelopmentSender=true</c>; otherwise the
+    /// worker refuses to start (design §3). The environment's name never decides. The ledger is not registered here.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Twilio settings are incomplete, or missing in Production.</exception>
-    public static IServiceCollection AddSmsDelivery(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    /// <exception cref="InvalidOperationException">Twilio settings are incomplete, or no sender is configured.</exception>
+    public static IServiceCollection AddSmsDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         var twilio = configuration.GetSection(TwilioOptions.SectionName).Get<TwilioOptions>() ?? new TwilioOptions();
-        var useTwilio = UsesTwilio(twilio, environment);
+        var useTwilio = UsesTwilio(twilio, configuration.GetValue<bool>(UseDevelopmentSenderSetting));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NotificationMetrics>();
@@ -87,9 +88,12 @@ public static class Extensions
         return services;
     }
 
-    /// <summary>Twilio when it is configured; the development sender when nothing is, outside Production.</summary>
-    /// <exception cref="InvalidOperationException">Twilio settings are incomplete, or missing in Production.</exception>
-    public static bool UsesTwilio(TwilioOptions twilio, IHostEnvironment environment)
+    /// <summary>The one switch for the development SMS sender (codes written to the log, nothing sent).</summary>
+    public const string UseDevelopmentSenderSetting = "Sms:UseDevelopmentSender";
+
+    /// <summary>Twilio when it is configured; the development sender only when explicitly enabled.</summary>
+    /// <exception cref="InvalidOperationException">Twilio settings are incomplete, or no sender is configured.</exception>
+    public static bool UsesTwilio(TwilioOptions twilio, bool useDevelopmentSender)
     {
         if (twilio.IsConfigured)
         {
@@ -99,13 +103,15 @@ public static class Extensions
         {
             throw new InvalidOperationException(
                 $"The Twilio settings are incomplete: set {string.Join(", ", twilio.MissingSettings())}, or remove every Twilio__ setting "
-                + "to use the development SMS sender (which only logs, and never in Production).");
+                + "and set Sms__UseDevelopmentSender=true to use the development SMS sender (which only logs).");
         }
-        if (environment.IsProduction())
+        if (!useDevelopmentSender)
         {
+            // Never chosen by environment name: a staging or mis-named production host would otherwise write
+            // every sign-in code to its logs.
             throw new InvalidOperationException(
-                "No SMS provider is configured. Set Twilio__AccountSid, Twilio__AuthToken and Twilio__From (or Twilio__MessagingServiceSid). "
-                + "Production does not fall back to the development SMS sender, which only writes messages to the log.");
+                "No SMS provider is configured. Set Twilio__AccountSid, Twilio__AuthToken and Twilio__From (or Twilio__MessagingServiceSid), "
+                + "or, on a developer machine only, Sms__UseDevelopmentSender=true to write text messages (codes included) to the log instead of sending them.");
         }
         return false;
     }
@@ -128,6 +134,8 @@ public static class Extensions
         bus.AddConsumer<AccessKeyCreatedConsumer>();
         bus.AddConsumer<RecoveryCodeUsedConsumer>();
         bus.AddConsumer<MfaFailuresDetectedConsumer>();
+        bus.AddConsumer<RecoveryCodesRegeneratedConsumer>();
+        bus.AddConsumer<TotpReplayRejectedConsumer>();
         return bus.AddDeliveryRetry();
     }
 

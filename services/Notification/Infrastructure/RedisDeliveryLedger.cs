@@ -16,5 +16,22 @@ public sealed class RedisDeliveryLedger(IConnectionMultiplexer redis, TimeProvid
         // The value (when it was sent) is for whoever inspects the key; only its existence matters here.
         await redis.GetDatabase().StringSetAsync(Key(channel, messageId), timeProvider.GetUtcNow().ToString("O"), Retention);
 
+    // Starts the cooldown, or finds it started by this same message (a redelivery).
+    private const string CooldownScript = """
+        if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+        return 0
+        """;
+
+    public async Task<bool> TryStartCooldownAsync(string email, string address, Guid? messageId, TimeSpan cooldown, CancellationToken cancellationToken)
+    {
+        // The address only as a hash: keys show up in Redis tooling and memory dumps.
+        var addressHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(address.Trim().ToLowerInvariant())));
+        return (long)await redis.GetDatabase().ScriptEvaluateAsync(CooldownScript,
+            [$"notification:cooldown:{email}:{addressHash}"],
+            [(messageId ?? Guid.NewGuid()).ToString("N"), Math.Max(1, (long)cooldown.TotalMilliseconds)]) == 1;
+    }
+
     internal static RedisKey Key(string channel, Guid messageId) => $"notification:{channel}:{messageId}";
 }

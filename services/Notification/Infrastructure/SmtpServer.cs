@@ -5,6 +5,16 @@ namespace AuthPlatform.Notification.Infrastructure;
 /// <summary>Where mail goes: ConnectionStrings__smtp = smtp://[user:pass@]host:port (smtps:// for implicit TLS).</summary>
 public sealed record SmtpServer(string Host, int Port, bool ImplicitTls, string? UserName, string? Password)
 {
+    /// <summary>
+    /// TLS is required unless the server is on this machine and we send no credentials (MailDev in development):
+    /// anywhere else a stripped STARTTLS would expose the password or the mail (ASVS 9.2.1).
+    /// </summary>
+    public bool RequiresTls => UserName is not null || !IsLoopback(Host);
+
+    private static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+
     public static SmtpServer Parse(string connectionString)
     {
         if (!Uri.TryCreate(connectionString, UriKind.Absolute, out var uri) || uri.Scheme is not ("smtp" or "smtps"))

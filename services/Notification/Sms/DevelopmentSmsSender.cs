@@ -3,10 +3,10 @@ using AuthPlatform.Notification.Diagnostics;
 namespace AuthPlatform.Notification.Sms;
 
 /// <summary>
-/// The development fallback of design §3: with no Twilio settings, outside Production, a text message is written
-/// to the log instead of being sent. The log line carries the text (code included) because in development the
-/// log IS the delivery channel; it is marked so that nobody mistakes it for a sent message. Production refuses
-/// to start without Twilio settings, so this sender never runs there.
+/// The development sender of design §3: only with <c>Sms__UseDevelopmentSender=true</c> (never by environment name)
+/// a text message is written to the log instead of being sent. The log line carries the text (code included)
+/// because in development the log IS the delivery channel; it is marked so that nobody mistakes it for a sent
+/// message. Without that switch and without Twilio settings the worker refuses to start.
 /// </summary>
 public sealed partial class DevelopmentSmsSender(ILogger<DevelopmentSmsSender> logger) : ISmsSender
 {

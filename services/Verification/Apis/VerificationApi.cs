@@ -12,7 +12,7 @@ public sealed record ResendEmailRequest(string Email);
 
 public sealed record RedeemTokenRequest(string Token, string Purpose);
 
-public sealed record RedeemTokenResponse(Guid AccountId, string Email);
+public sealed record RedeemTokenResponse(Guid AccountId, string Email, DateTimeOffset? RequestedAt);
 
 public static class VerificationApi
 {
@@ -86,7 +86,7 @@ public static class VerificationApi
         {
             return InvalidToken();
         }
-        return TypedResults.Ok(new RedeemTokenResponse(redeemed.Subject.SubjectId, redeemed.Subject.Email));
+        return TypedResults.Ok(new RedeemTokenResponse(redeemed.Subject.SubjectId, redeemed.Subject.Email, redeemed.Subject.RequestedAt));
     }
 
     /// <summary>One answer for unknown, expired and used tokens.</summary>

@@ -7,9 +7,13 @@ namespace AuthPlatform.Verification.Consumers;
 /// <summary>Issues a token for the purpose and asks notification to email its link.</summary>
 public sealed class VerificationEmailSender(VerificationTokens tokens, VerificationLinks links)
 {
-    public async Task SendAsync(ConsumeContext context, string purpose, Guid subjectId, string email)
+    public Task SendAsync(ConsumeContext context, string purpose, Guid subjectId, string email) =>
+        SendAsync(context, purpose, new TokenSubject(subjectId, email));
+
+    public async Task SendAsync(ConsumeContext context, string purpose, TokenSubject subject)
     {
-        var token = await tokens.IssueAsync(purpose, new TokenSubject(subjectId, email));
+        var email = subject.Email;
+        var token = await tokens.IssueAsync(purpose, subject);
         var (template, link) = purpose == TokenPurpose.PasswordReset
             ? (EmailTemplates.PasswordReset, links.ResetPassword(token))
             : (EmailTemplates.VerifyEmail, links.VerifyEmail(token));

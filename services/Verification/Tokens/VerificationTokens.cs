@@ -20,13 +20,17 @@ public sealed class VerificationTokenOptions
     public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
     public TimeSpan ResendCooldown { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>At most one password-reset email per address in this interval, however often it is asked for.</summary>
+    public TimeSpan PasswordResetCooldown { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
 /// Whom a link is for: a pending registration (email-verify) or an account (password-reset). Stored as "AccountId"
 /// so that links mailed before registrations existed still redeem.
 /// </summary>
-public sealed record TokenSubject([property: JsonPropertyName("AccountId")] Guid SubjectId, string Email);
+/// <param name="RequestedAt">Password reset: when account asked for the link; account refuses it once the password changed after.</param>
+public sealed record TokenSubject([property: JsonPropertyName("AccountId")] Guid SubjectId, string Email, DateTimeOffset? RequestedAt = null);
 
 /// <summary>
 /// Single-use link tokens (256 random bits) bound to a purpose. Redis holds only the SHA-256 of each token, with
@@ -80,6 +84,22 @@ public sealed class VerificationTokens(IConnectionMultiplexer redis, Verificatio
     /// <summary>True at most once per cooldown for an address: at most one resend email per address per minute.</summary>
     public Task<bool> TryStartResendCooldownAsync(string emailKey) =>
         redis.GetDatabase().StringSetAsync($"verification:resend:{OpaqueToken.Hash(emailKey)}", "1", options.ResendCooldown, When.NotExists);
+
+    // Starts the cooldown, or finds it started by this same message (a redelivery after a failed publish).
+    private const string CooldownScript = """
+        if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+        return 0
+        """;
+
+    /// <summary>
+    /// True at most once per <see cref="VerificationTokenOptions.PasswordResetCooldown"/> for an address (and again
+    /// for redeliveries of the message that started it): at most one reset email per address per interval.
+    /// </summary>
+    public async Task<bool> TryStartPasswordResetCooldownAsync(string emailKey, Guid? messageId) =>
+        (long)await redis.GetDatabase().ScriptEvaluateAsync(CooldownScript,
+            [$"verification:reset-cooldown:{OpaqueToken.Hash(emailKey)}"],
+            [(messageId ?? Guid.NewGuid()).ToString("N"), Math.Max(1, (long)options.PasswordResetCooldown.TotalMilliseconds)]) == 1;
 }
 
 public sealed record RedeemedToken(string Key, string Value, TimeSpan RemainingLifetime, TokenSubject Subject);
