@@ -11,7 +11,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Apis;
 
-public sealed record SignInRequest(string Email, string Password);
+/// <summary><c>deviceToken</c>: the one a previous sign-in on this device returned, if any.</summary>
+public sealed record SignInRequest(string Email, string Password, string? DeviceToken = null);
 
 public sealed record RefreshRequest(string RefreshToken);
 
@@ -27,7 +28,8 @@ public sealed record SignInResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TokenType,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool MfaRequired = false,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MfaToken = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Methods = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Methods = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeviceToken = null)
 {
     public static SignInResponse Tokens(IssuedTokens tokens) =>
         new(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresIn, "Bearer");
@@ -47,7 +49,7 @@ public static class SessionApi
     }
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> SignInAsync(
-        SignInRequest request, HttpContext context, AccountDbContext db, PasswordHasher hasher, SignInThrottle throttle,
+        SignInRequest request, HttpContext context, PasswordSignIn passwordSignIn,
         SessionTokens sessions, MfaClient mfa, MfaChallenges challenges, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var email = EmailAddress.Normalize(request.Email);
@@ -55,31 +57,19 @@ public static class SessionApi
         {
             return Problems.Invalid("Give a valid email address and a password.");
         }
-        var emailKey = EmailAddress.Key(email);
         var clientAddress = context.Connection.RemoteIpAddress?.ToString();
-        if (await throttle.TakeAttemptAsync(emailKey, clientAddress) is { } retryAfter)
+        var outcome = await passwordSignIn.CheckAsync(EmailAddress.Key(email), request.Password, request.DeviceToken,
+            context.Connection.RemoteIpAddress, cancellationToken);
+        switch (outcome.Result)
         {
-            return Problems.TooManyAttempts(context, retryAfter);
+            case PasswordSignInResult.Throttled:
+                return Problems.TooManyAttempts(context, outcome.RetryAfter);
+            case PasswordSignInResult.Busy:
+                return Problems.Busy(context, outcome.RetryAfter);
+            case PasswordSignInResult.WrongCredentials:
+                return Problems.InvalidCredentials();
         }
-
-        var account = await db.Accounts.SingleOrDefaultAsync(a => a.EmailKey == emailKey, cancellationToken);
-        if (account is null)
-        {
-            hasher.VerifyDummy(request.Password);
-            return Problems.InvalidCredentials();
-        }
-        var check = hasher.Verify(account.PasswordHash, request.Password);
-        if (check == PasswordCheck.Wrong)
-        {
-            loggers.CreateLogger("AuthPlatform.Account.SignIn").LogInformation("Failed sign-in for {Email}", Redact.Email(email));
-            return Problems.InvalidCredentials();
-        }
-        await throttle.ForgiveAsync(emailKey, clientAddress);
-        if (check == PasswordCheck.RightButOutdated)
-        {
-            account.PasswordHash = hasher.Hash(request.Password);
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        var account = outcome.Account!;
         if (!account.EmailVerified)
         {
             return Problems.EmailNotVerified();
@@ -112,11 +102,12 @@ public static class SessionApi
                     loggers.CreateLogger("AuthPlatform.Account.SignIn").LogWarning(ex, "Could not send the sign-in SMS for {AccountId}", account.Id);
                 }
             }
-            return TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true, MfaToken: mfaToken, Methods: methods));
+            return TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true, MfaToken: mfaToken, Methods: methods,
+                DeviceToken: outcome.DeviceToken));
         }
         var tokens = await sessions.StartAsync(account, ["pwd"], cancellationToken);
         AccountMetrics.SignIns.Add(1);
-        return TypedResults.Ok(SignInResponse.Tokens(tokens));
+        return TypedResults.Ok(SignInResponse.Tokens(tokens) with { DeviceToken = outcome.DeviceToken });
     }
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> CompleteMfaAsync(
