@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.HttpOverrides;
+using AuthPlatform.ServiceDefaults.Proxies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -42,15 +42,8 @@ public static class Extensions
             options.SerializerOptions.RespectRequiredConstructorParameters = true;
             options.SerializerOptions.RespectNullableAnnotations = true;
         });
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
-        {
-            // Only the gateway's hop is trusted (loopback by default; more via ForwardedHeaders:KnownProxies).
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            foreach (var proxy in builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
-            {
-                options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
-            }
-        });
+        // Only the gateway's hop is trusted (loopback by default; more via ForwardedHeaders:KnownProxies/KnownNetworks).
+        builder.AddForwardedHeadersTrust();
         return builder;
     }
 

@@ -28,9 +28,21 @@ public sealed class Commands(string? explicitGateway, CredentialStore store)
         }
 
         JsonElement answer;
-        using (var request = GatewayClient.Json(HttpMethod.Post, "api/sessions", new JsonObject { ["email"] = email, ["password"] = password }))
+        var signIn = new JsonObject { ["email"] = email, ["password"] = password };
+        if (store.LoadDeviceToken(gateway.Gateway, email) is { } knownDevice)
+        {
+            signIn["deviceToken"] = knownDevice;
+        }
+        using (var request = GatewayClient.Json(HttpMethod.Post, "api/sessions", signIn))
         {
             answer = await gateway.SendForJsonAsync(request);
+        }
+        if (answer.String("deviceToken") is { Length: > 0 } deviceToken)
+        {
+            using (await store.LockAsync())
+            {
+                store.SaveDeviceToken(gateway.Gateway, email, deviceToken);
+            }
         }
         var tokens = answer.Bool("mfaRequired")
             ? await SecondFactorAsync(gateway, answer.RequiredString("mfaToken"), answer.Strings("methods"))

@@ -27,6 +27,7 @@ public sealed class Credentials
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Credentials))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class CredentialsJson : JsonSerializerContext;
 
 /// <summary>
@@ -42,11 +43,18 @@ public sealed class CredentialStore
     {
         Directory = directory;
         FilePath = Path.Combine(directory, "credentials.json");
+        DeviceTokensPath = Path.Combine(directory, "device-tokens.json");
     }
 
     public string Directory { get; }
 
     public string FilePath { get; }
+
+    /// <summary>
+    /// One device token per (gateway, email): proof that this device signed in before, so guesses by others do not
+    /// lock it out. Kept across <c>logout</c> (it grants nothing by itself), 0600 like the credentials.
+    /// </summary>
+    public string DeviceTokensPath { get; }
 
     public static CredentialStore Default()
     {
@@ -101,10 +109,47 @@ public sealed class CredentialStore
         }
     }
 
-    public void Save(Credentials credentials)
+    public void Save(Credentials credentials) =>
+        WritePrivate(FilePath, JsonSerializer.Serialize(credentials, CredentialsJson.Default.Credentials));
+
+    /// <summary>The device token for this account at this gateway, if this device has one; a damaged file is ignored.</summary>
+    public string? LoadDeviceToken(string gateway, string email)
     {
-        var json = JsonSerializer.Serialize(credentials, CredentialsJson.Default.Credentials);
-        var temporary = Path.Combine(Directory, $".credentials.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            return ReadDeviceTokens().GetValueOrDefault(DeviceKey(gateway, email));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void SaveDeviceToken(string gateway, string email, string deviceToken)
+    {
+        Dictionary<string, string> tokens;
+        try
+        {
+            tokens = ReadDeviceTokens();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            tokens = [];
+        }
+        tokens[DeviceKey(gateway, email)] = deviceToken;
+        WritePrivate(DeviceTokensPath, JsonSerializer.Serialize(tokens, CredentialsJson.Default.DictionaryStringString));
+    }
+
+    private Dictionary<string, string> ReadDeviceTokens() =>
+        File.Exists(DeviceTokensPath)
+            ? JsonSerializer.Deserialize(File.ReadAllText(DeviceTokensPath), CredentialsJson.Default.DictionaryStringString) ?? []
+            : [];
+
+    private static string DeviceKey(string gateway, string email) => $"{gateway.TrimEnd('/')} {email.Trim().ToLowerInvariant()}";
+
+    private void WritePrivate(string path, string json)
+    {
+        var temporary = Path.Combine(Directory, $".{Path.GetFileNameWithoutExtension(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
             EnsurePrivateDirectory();
@@ -115,12 +160,12 @@ public sealed class CredentialStore
                 writer.Flush();
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temporary, FilePath, overwrite: true);
+            File.Move(temporary, path, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             TryDelete(temporary);
-            throw new CliException($"cannot write {FilePath} ({ex.Message})");
+            throw new CliException($"cannot write {path} ({ex.Message})");
         }
     }
 

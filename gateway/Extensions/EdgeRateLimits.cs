@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using AuthPlatform.ServiceDefaults.Security;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace AuthPlatform.Gateway.Extensions;
@@ -64,7 +65,7 @@ public static class EdgeRateLimits
                 {
                     return RateLimitPartition.GetNoLimiter("unlimited");
                 }
-                var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var client = ClientNetwork.Of(context);
                 return RateLimitPartition.GetFixedWindowLimiter($"{bucket.Bucket}|{client}", _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = Math.Max(1, bucket.PerMinute),

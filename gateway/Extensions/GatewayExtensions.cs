@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using AuthPlatform.ServiceDefaults.Proxies;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Yarp.ReverseProxy.ServiceDiscovery;
 using Yarp.ReverseProxy.Transforms;
@@ -28,12 +29,9 @@ public static partial class GatewayExtensions
 
     public static WebApplication UseGatewayEdge(this WebApplication app)
     {
-        // Behind a load balancer, trust its X-Forwarded-For only when its address is configured;
+        // Behind a load balancer, trust its X-Forwarded-For only when it is configured (ForwardedHeaders:*);
         // otherwise the client's own address is the one services see.
-        if (app.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() is { Length: > 0 })
-        {
-            app.UseForwardedHeaders();
-        }
+        app.UseForwardedHeadersAtEdge();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 

@@ -2,12 +2,13 @@ using System.Net;
 
 namespace AuthPlatform.Account.Tests;
 
+/// <summary>The per-(account, client network) limit as seen from one network (the tests' own); see LockoutTests for other networks.</summary>
 public sealed class ThrottleTests(PlatformFixture platform)
 {
     private readonly AccountClient _accounts = new(platform);
 
     [Fact]
-    public async Task The_11th_attempt_after_10_wrong_passwords_gets_429_even_with_the_right_password()
+    public async Task The_11th_attempt_from_one_network_after_10_wrong_passwords_gets_429_even_with_the_right_password()
     {
         var (email, _) = await _accounts.CreateVerifiedAccountAsync("throttled");
 
@@ -36,7 +37,7 @@ public sealed class ThrottleTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task One_persons_typos_do_not_lock_out_a_colleague_on_the_same_address()
+    public async Task One_persons_typos_do_not_lock_out_a_colleague_on_the_same_network()
     {
         var (colleague, _) = await _accounts.CreateVerifiedAccountAsync("colleague");
         var typist = PlatformFixture.NewEmail("typist");

@@ -57,13 +57,14 @@ public static class AccountApi
         ChangePasswordRequest request, ClaimsPrincipal user, HttpContext context, PasswordChange change, CancellationToken cancellationToken)
     {
         var result = await change.ChangeAsync(user.AccountId()!.Value, user.SessionId()!.Value, request.CurrentPassword, request.NewPassword,
-            context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+            context.Connection.RemoteIpAddress, cancellationToken);
         return result.Kind switch
         {
             PasswordChangeOutcome.Changed => TypedResults.NoContent(),
             PasswordChangeOutcome.Invalid => Problems.Invalid(result.Detail!),
             PasswordChangeOutcome.WeakPassword => Problems.WeakPassword(result.Detail!),
             PasswordChangeOutcome.Throttled => Problems.TooManyAttempts(context, result.RetryAfter!.Value),
+            PasswordChangeOutcome.Busy => Problems.Busy(context, result.RetryAfter!.Value),
             PasswordChangeOutcome.WrongPassword => Problems.InvalidCredentials(),
             _ => Problems.SessionEnded(),
         };

@@ -51,6 +51,14 @@ public static class Problems
     public static ProblemHttpResult SessionEnded() =>
         TypedResults.Problem("This session has ended; sign in again.", statusCode: 401, title: "Session ended", type: ProblemTypes.Base + "session-ended");
 
+    /// <summary>Password hashing is at capacity; refused at once rather than queued without bound.</summary>
+    public static ProblemHttpResult Busy(HttpContext context, TimeSpan retryAfter)
+    {
+        var seconds = RetryAfterHeader.Set(context.Response, retryAfter);
+        return TypedResults.Problem($"The service is busy. Try again in {seconds} seconds.", statusCode: 503,
+            title: "Busy", type: ProblemTypes.Base + "busy");
+    }
+
     public static ProblemHttpResult Unavailable() =>
         TypedResults.Problem("A service needed to answer safely is unavailable. Try again shortly.", statusCode: 503,
             title: "Temporarily unavailable", type: ProblemTypes.Base + "unavailable");

@@ -13,7 +13,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Apis;
 
-public sealed record SignInRequest(string Email, string Password);
+/// <summary><c>deviceToken</c>: the one a previous sign-in on this device returned, if any.</summary>
+public sealed record SignInRequest(string Email, string Password, string? DeviceToken = null);
 
 public sealed record RefreshRequest(string RefreshToken);
 
@@ -32,7 +33,8 @@ public sealed record SignInResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TokenType,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool MfaRequired = false,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MfaToken = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Methods = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Methods = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeviceToken = null)
 {
     public static SignInResponse Tokens(IssuedTokens tokens) =>
         new(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresIn, "Bearer");
@@ -58,57 +60,30 @@ public static class SessionApi
     }
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> SignInAsync(
-        SignInRequest request, HttpContext context, AccountDbContext db, PasswordHasher hasher, SignInThrottle throttle,
-        SessionTokens sessions, PendingRegistrations registrations, MfaClient mfa, MfaChallenges challenges, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken cancellationToken)
+        SignInRequest request, HttpContext context, PasswordSignIn passwordSignIn, SessionTokens sessions, MfaClient mfa,
+        MfaChallenges challenges, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var email = EmailAddress.Normalize(request.Email);
         if (email is null || request.Password.Length > PasswordPolicy.MaxLength * 4)
         {
             return Problems.Invalid("Give a valid email address and a password.");
         }
-        var emailKey = EmailAddress.Key(email);
         var clientAddress = context.Connection.RemoteIpAddress?.ToString();
-        if (await throttle.TakeAttemptAsync(emailKey, clientAddress) is { } retryAfter)
+        var outcome = await passwordSignIn.CheckAsync(EmailAddress.Key(email), request.Password, request.DeviceToken,
+            context.Connection.RemoteIpAddress, cancellationToken);
+        switch (outcome.Result)
         {
-            return Problems.TooManyAttempts(context, retryAfter);
-        }
-
-        var provenAt = time.GetUtcNow();
-        var account = await db.Accounts.SingleOrDefaultAsync(a => a.EmailKey == emailKey, cancellationToken);
-        if (account is null)
-        {
-            // Not proven yet: only the newest sign-up's own password hears "verify your email"; anything else is
-            // as wrong as for an unknown address.
-            if (await registrations.NewestAsync(emailKey, cancellationToken) is { } registration)
-            {
-                if (hasher.Verify(registration.PasswordHash, request.Password) == PasswordCheck.Wrong)
-                {
-                    return Problems.InvalidCredentials();
-                }
-                await throttle.ForgiveAsync(emailKey, clientAddress);
-                return Problems.EmailNotVerified();
-            }
-            // A proof may have turned the registration into the account since the first read.
-            account = await db.Accounts.SingleOrDefaultAsync(a => a.EmailKey == emailKey, cancellationToken);
-            if (account is null)
-            {
-                hasher.VerifyDummy(request.Password);
+            case PasswordSignInResult.Throttled:
+                return Problems.TooManyAttempts(context, outcome.RetryAfter);
+            case PasswordSignInResult.Busy:
+                return Problems.Busy(context, outcome.RetryAfter);
+            case PasswordSignInResult.WrongCredentials:
                 return Problems.InvalidCredentials();
-            }
+            case PasswordSignInResult.EmailNotVerified:
+                return Problems.EmailNotVerified();
         }
-        var check = hasher.Verify(account.PasswordHash, request.Password);
-        if (check == PasswordCheck.Wrong)
-        {
-            loggers.CreateLogger("AuthPlatform.Account.SignIn").LogInformation("Failed sign-in for {Email}", Redact.Email(email));
-            return Problems.InvalidCredentials();
-        }
-        await throttle.ForgiveAsync(emailKey, clientAddress);
-        if (check == PasswordCheck.RightButOutdated)
-        {
-            account.PasswordHash = hasher.Hash(request.Password);
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        var account = outcome.Account!;
+        var provenAt = outcome.ProvenAt;
 
         // Asked synchronously, never from a projection: a factor turned on a second ago must count. If mfa cannot
         // answer, nobody gets in on the password alone.
@@ -137,7 +112,8 @@ public static class SessionApi
                     loggers.CreateLogger("AuthPlatform.Account.SignIn").LogWarning(ex, "Could not send the sign-in SMS for {AccountId}", account.Id);
                 }
             }
-            return TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true, MfaToken: mfaToken, Methods: methods));
+            return TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true, MfaToken: mfaToken, Methods: methods,
+                DeviceToken: outcome.DeviceToken));
         }
         // Null when a password reset landed while the old password was being checked.
         if (await sessions.StartAsync(account, ["pwd"], provenAt, cancellationToken) is not { } tokens)
@@ -145,7 +121,7 @@ public static class SessionApi
             return Problems.InvalidCredentials();
         }
         AccountMetrics.SignIns.Add(1);
-        return TypedResults.Ok(SignInResponse.Tokens(tokens));
+        return TypedResults.Ok(SignInResponse.Tokens(tokens) with { DeviceToken = outcome.DeviceToken });
     }
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> CompleteMfaAsync(
@@ -249,12 +225,13 @@ public static class SessionApi
         CancellationToken cancellationToken)
     {
         var outcome = await reauthentication.ProveAsync(user.AccountId()!.Value, user.SessionId()!.Value, request.Password, request.Method,
-            request.Code, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+            request.Code, context.Connection.RemoteIpAddress, cancellationToken);
         return outcome switch
         {
             { Tokens: { } tokens } => TypedResults.Ok(new SignInResponse(tokens.AccessToken, null, tokens.ExpiresIn, "Bearer")),
             { Kind: ReauthenticationOutcome.Invalid } => Problems.Invalid(outcome.Detail!),
             { Kind: ReauthenticationOutcome.Throttled } => Problems.TooManyAttempts(context, outcome.RetryAfter!.Value),
+            { Kind: ReauthenticationOutcome.Busy } => Problems.Busy(context, outcome.RetryAfter!.Value),
             { Kind: ReauthenticationOutcome.WrongPassword } => Problems.InvalidCredentials(),
             { Kind: ReauthenticationOutcome.SecondFactorRequired } => Problems.SecondFactorRequired(outcome.Detail!, outcome.Methods!),
             { Kind: ReauthenticationOutcome.SecondFactorRefused } => Problems.Relayed(context, outcome.Refusal!),

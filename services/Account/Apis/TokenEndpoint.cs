@@ -70,9 +70,9 @@ public static class TokenEndpoint
             return InvalidClient(context);
         }
 
-        var clientAddress = context.Connection.RemoteIpAddress?.ToString();
-        var throttleKey = "access-key:" + clientId;
-        if (await throttle.TakeAttemptAsync(throttleKey, clientAddress) is { } retryAfter)
+        // Per client network only: key ids are not secret, so a per-key lock would let anyone disable a key.
+        var network = ClientNetwork.Of(context);
+        if (await throttle.TakeKeySecretAttemptAsync(network) is { } retryAfter)
         {
             RetryAfterHeader.Set(context.Response, retryAfter);
             return Error(429, "invalid_client", "Too many failed attempts; try again later.");
@@ -98,7 +98,7 @@ public static class TokenEndpoint
         key.LastUsedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await throttle.ForgiveAsync(throttleKey, clientAddress);
+        await throttle.ForgiveKeySecretAttemptAsync(network);
         return Results.Json(new Dictionary<string, object>
         {
             ["access_token"] = accessToken,

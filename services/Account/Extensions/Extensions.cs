@@ -6,6 +6,7 @@ using AuthPlatform.Account.Throttling;
 using AuthPlatform.Account.Tokens;
 using AuthPlatform.ServiceDefaults.Outbox;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace AuthPlatform.Account.Extensions;
 
@@ -25,10 +26,23 @@ public static class Extensions
             bus.AddConsumer<PasswordResetRequestReceivedConsumer>();
         });
 
-        builder.Services.AddSingleton(new PasswordHasher(builder.Configuration.GetValue("Passwords:Iterations", PasswordHasher.OwaspIterations)));
+        builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section)
+            .Validate(o => o.MaxQueued is >= 0 and <= 10_000, "PasswordHashing:MaxQueued must be between 0 and 10000.").ValidateOnStart();
+        builder.Services.AddSingleton<PasswordHashingGate>();
+        builder.Services.AddExceptionHandler<PasswordHashingBusyHandler>();
+        var iterations = builder.Configuration.GetValue("Passwords:Iterations", PasswordHasher.OwaspIterations);
+        builder.Services.AddSingleton(services => new PasswordHasher(iterations, services.GetRequiredService<PasswordHashingGate>()));
         builder.Services.AddSingleton<PasswordPolicy>();
-        builder.Services.AddSingleton(builder.Configuration.GetSection("SignIn").Get<SignInThrottleOptions>() ?? new SignInThrottleOptions());
+        builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.Section)
+            .Validate(o => o.MaxFailuresPerAccountAndNetwork > 0 && o.MaxFailuresPerNetwork > 0 && o.MaxSuccessesPerAccountPerMinute > 0
+                && o.MaxConsecutiveFailuresPerAccount is > 0 and <= 100 && o.Window > TimeSpan.Zero && o.HardStop > TimeSpan.Zero
+                && o.DeviceTokenLifetime > TimeSpan.Zero,
+                "SignIn limits must be positive, and MaxConsecutiveFailuresPerAccount at most 100 (NIST SP 800-63B).")
+            .ValidateOnStart();
         builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddDataProtection();
+        builder.Services.AddSingleton<KnownDevices>();
+        builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddSingleton<SigningKeyRing>();
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddOptions<SessionLifetimeOptions>().BindConfiguration(SessionLifetimeOptions.Section)

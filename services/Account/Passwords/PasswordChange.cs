@@ -12,6 +12,7 @@ public enum PasswordChangeOutcome
     Changed,
     Invalid,
     Throttled,
+    Busy,
     WrongPassword,
     WeakPassword,
     AccountGone,
@@ -24,11 +25,11 @@ public sealed record PasswordChangeResult(PasswordChangeOutcome Kind, string? De
 /// other session ends; the caller's stays signed in. Access keys are the owner's own and keep working.
 /// </summary>
 public sealed class PasswordChange(
-    AccountDbContext db, PasswordHasher hasher, PasswordPolicy policy, SignInThrottle throttle, SessionTokens sessions,
+    AccountDbContext db, PasswordHasher hasher, PasswordPolicy policy, PasswordSignIn passwords, SessionTokens sessions,
     IEventOutbox outbox, TimeProvider time)
 {
     public async Task<PasswordChangeResult> ChangeAsync(Guid accountId, Guid sessionId, string? currentPassword, string? newPassword,
-        string? clientAddress, CancellationToken cancellationToken)
+        System.Net.IPAddress? client, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(currentPassword) || currentPassword.Length > PasswordPolicy.MaxLength * 4)
         {
@@ -43,18 +44,28 @@ public sealed class PasswordChange(
         {
             return new(PasswordChangeOutcome.AccountGone);
         }
-        if (await throttle.TakeAttemptAsync(account.EmailKey, clientAddress) is { } retryAfter)
+        var proof = await passwords.ProveAsync(account, currentPassword, client, cancellationToken);
+        switch (proof.Result)
         {
-            return new(PasswordChangeOutcome.Throttled, RetryAfter: retryAfter);
+            case PasswordSignInResult.Throttled:
+                return new(PasswordChangeOutcome.Throttled, RetryAfter: proof.RetryAfter);
+            case PasswordSignInResult.Busy:
+                return new(PasswordChangeOutcome.Busy, RetryAfter: proof.RetryAfter);
+            case PasswordSignInResult.WrongCredentials:
+                return new(PasswordChangeOutcome.WrongPassword);
         }
-        if (hasher.Verify(account.PasswordHash, currentPassword) == PasswordCheck.Wrong)
-        {
-            return new(PasswordChangeOutcome.WrongPassword);
-        }
-        await throttle.ForgiveAsync(account.EmailKey, clientAddress);
 
         var now = time.GetUtcNow();
-        account.PasswordHash = hasher.Hash(newPassword!);
+        string newHash;
+        try
+        {
+            newHash = await hasher.HashAsync(newPassword!, cancellationToken);
+        }
+        catch (PasswordHashingBusyException busy)
+        {
+            return new(PasswordChangeOutcome.Busy, RetryAfter: busy.RetryAfter);
+        }
+        account.PasswordHash = newHash;
         account.PasswordChangedAt = now;
         outbox.Stage(new PasswordChanged(account.Id, account.Email, now));
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -6,9 +6,9 @@ namespace AuthPlatform.Account.Passwords;
 /// <summary>
 /// PBKDF2-HMAC-SHA512 at OWASP's 210,000 iterations. The stored string carries its own parameters
 /// ("pbkdf2-sha512$iterations$salt$hash"), so a hash made with weaker parameters is recognised and upgraded at
-/// the next successful sign-in.
+/// the next successful sign-in. Every hash runs through the <see cref="PasswordHashingGate"/> when one is given.
 /// </summary>
-public sealed class PasswordHasher(int iterations = PasswordHasher.OwaspIterations)
+public sealed class PasswordHasher(int iterations = PasswordHasher.OwaspIterations, PasswordHashingGate? gate = null)
 {
     public const int OwaspIterations = 210_000;
     private const string Scheme = "pbkdf2-sha512";
@@ -18,7 +18,7 @@ public sealed class PasswordHasher(int iterations = PasswordHasher.OwaspIteratio
     // Verified for unknown users so that "no such account" costs the same as "wrong password".
     private readonly Lazy<string> _dummy = new(() => HashCore("not-a-real-password", RandomNumberGenerator.GetBytes(SaltBytes), iterations));
 
-    public string Hash(string password) => HashCore(Normalize(password), RandomNumberGenerator.GetBytes(SaltBytes), iterations);
+    public string Hash(string password) => Gated(() => HashCore(Normalize(password), RandomNumberGenerator.GetBytes(SaltBytes), iterations));
 
     /// <summary>
     /// NFKC (ASVS 2.1.1 / NIST 800-63B 5.1.1.2): the same password typed on another keyboard or OS, with composed
@@ -26,7 +26,26 @@ public sealed class PasswordHasher(int iterations = PasswordHasher.OwaspIteratio
     /// </summary>
     public static string Normalize(string password) => password.IsNormalized(NormalizationForm.FormKC) ? password : password.Normalize(NormalizationForm.FormKC);
 
-    public PasswordCheck Verify(string storedHash, string password)
+    public PasswordCheck Verify(string storedHash, string password) => Gated(() => VerifyNormalized(storedHash, password));
+
+    /// <summary>Burns the same time as a real verification; for unknown accounts.</summary>
+    public void VerifyDummy(string password) => Verify(_dummy.Value, password);
+
+    public Task<string> HashAsync(string password, CancellationToken cancellationToken) =>
+        GatedAsync(() => HashCore(Normalize(password), RandomNumberGenerator.GetBytes(SaltBytes), iterations), cancellationToken);
+
+    public Task<PasswordCheck> VerifyAsync(string storedHash, string password, CancellationToken cancellationToken) =>
+        GatedAsync(() => VerifyNormalized(storedHash, password), cancellationToken);
+
+    public Task<PasswordCheck> VerifyDummyAsync(string password, CancellationToken cancellationToken) =>
+        VerifyAsync(_dummy.Value, password, cancellationToken);
+
+    private T Gated<T>(Func<T> hashing) => gate is null ? hashing() : gate.Run(hashing);
+
+    private Task<T> GatedAsync<T>(Func<T> hashing, CancellationToken cancellationToken) =>
+        gate is null ? Task.FromResult(hashing()) : gate.RunAsync(hashing, cancellationToken);
+
+    private PasswordCheck VerifyNormalized(string storedHash, string password)
     {
         var check = VerifyCore(storedHash, Normalize(password));
         // Hashes made before normalisation: the raw form still opens them, and the next sign-in upgrades them.
@@ -53,9 +72,6 @@ public sealed class PasswordHasher(int iterations = PasswordHasher.OwaspIteratio
         }
         return storedIterations < iterations ? PasswordCheck.RightButOutdated : PasswordCheck.Right;
     }
-
-    /// <summary>Burns the same time as a real verification; for unknown accounts.</summary>
-    public void VerifyDummy(string password) => Verify(_dummy.Value, password);
 
     private static string HashCore(string password, byte[] salt, int iterations)
     {

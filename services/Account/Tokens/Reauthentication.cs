@@ -11,6 +11,7 @@ public enum ReauthenticationOutcome
     Proven,
     Invalid,
     Throttled,
+    Busy,
     WrongPassword,
     SecondFactorRequired,
     SecondFactorRefused,
@@ -25,11 +26,10 @@ public sealed record ReauthenticationResult(
 /// The session's owner proves the password again, and the second factor when the account has one (the same
 /// throttle as sign-in counts the attempts). Success renews the session's auth_time.
 /// </summary>
-public sealed class Reauthentication(
-    AccountDbContext db, PasswordHasher hasher, SignInThrottle throttle, MfaClient mfa, SessionTokens sessions, TimeProvider time)
+public sealed class Reauthentication(AccountDbContext db, PasswordSignIn passwords, MfaClient mfa, SessionTokens sessions)
 {
     public async Task<ReauthenticationResult> ProveAsync(Guid accountId, Guid sessionId, string? password, string? method, string? code,
-        string? clientAddress, CancellationToken cancellationToken)
+        System.Net.IPAddress? client, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(password) || password.Length > PasswordPolicy.MaxLength * 4 || code?.Length > 64)
         {
@@ -40,16 +40,17 @@ public sealed class Reauthentication(
         {
             return new(ReauthenticationOutcome.SessionEnded);
         }
-        if (await throttle.TakeAttemptAsync(account.EmailKey, clientAddress) is { } retryAfter)
+        var proof = await passwords.ProveAsync(account, password, client, cancellationToken);
+        switch (proof.Result)
         {
-            return new(ReauthenticationOutcome.Throttled, RetryAfter: retryAfter);
+            case PasswordSignInResult.Throttled:
+                return new(ReauthenticationOutcome.Throttled, RetryAfter: proof.RetryAfter);
+            case PasswordSignInResult.Busy:
+                return new(ReauthenticationOutcome.Busy, RetryAfter: proof.RetryAfter);
+            case PasswordSignInResult.WrongCredentials:
+                return new(ReauthenticationOutcome.WrongPassword);
         }
-        var provenAt = time.GetUtcNow();
-        if (hasher.Verify(account.PasswordHash, password) == PasswordCheck.Wrong)
-        {
-            return new(ReauthenticationOutcome.WrongPassword);
-        }
-        await throttle.ForgiveAsync(account.EmailKey, clientAddress);
+        var provenAt = proof.ProvenAt;
 
         var state = await mfa.GetStateAsync(account.Id, cancellationToken);
         if (state.Enabled)

@@ -72,7 +72,7 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
             ($"verification:sms-limit:number:{phoneNumber}", options.PerNumberLimit, options.PerNumberWindow, "per-number limit"),
             ($"verification:sms-limit:prefix:{prefix}", options.PerPrefixLimit, options.PerPrefixWindow, "per-prefix limit"),
             ($"verification:sms-limit:account:{accountId}", options.PerAccountLimit, options.PerAccountWindow, "per-account limit"),
-            ($"verification:sms-limit:ip:{clientAddress ?? "unknown"}", options.PerAddressLimit, options.PerAddressWindow, "per-IP limit"),
+            ($"verification:sms-limit:ip:{ClientNetwork.Key(clientAddress)}", options.PerAddressLimit, options.PerAddressWindow, "per-IP limit"),
         ];
         var result = (RedisResult[])(await database.ScriptEvaluateAsync(LimitsScript,
             [.. limits.Select(l => (RedisKey)l.Key)],

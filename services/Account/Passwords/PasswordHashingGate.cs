@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+
+namespace AuthPlatform.Account.Passwords;
+
+/// <summary>
+/// A password hash costs a core for a noticeable time, so hashing runs behind a bounded queue: one hash per core at
+/// once and <see cref="PasswordHashingOptions.MaxQueued"/> waiting. Anything beyond that is refused immediately
+/// (<see cref="PasswordHashingBusyException"/>, answered 503 with Retry-After) instead of piling up until every
+/// request of the service times out.
+/// </summary>
+public sealed class PasswordHashingGate
+{
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim _cores;
+    private readonly int _capacity;
+    private int _admitted;
+
+    public PasswordHashingGate(IOptions<PasswordHashingOptions> options)
+    {
+        var cores = Environment.ProcessorCount;
+        _cores = new SemaphoreSlim(cores, cores);
+        _capacity = cores + options.Value.MaxQueued;
+    }
+
+    public async Task<T> RunAsync<T>(Func<T> hashing, CancellationToken cancellationToken)
+    {
+        Admit();
+        try
+        {
+            await _cores.WaitAsync(cancellationToken);
+            try
+            {
+                return hashing();
+            }
+            finally
+            {
+                _cores.Release();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _admitted);
+        }
+    }
+
+    /// <summary>For synchronous callers (sign-up, password reset); the wait is bounded by the same small queue.</summary>
+    public T Run<T>(Func<T> hashing)
+    {
+        Admit();
+        try
+        {
+            _cores.Wait();
+            try
+            {
+                return hashing();
+            }
+            finally
+            {
+                _cores.Release();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _admitted);
+        }
+    }
+
+    private void Admit()
+    {
+        if (Interlocked.Increment(ref _admitted) > _capacity)
+        {
+            Interlocked.Decrement(ref _admitted);
+            AccountMetrics.PasswordHashingRefused.Add(1);
+            throw new PasswordHashingBusyException(RetryAfter);
+        }
+    }
+}
+
+public sealed class PasswordHashingBusyException(TimeSpan retryAfter)
+    : Exception("Every password-hashing slot is taken.")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

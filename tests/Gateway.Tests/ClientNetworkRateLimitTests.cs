@@ -1,0 +1,56 @@
+using System.Net;
+
+namespace AuthPlatform.Gateway.Tests;
+
+/// <summary>
+/// The gateway's per-client limits count by client network (<c>ClientNetwork</c>), behind a trusted load balancer
+/// too: an IPv6 client cannot rotate past them through its /64, and clients behind one balancer are not one bucket.
+/// </summary>
+public sealed class ClientNetworkRateLimitTests(PlatformFixture platform)
+{
+    private static Task<HttpResponseMessage> ResetRequestAsync(LoadBalancedGateway gateway, string client) =>
+        gateway.PostAsJsonAsync("/api/accounts/password-reset", new { email = PlatformFixture.NewEmail("reset") }, client);
+
+    [Fact]
+    public async Task An_IPv6_client_rotating_through_its_64_shares_one_bucket()
+    {
+        var gateway = await LoadBalancedGateway.ForAsync(platform);
+        var prefix = LoadBalancedGateway.NewIPv6Prefix();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 21; i++)
+        {
+            using var response = await ResetRequestAsync(gateway, LoadBalancedGateway.AddressIn(prefix));
+            statuses.Add(response.StatusCode);
+        }
+
+        statuses.Take(20).ShouldAllBe(s => s == HttpStatusCode.Accepted);
+        statuses[20].ShouldBe(HttpStatusCode.TooManyRequests);
+        // A neighbouring /64 is someone else.
+        using var neighbour = await ResetRequestAsync(gateway, LoadBalancedGateway.AddressIn(LoadBalancedGateway.NewIPv6Prefix()));
+        neighbour.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+    }
+
+    [Fact]
+    public async Task Distinct_clients_behind_one_trusted_balancer_get_distinct_buckets()
+    {
+        var gateway = await LoadBalancedGateway.ForAsync(platform);
+        var busy = LoadBalancedGateway.NewIPv4Client();
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await ResetRequestAsync(gateway, busy);
+            response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+        using var over = await ResetRequestAsync(gateway, busy);
+        over.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        // The same client written as an IPv4-mapped IPv6 address is the same client.
+        using var mapped = await ResetRequestAsync(gateway, "::ffff:" + busy);
+        mapped.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var other = await ResetRequestAsync(gateway, LoadBalancedGateway.NewIPv4Client());
+            other.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+    }
+}
