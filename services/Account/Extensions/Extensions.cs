@@ -26,7 +26,12 @@ public static class Extensions
         builder.Services.AddSingleton<PasswordPolicy>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("SignIn").Get<SignInThrottleOptions>() ?? new SignInThrottleOptions());
         builder.Services.AddSingleton<SignInThrottle>();
+        builder.AddKeyEncryption();
+        builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.SectionName)
+            .Validate(o => o.IsValid(), "SigningKeys needs PublishAhead >= 5 minutes (the replicas' key cache) and RotateAfter > PublishAhead.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<SigningKeyRing>();
+        builder.Services.AddHostedService<SigningKeyStartupCheck>();
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddScoped<SessionTokens>();
         builder.Services.AddSingleton<MfaChallenges>();
