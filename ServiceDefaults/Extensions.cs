@@ -19,8 +19,10 @@ public static class Extensions
     public const string AlivenessEndpointPath = "/alive";
     public const string LiveTag = "live";
 
+    /// <exception cref="InvalidOperationException">In Production, PublicBaseUrl is missing or not https.</exception>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        RequireHttpsPublicBaseUrlInProduction(builder);
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
@@ -45,6 +47,28 @@ public static class Extensions
         // Only the gateway's hop is trusted (loopback by default; more via ForwardedHeaders:KnownProxies/KnownNetworks).
         builder.AddForwardedHeadersTrust();
         return builder;
+    }
+
+    /// <summary>
+    /// Links in emails, the token issuer and SMS origin binding all come from PublicBaseUrl: in Production it must be
+    /// https, or links would send tokens in clear and the issuer would not match the real origin.
+    /// </summary>
+    private static void RequireHttpsPublicBaseUrlInProduction(IHostApplicationBuilder builder)
+    {
+        if (!builder.Environment.IsProduction())
+        {
+            return;
+        }
+        foreach (var key in new[] { "PublicBaseUrl", "Identity:Issuer" })
+        {
+            var value = builder.Configuration[key];
+            if ((key == "PublicBaseUrl" || value is not null)
+                && !(Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(url.UserInfo)))
+            {
+                throw new InvalidOperationException(
+                    $"{key} must be an absolute https:// URL in Production (e.g. https://auth.example.com); it is '{value}'.");
+            }
+        }
     }
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

@@ -25,8 +25,10 @@ using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
 
 var servers = new LocalServers(repositoryRoot, dataDirectory, ServerPorts.FromBase(portBase), durable: true);
 var nextServicePort = portBase + 10;
+// Keys kept in the databases are encrypted under this certificate, which stays outside them.
+var keyEncryption = LocalKeyEncryption.Ensure(Path.Combine(dataDirectory, "keys"));
 var fleet = new ServiceFleet(
-    new FleetOptions(repositoryRoot, logDirectory, gatewayPort, () => nextServicePort++, mfaReplicas),
+    new FleetOptions(repositoryRoot, logDirectory, gatewayPort, () => nextServicePort++, mfaReplicas, KeyEncryption: keyEncryption),
     servers.ConnectionStrings);
 var exitCode = 0;
 try

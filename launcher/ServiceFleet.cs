@@ -20,7 +20,8 @@ public sealed record FleetOptions(
     int GatewayPort,
     Func<int> ServicePort,
     int MfaReplicas = 2,
-    IReadOnlyDictionary<string, string?>? ExtraEnvironment = null);
+    IReadOnlyDictionary<string, string?>? ExtraEnvironment = null,
+    LocalKeyEncryption? KeyEncryption = null);
 
 /// <summary>
 /// Starts the services and the gateway from their built binaries with exactly the environment an Aspire
@@ -150,6 +151,10 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
         foreach (var (connectionName, value) in connectionStrings)
         {
             defaults[$"ConnectionStrings__{connectionName}"] = value;
+        }
+        foreach (var (key, value) in options.KeyEncryption?.Environment ?? new Dictionary<string, string?>())
+        {
+            defaults[key] = value;
         }
 
         // The caller's own settings (ConnectionStrings__smtp, Twilio__*, PublicBaseUrl, …) win over defaults.

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.ServiceDefaults.Outbox;
 
@@ -125,6 +126,54 @@ internal sealed class OutboxPublisher<TContext>(
     }
 }
 
+/// <summary>Deletes published rows once they are older than <see cref="OutboxOptions.KeepPublishedFor"/>, so the table stays small.</summary>
+internal sealed partial class OutboxPurge<TContext>(
+    IServiceScopeFactory scopes, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxPurge<TContext>> logger) : BackgroundService
+    where TContext : DbContext
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var purged = await PurgeAsync(stoppingToken);
+                if (purged > 0)
+                {
+                    LogPurged(purged, typeof(TContext).Name);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Not urgent: the next round tries again (the schema may not be migrated yet).
+                LogPurgeFailed(ex, typeof(TContext).Name);
+            }
+            try
+            {
+                await Task.Delay(options.Value.PurgeEvery, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    internal async Task<int> PurgeAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var cutoff = time.GetUtcNow() - options.Value.KeepPublishedFor;
+        return await db.Set<OutboxMessage>().Where(m => m.PublishedAt != null && m.PublishedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Purged {Count} published outbox rows of {Context}")]
+    private partial void LogPurged(int count, string context);
+
+    [LoggerMessage(LogLevel.Warning, "Purging the outbox of {Context} failed; trying again at the next round")]
+    private partial void LogPurgeFailed(Exception exception, string context);
+}
+
 public static class OutboxExtensions
 {
     /// <summary>The transactional outbox of design §6 for <typeparamref name="TContext"/>.</summary>
@@ -133,6 +182,10 @@ public static class OutboxExtensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddScoped<IEventOutbox, EventOutbox<TContext>>();
         builder.Services.AddHostedService<OutboxPublisher<TContext>>();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName)
+            .Validate(o => o.IsValid(), "Outbox needs KeepPublishedFor >= 1 minute and PurgeEvery >= 1 second.")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<OutboxPurge<TContext>>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace AuthPlatform.Cli;
 
 /// <summary>The commands. Output goes to stdout; a failure is thrown as a <see cref="CliException"/>.</summary>
-public sealed class Commands(string? explicitGateway, CredentialStore store)
+public sealed class Commands(string? explicitGateway, CredentialStore store, bool insecure = false)
 {
     private const string NotSignedIn = "Not signed in; run `authplatform login`.";
     private const int MaxCodeAttempts = 3;
@@ -14,7 +14,7 @@ public sealed class Commands(string? explicitGateway, CredentialStore store)
     public async Task<int> LoginAsync()
     {
         var previous = LoadQuietly();
-        using var gateway = new GatewayClient(explicitGateway ?? previous?.Gateway ?? Program.DefaultGateway);
+        using var gateway = new GatewayClient(explicitGateway ?? previous?.Gateway ?? Program.DefaultGateway, insecure);
 
         var email = Terminal.Prompt("Email: ")?.Trim();
         if (string.IsNullOrEmpty(email))
@@ -125,7 +125,7 @@ public sealed class Commands(string? explicitGateway, CredentialStore store)
     public async Task<int> LoginWithAccessKeyAsync()
     {
         var previous = LoadQuietly();
-        using var gateway = new GatewayClient(explicitGateway ?? previous?.Gateway ?? Program.DefaultGateway);
+        using var gateway = new GatewayClient(explicitGateway ?? previous?.Gateway ?? Program.DefaultGateway, insecure);
 
         var accessKeyId = FromEnvironment("AUTHPLATFORM_ACCESS_KEY_ID") ?? Terminal.Prompt("Access key ID: ")?.Trim();
         if (string.IsNullOrEmpty(accessKeyId))
@@ -181,7 +181,7 @@ public sealed class Commands(string? explicitGateway, CredentialStore store)
         {
             try
             {
-                using var gateway = new GatewayClient(credentials.Gateway);
+                using var gateway = new GatewayClient(credentials.Gateway, insecure);
                 using var request = GatewayClient.Json(HttpMethod.Delete, "api/sessions/current", new JsonObject { ["refreshToken"] = refreshToken });
                 using var response = await gateway.SendAsync(request);
                 if (!response.IsSuccessStatusCode)
@@ -336,7 +336,7 @@ public sealed class Commands(string? explicitGateway, CredentialStore store)
             // Never send one gateway's token to another.
             throw new CliException($"you are signed in to {credentials.Gateway}, not {explicitGateway}; run `authplatform login --gateway {explicitGateway}`");
         }
-        return new Session(new GatewayClient(credentials.Gateway), store, credentials);
+        return new Session(new GatewayClient(credentials.Gateway, insecure), store, credentials);
     }
 
     /// <summary>The stored credentials, or null when there are none or they cannot be read (login replaces them anyway).</summary>

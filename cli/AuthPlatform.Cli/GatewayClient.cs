@@ -15,8 +15,16 @@ public sealed class GatewayClient : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly HttpClient _http;
 
-    public GatewayClient(string gateway)
+    /// <exception cref="UsageException">Plain http:// to another machine without <paramref name="allowInsecure"/>.</exception>
+    public GatewayClient(string gateway, bool allowInsecure = false)
     {
+        // Passwords, codes and tokens must not cross a network in clear; on this machine they never leave it.
+        var uri = new Uri(gateway);
+        if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback && !allowInsecure)
+        {
+            throw new UsageException($"refusing plain http:// to {Terminal.Safe(uri.Host)}: passwords and tokens would cross the network "
+                + "in clear. Use https://, or pass --insecure if you accept that.");
+        }
         Gateway = gateway;
         // Relative paths resolve under a gateway mounted below a path (https://example.com/auth/).
         _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })

@@ -29,6 +29,8 @@ public static class Program
         Options:
           --gateway URL         The gateway (default: $AUTHPLATFORM_GATEWAY, else the one you signed in to,
                                 else http://localhost:8080)
+          --insecure            Allow plain http:// to a gateway that is not on this machine (passwords,
+                                codes and tokens then cross the network in clear); https:// is the default
           -h, --help            Show this help
           --version             Show the version
 
@@ -82,7 +84,7 @@ public static class Program
             throw new UsageException("--access-key goes with `authplatform login`");
         }
 
-        var commands = new Commands(invocation.ExplicitGateway(), CredentialStore.Default());
+        var commands = new Commands(invocation.ExplicitGateway(), CredentialStore.Default(), invocation.Insecure);
         return words switch
         {
             ["login"] when invocation.AccessKey => await commands.LoginWithAccessKeyAsync(),
@@ -104,13 +106,13 @@ public static class Program
 }
 
 /// <summary>The command line, parsed by hand: global options anywhere, <c>--</c> ends options.</summary>
-public sealed record Invocation(IReadOnlyList<string> Words, string? Gateway, bool Help, bool Version, bool AccessKey)
+public sealed record Invocation(IReadOnlyList<string> Words, string? Gateway, bool Help, bool Version, bool AccessKey, bool Insecure = false)
 {
     public static Invocation Parse(string[] args)
     {
         var words = new List<string>();
         string? gateway = null;
-        bool help = false, version = false, accessKey = false, optionsEnded = false;
+        bool help = false, version = false, accessKey = false, insecure = false, optionsEnded = false;
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -139,11 +141,14 @@ public sealed record Invocation(IReadOnlyList<string> Words, string? Gateway, bo
                 case "--access-key":
                     accessKey = true;
                     break;
+                case "--insecure":
+                    insecure = true;
+                    break;
                 default:
                     throw new UsageException($"unknown option '{Terminal.Safe(arg)}'; see `authplatform --help`");
             }
         }
-        return new Invocation(words, gateway, help, version, accessKey);
+        return new Invocation(words, gateway, help, version, accessKey, insecure);
     }
 
     /// <summary>--gateway, else AUTHPLATFORM_GATEWAY, checked and normalised; null when neither is given.</summary>

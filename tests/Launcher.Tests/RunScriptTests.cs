@@ -47,6 +47,13 @@ public sealed class RunScriptTests
             health.StatusCode.ShouldBe(HttpStatusCode.OK);
             (await health.Content.ReadAsStringAsync(ct)).ShouldBe("Healthy");
             string.Join('\n', output).ShouldContain($"http://localhost:{gatewayPort}");
+            // The key-encryption certificate was made under the data folder, readable only by its owner.
+            var certificate = Path.Combine(data, "keys", "key-encryption.pfx");
+            File.Exists(certificate).ShouldBeTrue();
+            if (!OperatingSystem.IsWindows())
+            {
+                File.GetUnixFileMode(certificate).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
 
             _ = Kill(run.Id, 15);
             await run.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(90), ct);

@@ -23,6 +23,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public string LogDirectory { get; private set; } = null!;
 
+    /// <summary>The key-encryption certificate the services were given (made under the run's data folder).</summary>
+    public LocalKeyEncryption KeyEncryption { get; private set; } = null!;
+
     /// <summary>The SMTP sink's inbox: the emails the platform actually sent.</summary>
     public Mailbox Mailbox { get; private set; } = null!;
 
@@ -68,7 +71,8 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
             environment[key] = value;
         }
-        Fleet = new ServiceFleet(new FleetOptions(RepositoryRoot, LogDirectory, Ports.Free(), Ports.Free, 2, environment),
+        KeyEncryption = LocalKeyEncryption.Ensure(Path.Combine(_dataDirectory, "keys"));
+        Fleet = new ServiceFleet(new FleetOptions(RepositoryRoot, LogDirectory, Ports.Free(), Ports.Free, 2, environment, KeyEncryption),
             Servers.ConnectionStrings);
         try
         {

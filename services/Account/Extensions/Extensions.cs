@@ -43,7 +43,12 @@ public static class Extensions
         builder.Services.AddDataProtection();
         builder.Services.AddSingleton<KnownDevices>();
         builder.Services.AddScoped<PasswordSignIn>();
+        builder.AddKeyEncryption();
+        builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.SectionName)
+            .Validate(o => o.IsValid(), "SigningKeys needs PublishAhead >= 5 minutes (the replicas' key cache) and RotateAfter > PublishAhead.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<SigningKeyRing>();
+        builder.Services.AddHostedService<SigningKeyStartupCheck>();
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddOptions<SessionLifetimeOptions>().BindConfiguration(SessionLifetimeOptions.Section)
             .Validate(o => o.IsValid(), "Sessions: IdleLifetime must be positive and at most AbsoluteLifetime (at most 365 days).").ValidateOnStart();

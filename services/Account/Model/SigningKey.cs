@@ -6,11 +6,12 @@ public sealed class SigningKey
     /// <summary>The JWT "kid".</summary>
     public required string Id { get; set; }
 
-    /// <summary>PKCS#8 private key.</summary>
+    /// <summary>The PKCS#8 private key, encrypted under the key-encryption certificate (never stored in clear).</summary>
     public required byte[] PrivateKey { get; set; }
 
+    /// <summary>When it was published; it signs from SigningKeys:PublishAhead later (the very first key at once).</summary>
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>Set when a newer key takes over; a retired key stays in the JWKS until its tokens expire.</summary>
+    /// <summary>When its successor takes over signing; it stays in the JWKS until its tokens expire, then is deleted.</summary>
     public DateTimeOffset? RetiredAt { get; set; }
 }

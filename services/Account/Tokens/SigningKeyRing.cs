@@ -1,50 +1,71 @@
 using System.Security.Cryptography;
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
+using AuthPlatform.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AuthPlatform.Account.Tokens;
 
 /// <summary>
 /// The platform's one token-signing key ring: ES256 keys kept in accountdb, so they survive restarts and every
-/// replica signs with the same key. The OIDC provider (OpenIddict) is to be given these same keys, so there is
-/// one JWKS whoever issues the token.
+/// replica signs with the same key. The private keys are stored encrypted under the key-encryption certificate,
+/// which never enters the database. Rotation follows <see cref="SigningKeySchedule"/>.
 /// </summary>
-public sealed class SigningKeyRing(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class SigningKeyRing(IServiceScopeFactory scopes, KeyEncryptionCertificate keyEncryption,
+    IOptions<SigningKeyOptions> options, TimeProvider time)
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
+    /// <summary>How long a replica works from the keys it loaded; PublishAhead must be at least this.</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
+
+    private readonly SigningKeySchedule _schedule = new(options.Value);
     private readonly SemaphoreSlim _loading = new(1, 1);
     private volatile Snapshot? _snapshot;
 
-    private sealed record Snapshot(ECDsaSecurityKey Active, IReadOnlyList<ECDsaSecurityKey> Published, DateTimeOffset LoadedAt);
+    private sealed record Snapshot(IReadOnlyList<SigningKey> Rows, IReadOnlyDictionary<string, ECDsaSecurityKey> Keys, DateTimeOffset LoadedAt);
 
-    public async Task<ECDsaSecurityKey> ActiveKeyAsync(CancellationToken cancellationToken = default) =>
-        (await CurrentAsync(cancellationToken)).Active;
+    public async Task<ECDsaSecurityKey> ActiveKeyAsync(CancellationToken cancellationToken = default)
+    {
+        var snapshot = await CurrentAsync(cancellationToken);
+        return snapshot.Keys[_schedule.SignerAt(snapshot.Rows, time.GetUtcNow())!.Id];
+    }
 
-    /// <summary>Every key whose tokens may still be in circulation.</summary>
+    /// <summary>Every key whose tokens may still be in circulation, and the next one before it signs.</summary>
     public async Task<IReadOnlyList<ECDsaSecurityKey>> PublishedKeysAsync(CancellationToken cancellationToken = default) =>
-        (await CurrentAsync(cancellationToken)).Published;
+        Published(await CurrentAsync(cancellationToken));
 
     /// <summary>The keys as last loaded, for the synchronous token-validation callback (loaded before it runs).</summary>
-    public IReadOnlyList<ECDsaSecurityKey> CachedPublishedKeys => _snapshot?.Published ?? [];
+    public IReadOnlyList<ECDsaSecurityKey> CachedPublishedKeys => _snapshot is { } snapshot ? Published(snapshot) : [];
+
+    private IReadOnlyList<ECDsaSecurityKey> Published(Snapshot snapshot)
+    {
+        var now = time.GetUtcNow();
+        return [.. snapshot.Rows.Where(k => SigningKeySchedule.IsPublishedAt(k, now)).OrderByDescending(k => k.CreatedAt).Select(k => snapshot.Keys[k.Id])];
+    }
+
+    private bool IsCurrent(Snapshot? snapshot)
+    {
+        var now = time.GetUtcNow();
+        return snapshot is not null && now - snapshot.LoadedAt < CacheFor && !_schedule.NeedsNewKeyAt(snapshot.Rows, now);
+    }
 
     private async Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
     {
         var snapshot = _snapshot;
-        if (snapshot is not null && time.GetUtcNow() - snapshot.LoadedAt < CacheFor)
+        if (IsCurrent(snapshot))
         {
-            return snapshot;
+            return snapshot!;
         }
         await _loading.WaitAsync(cancellationToken);
         try
         {
             snapshot = _snapshot;
-            if (snapshot is null || time.GetUtcNow() - snapshot.LoadedAt >= CacheFor)
+            if (!IsCurrent(snapshot))
             {
                 _snapshot = snapshot = await LoadAsync(cancellationToken);
             }
-            return snapshot;
+            return snapshot!;
         }
         finally
         {
@@ -56,47 +77,85 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, TimeProvider tim
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AccountDbContext>();
-        var keys = await db.SigningKeys.AsNoTracking().Where(k => k.RetiredAt == null || k.RetiredAt > time.GetUtcNow().AddDays(-1))
-            .OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
-        if (!keys.Any(k => k.RetiredAt == null))
+        var rows = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
+        // Decrypt before changing anything: a replica given the wrong certificate must not add keys of its own.
+        var keys = rows.Where(k => KeyEncryptionCertificate.IsEncrypted(k.PrivateKey)).ToDictionary(k => k.Id, ToSecurityKey);
+        var now = time.GetUtcNow();
+        if (keys.Count < rows.Count || _schedule.NeedsNewKeyAt(rows, now) || rows.Any(k => SigningKeySchedule.IsSpentAt(k, now)))
         {
-            keys.Insert(0, await CreateFirstKeyAsync(db, cancellationToken));
+            rows = await MaintainAsync(db, cancellationToken);
+            keys = rows.ToDictionary(k => k.Id, ToSecurityKey);
         }
-        var active = keys.First(k => k.RetiredAt == null);
-        return new Snapshot(ToSecurityKey(active), [.. keys.Select(ToSecurityKey)], time.GetUtcNow());
+        return new Snapshot(rows, keys, time.GetUtcNow());
     }
 
-    /// <summary>Replicas starting together must agree on one key: creation is serialised on an advisory lock.</summary>
-    private async Task<SigningKey> CreateFirstKeyAsync(AccountDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the first key or the next one, drops spent keys and encrypts keys stored before encryption existed.
+    /// Replicas must agree on one key: this is serialised on an advisory lock and decided again under it.
+    /// </summary>
+    private async Task<List<SigningKey>> MaintainAsync(AccountDbContext db, CancellationToken cancellationToken)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
+            db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('authplatform.signing-key'))", cancellationToken);
-            var existing = await db.SigningKeys.AsNoTracking().Where(k => k.RetiredAt == null).FirstOrDefaultAsync(cancellationToken);
-            if (existing is not null)
+            var rows = await db.SigningKeys.ToListAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            foreach (var legacy in rows.Where(k => !KeyEncryptionCertificate.IsEncrypted(k.PrivateKey)))
             {
-                return existing;
+                legacy.PrivateKey = keyEncryption.Encrypt(legacy.PrivateKey, Purpose(legacy.Id));
             }
-            using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var key = new SigningKey
+            foreach (var spent in rows.Where(k => SigningKeySchedule.IsSpentAt(k, now)).ToList())
             {
-                Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
-                PrivateKey = ecdsa.ExportPkcs8PrivateKey(),
-                CreatedAt = time.GetUtcNow(),
-            };
-            db.SigningKeys.Add(key);
+                db.SigningKeys.Remove(spent);
+                rows.Remove(spent);
+            }
+            if (_schedule.NeedsNewKeyAt(rows, now))
+            {
+                var successor = NewKey();
+                _schedule.Rotate(rows, successor, now);
+                db.SigningKeys.Add(successor);
+                rows.Add(successor);
+            }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return key;
+            return rows;
         });
     }
 
-    private static ECDsaSecurityKey ToSecurityKey(SigningKey key)
+    private SigningKey NewKey()
     {
-        var ecdsa = ECDsa.Create();
-        ecdsa.ImportPkcs8PrivateKey(key.PrivateKey, out _);
-        return new ECDsaSecurityKey(ecdsa) { KeyId = key.Id };
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var pkcs8 = ecdsa.ExportPkcs8PrivateKey();
+        try
+        {
+            return new SigningKey { Id = id, PrivateKey = keyEncryption.Encrypt(pkcs8, Purpose(id)) };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
     }
+
+    /// <exception cref="KeyEncryptionException">The row was encrypted under another certificate, or altered.</exception>
+    private ECDsaSecurityKey ToSecurityKey(SigningKey key)
+    {
+        var pkcs8 = keyEncryption.Decrypt(key.PrivateKey, Purpose(key.Id));
+        try
+        {
+            var ecdsa = ECDsa.Create();
+            ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
+            return new ECDsaSecurityKey(ecdsa) { KeyId = key.Id };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
+    /// <summary>Binds the ciphertext to its row: a private key copied into another row does not decrypt.</summary>
+    private static string Purpose(string keyId) => $"authplatform.signing-key.{keyId}";
 }

@@ -20,10 +20,13 @@ public static class Extensions
         builder.AddDefaultAuthentication("mfa");
         builder.AddRecentSignInRule();
 
-        // One key ring for every replica, kept in PostgreSQL: a secret protected by one replica opens on all.
+        // One key ring for every replica, kept in PostgreSQL (a secret protected by one replica opens on all), and
+        // encrypted there under the key-encryption certificate: mfadb alone does not open the TOTP secrets.
+        builder.AddKeyEncryption();
         builder.Services.AddDataProtection()
             .SetApplicationName("AuthPlatform.Mfa")
-            .PersistKeysToDbContext<MfaDbContext>();
+            .PersistKeysToDbContext<MfaDbContext>()
+            .ProtectKeysWithKeyEncryptionCertificate(builder.Configuration);
 
         builder.Services.AddSingleton(builder.Configuration.GetSection("Mfa:Throttle").Get<FactorThrottleOptions>() ?? new FactorThrottleOptions());
         builder.Services.AddSingleton<FactorAttemptThrottle>();

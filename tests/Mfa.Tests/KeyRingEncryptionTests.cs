@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using AuthPlatform.Launcher;
+using AuthPlatform.Mfa.Factors;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace AuthPlatform.Mfa.Tests;
+
+/// <summary>Issue 11 item 8: a copy of mfadb alone must not open the TOTP secrets.</summary>
+public sealed class KeyRingEncryptionTests(PlatformFixture platform)
+{
+    private readonly TwoFactorClient _client = new(platform);
+
+    [Fact]
+    public async Task A_stolen_mfadb_holds_the_Data_Protection_keys_only_encrypted_and_they_open_only_with_the_platform_certificate()
+    {
+        var account = await _client.CreateAccountWithTotpAsync("kek");
+        var secret = OtpNet.Base32Encoding.ToBytes(account.Setup.GetProperty("secret").GetString()!);
+
+        // The attacker's view: the rows as they are in the database.
+        var keyRing = await ReadAsync("SELECT \"FriendlyName\", \"Xml\" FROM data_protection_keys");
+        var protectedSecrets = (await ReadAsync("SELECT 'secret', \"ProtectedSecret\" FROM second_factors WHERE \"ProtectedSecret\" IS NOT NULL"))
+            .Select(row => row.Value).ToList();
+        keyRing.ShouldNotBeEmpty();
+        foreach (var (_, xml) in keyRing)
+        {
+            xml.ShouldNotContain("<masterKey", Case.Insensitive, "the master key is never stored in clear");
+            xml.ShouldContain("EncryptedData");
+        }
+
+        // Without the certificate, or with another one, the key ring opens nothing.
+        var stranger = LocalKeyEncryption.Ensure(Path.Combine(Path.GetTempPath(), "authplatform-kek-" + Guid.NewGuid().ToString("N")[..8]), "stranger");
+        foreach (var protectedSecret in protectedSecrets)
+        {
+            Should.Throw<CryptographicException>(() => SecretsOpenedWith(keyRing, stranger).Unprotect(protectedSecret));
+        }
+
+        // With the platform's certificate the same rows give the enrolled secret back (the honest path).
+        var opened = SecretsOpenedWith(keyRing, platform.KeyEncryption);
+        protectedSecrets.Select(opened.Unprotect).ShouldContain(s => s.SequenceEqual(secret));
+        using var signIn = await _client.SecondStepAsync(await _client.PasswordStepAsync(account.Email), "totp", await account.Phone.NextCodeAsync());
+        signIn.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+    }
+
+    /// <summary>Data Protection as the MFA service sets it up, over a copy of the stored key ring.</summary>
+    private static TotpSecrets SecretsOpenedWith(IReadOnlyList<KeyValuePair<string, string>> keyRing, LocalKeyEncryption keyEncryption)
+    {
+        var directory = Directory.CreateTempSubdirectory("authplatform-keyring-");
+        foreach (var (name, xml) in keyRing)
+        {
+            File.WriteAllText(Path.Combine(directory.FullName, $"{name}.xml"), xml);
+        }
+        var certificate = X509CertificateLoader.LoadPkcs12FromFile(keyEncryption.CertificatePath, keyEncryption.CertificatePassword,
+            X509KeyStorageFlags.EphemeralKeySet);
+        var services = new ServiceCollection();
+        services.AddDataProtection()
+            .SetApplicationName("AuthPlatform.Mfa")
+            .PersistKeysToFileSystem(directory)
+            .ProtectKeysWithCertificate(certificate)
+            .DisableAutomaticKeyGeneration();
+        return new TotpSecrets(services.BuildServiceProvider().GetRequiredService<IDataProtectionProvider>());
+    }
+
+    private async Task<List<KeyValuePair<string, string>>> ReadAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(platform.Servers.Postgres.ConnectionStringFor("mfadb"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<KeyValuePair<string, string>>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(new(reader.GetString(0), reader.GetString(1)));
+        }
+        return rows;
+    }
+}
