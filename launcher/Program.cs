@@ -27,7 +27,8 @@ var servers = new LocalServers(repositoryRoot, dataDirectory, ServerPorts.FromBa
 var nextServicePort = portBase + 10;
 var fleet = new ServiceFleet(
     new FleetOptions(repositoryRoot, logDirectory, gatewayPort, () => nextServicePort++, mfaReplicas),
-    servers.ConnectionStrings);
+    servers.ConnectionStrings,
+    servers.RabbitMq.ConnectionStringFor);
 var exitCode = 0;
 try
 {

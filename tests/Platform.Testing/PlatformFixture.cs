@@ -69,7 +69,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             environment[key] = value;
         }
         Fleet = new ServiceFleet(new FleetOptions(RepositoryRoot, LogDirectory, Ports.Free(), Ports.Free, 2, environment),
-            Servers.ConnectionStrings);
+            Servers.ConnectionStrings, Servers.RabbitMq.ConnectionStringFor);
         try
         {
             await Servers.StartAsync();

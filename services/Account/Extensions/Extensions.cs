@@ -30,6 +30,7 @@ public static class Extensions
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddScoped<SessionTokens>();
         builder.Services.AddSingleton<MfaChallenges>();
+        builder.AddInternalApi();
         builder.Services.AddInternalClient<VerificationClient>("verification");
         builder.Services.AddInternalClient<MfaClient>("mfa");
 
