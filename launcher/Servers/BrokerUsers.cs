@@ -9,8 +9,9 @@ namespace AuthPlatform.Launcher.Servers;
 /// One RabbitMQ user per service, loaded as broker definitions at boot. Each may write only to the exchanges of the
 /// events it publishes (MassTransit names them after the message type, <c>AuthPlatform.Contracts:EmailVerified</c>)
 /// and to its own receive endpoints (exchange and queue named after the endpoint, plus their <c>_error</c>,
-/// <c>_skipped</c> and postponement <c>_wait-…</c> companions) and its temporary bus endpoint. So a compromised mfa
-/// cannot forge <c>EmailVerified</c>, nor drop a message straight into account's <c>email-verified</c> queue.
+/// <c>_skipped</c> and postponement <c>_wait-…</c> companions), its temporary bus endpoint and MassTransit's fault
+/// exchanges. So a compromised mfa cannot forge <c>EmailVerified</c>, nor drop a message straight into account's
+/// <c>email-verified</c> queue.
 /// Reading and declaring stay open: consuming binds to other services' exchanges, and harms no one.
 /// </summary>
 public sealed class BrokerUsers
@@ -59,6 +60,9 @@ public sealed class BrokerUsers
         }
         // MassTransit's temporary bus endpoint: <host>_<process>_bus_<id>, deleted when the service stops.
         alternatives.Add("[^:]*_bus_[A-Za-z0-9]+");
+        // Fault<T> events a failing consumer publishes (MassTransit:Fault, MassTransit:Fault--<type>--): nothing here
+        // consumes them, so they can trigger nothing.
+        alternatives.Add("MassTransit:Fault(--.*--)?");
         return $"^({string.Join('|', alternatives)})$";
     }
 
