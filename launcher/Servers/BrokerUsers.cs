@@ -63,6 +63,13 @@ public sealed class BrokerUsers
         // Fault<T> events a failing consumer publishes (MassTransit:Fault, MassTransit:Fault--<type>--): nothing here
         // consumes them, so they can trigger nothing.
         alternatives.Add("MassTransit:Fault(--.*--)?");
+        if (service == "notification")
+        {
+            // Its holding queues dead-letter through the default exchange, which RabbitMQ checks at declaration.
+            // Known gap: the default exchange routes to any queue by name; dead-lettering to the endpoint's own
+            // exchange instead (RabbitMqWaitingRoom) would let this go.
+            alternatives.Add("amq\\.default");
+        }
         return $"^({string.Join('|', alternatives)})$";
     }
 
