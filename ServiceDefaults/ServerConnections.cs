@@ -69,7 +69,7 @@ public static class ServerConnections
         Action<IBusRegistrationConfigurator>? configure = null)
     {
         var uri = new Uri(builder.Configuration.RequireConnectionString(connectionName));
-        var (user, password) = SplitUserInfo(uri);
+        var (user, password) = EventBusCredentials(uri, builder.Environment);
         var virtualHost = uri.AbsolutePath is "" or "/" ? "/" : Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
 
         builder.Services.AddMassTransit(bus =>
@@ -94,14 +94,26 @@ public static class ServerConnections
         return builder;
     }
 
-    private static (string User, string Password) SplitUserInfo(Uri uri)
+    /// <summary>
+    /// The broker user from the connection string. Each service has a user of its own (write permission on its own
+    /// exchanges only); RabbitMQ's <c>guest</c>, which may do anything, is accepted only in Development, and a
+    /// connection string without a user falls back to it only there.
+    /// </summary>
+    public static (string User, string Password) EventBusCredentials(Uri uri, IHostEnvironment environment)
     {
-        if (string.IsNullOrEmpty(uri.UserInfo))
+        var (user, password) = ("guest", "guest");
+        if (!string.IsNullOrEmpty(uri.UserInfo))
         {
-            return ("guest", "guest");
+            var parts = uri.UserInfo.Split(':', 2);
+            (user, password) = (Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "");
         }
-        var parts = uri.UserInfo.Split(':', 2);
-        return (Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "");
+        if (user == "guest" && !environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings__eventbus uses RabbitMQ's guest user (or none). Outside Development each service needs a broker user of its own, "
+                + "allowed to write only to the exchanges of the events it publishes (./run.sh creates them).");
+        }
+        return (user, password);
     }
 
     /// <summary>Readiness for a server we only need to reach: it accepts a TCP connection.</summary>

@@ -29,7 +29,8 @@ var nextServicePort = portBase + 10;
 var keyEncryption = LocalKeyEncryption.Ensure(Path.Combine(dataDirectory, "keys"));
 var fleet = new ServiceFleet(
     new FleetOptions(repositoryRoot, logDirectory, gatewayPort, () => nextServicePort++, mfaReplicas, KeyEncryption: keyEncryption),
-    servers.ConnectionStrings);
+    servers.ConnectionStrings,
+    servers.RabbitMq.ConnectionStringFor);
 var exitCode = 0;
 try
 {

@@ -1,7 +1,7 @@
 namespace AuthPlatform.Launcher;
 
-/// <summary>One running instance of a service: its name, replica index and base URL.</summary>
-public sealed class ServiceInstance(string name, int replica, int port, ChildProcess process)
+/// <summary>One running instance of a service: its name, replica index, base URL and internal listener (0 when it has none).</summary>
+public sealed class ServiceInstance(string name, int replica, int port, ChildProcess process, int internalPort = 0)
 {
     public string Name => name;
 
@@ -12,6 +12,9 @@ public sealed class ServiceInstance(string name, int replica, int port, ChildPro
     public ChildProcess Process => process;
 
     public int Port => port;
+
+    /// <summary>Where its /internal API listens: never behind the gateway.</summary>
+    public Uri? InternalAddress { get; } = internalPort > 0 ? new($"http://127.0.0.1:{internalPort}") : null;
 }
 
 public sealed record FleetOptions(
@@ -28,7 +31,9 @@ public sealed record FleetOptions(
 /// AppHost injects (ConnectionStrings__*, services__*__http__*, OTEL_*). Stands in for the AppHost where
 /// the Aspire packages cannot be restored.
 /// </summary>
-public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<string, string> connectionStrings) : IAsyncDisposable
+/// <param name="eventBusFor">The service's own broker connection string (its own RabbitMQ user), when there is one.</param>
+public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<string, string> connectionStrings,
+    Func<string, string?>? eventBusFor = null) : IAsyncDisposable
 {
     // Who calls whom over HTTP (the AppHost's WithReference between projects).
     private static readonly Dictionary<string, string[]> References = new()
@@ -38,6 +43,13 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
         ["mfa"] = ["account", "verification"],
         ["notification"] = [],
         ["gateway"] = ["account", "verification", "mfa"],
+    };
+
+    // Who calls whose /internal API (on the callee's internal listener, with a service token).
+    private static readonly Dictionary<string, string[]> InternalCallees = new()
+    {
+        ["account"] = ["mfa", "verification"],
+        ["mfa"] = ["verification"],
     };
 
     private static readonly Dictionary<string, string> Projects = new()
@@ -52,6 +64,11 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
     private readonly List<ServiceInstance> _instances = [];
     private readonly List<ServiceInstance> _retired = [];
     private readonly Dictionary<string, List<int>> _ports = [];
+    private readonly Dictionary<string, List<int>> _internalPorts = [];
+
+    // One ES256 key pair per service per run: the private half to the service, the public half to its callees.
+    private readonly Dictionary<string, (string PrivateKey, string PublicKey)> _serviceKeys =
+        InternalCallees.Keys.ToDictionary(name => name, _ => NewKeyPair());
 
     public IReadOnlyList<ServiceInstance> Instances => _instances;
 
@@ -69,6 +86,10 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
         }
         _ports["mfa"] = [.. Enumerable.Range(0, options.MfaReplicas).Select(_ => options.ServicePort())];
         _ports["gateway"] = [options.GatewayPort];
+        foreach (var callee in InternalCallees.Values.SelectMany(c => c).Distinct())
+        {
+            _internalPorts[callee] = [.. _ports[callee].Select(_ => options.ServicePort())];
+        }
 
         foreach (var (name, ports) in _ports.Where(p => p.Key != "gateway"))
         {
@@ -85,7 +106,7 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
     /// <summary>Starts (again) one replica on its original port, as an orchestrator restarting it would.</summary>
     public ServiceInstance StartInstance(string name, int replica)
     {
-        var instance = Launch(name, replica, _ports[name][replica], _ports[name].Count > 1 ? $"{name}-{replica}" : name, null);
+        var instance = Launch(name, replica, _ports[name][replica], InternalPort(name, replica), _ports[name].Count > 1 ? $"{name}-{replica}" : name, null);
         _retired.AddRange(_instances.Where(i => i.Name == name && i.Replica == replica));
         _instances.RemoveAll(i => i.Name == name && i.Replica == replica);
         _instances.Add(instance);
@@ -96,14 +117,16 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
     public ServiceInstance StartAdditional(string name, IReadOnlyDictionary<string, string?> overrides)
     {
         var replica = 100 + _retired.Count(i => i.Replica >= 100);
-        var instance = Launch(name, replica, options.ServicePort(), $"{name}-extra-{replica}", overrides);
+        var instance = Launch(name, replica, options.ServicePort(), _internalPorts.ContainsKey(name) ? options.ServicePort() : 0, $"{name}-extra-{replica}", overrides);
         _retired.Add(instance); // stopped with the fleet, never routed to
         return instance;
     }
 
-    private ServiceInstance Launch(string name, int replica, int port, string logName, IReadOnlyDictionary<string, string?>? overrides)
+    private int InternalPort(string name, int replica) => _internalPorts.TryGetValue(name, out var ports) ? ports[replica] : 0;
+
+    private ServiceInstance Launch(string name, int replica, int port, int internalPort, string logName, IReadOnlyDictionary<string, string?>? overrides)
     {
-        var environment = EnvironmentFor(name, replica, port);
+        var environment = EnvironmentFor(name, replica, port, internalPort);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             environment[key] = value;
@@ -111,7 +134,7 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
         var dll = ArtifactPaths.Binary(options.RepositoryRoot, Projects[name]);
         var process = ChildProcess.Start(logName, ArtifactPaths.DotnetHost, [dll], environment,
             Path.Combine(options.LogDirectory, logName + ".log"), Path.GetDirectoryName(dll));
-        return new ServiceInstance(name, replica, port, process);
+        return new ServiceInstance(name, replica, port, process, internalPort);
     }
 
     public static Task WaitHealthyAsync(ServiceInstance instance) => WaitHealthyAsync(instance, TimeSpan.FromSeconds(120));
@@ -133,7 +156,7 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
         }, timeout, instance.Process);
     }
 
-    private Dictionary<string, string?> EnvironmentFor(string name, int replica, int port)
+    private Dictionary<string, string?> EnvironmentFor(string name, int replica, int port, int internalPort)
     {
         var defaults = new Dictionary<string, string?>
         {
@@ -156,6 +179,10 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
         {
             defaults[key] = value;
         }
+        if (eventBusFor?.Invoke(name) is { } eventBus)
+        {
+            defaults["ConnectionStrings__eventbus"] = eventBus;
+        }
 
         // The caller's own settings (ConnectionStrings__smtp, Twilio__*, PublicBaseUrl, …) win over defaults.
         var environment = defaults
@@ -171,6 +198,28 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
             }
         }
         environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        if (internalPort > 0)
+        {
+            // A second listener for /internal only; the gateway is never told about it.
+            environment["ASPNETCORE_URLS"] += $";http://127.0.0.1:{internalPort}";
+            environment["INTERNAL_HTTP_PORT"] = internalPort.ToString();
+        }
+        foreach (var callee in InternalCallees.GetValueOrDefault(name, []))
+        {
+            var ports = _internalPorts[callee];
+            for (var i = 0; i < ports.Count; i++)
+            {
+                environment[$"services__{callee}__internal__{i}"] = $"http://127.0.0.1:{ports[i]}";
+            }
+        }
+        if (_serviceKeys.TryGetValue(name, out var own))
+        {
+            environment["InternalAuth__SigningKey"] = own.PrivateKey;
+        }
+        foreach (var (caller, _) in InternalCallees.Where(c => c.Value.Contains(name)))
+        {
+            environment[$"InternalAuth__Callers__{caller}"] = _serviceKeys[caller].PublicKey;
+        }
         environment["OTEL_SERVICE_NAME"] = name;
         environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={name}-{replica}";
         foreach (var (key, value) in options.ExtraEnvironment ?? new Dictionary<string, string?>())
@@ -179,6 +228,15 @@ public sealed class ServiceFleet(FleetOptions options, IReadOnlyDictionary<strin
         }
         return environment;
     }
+
+    private static (string PrivateKey, string PublicKey) NewKeyPair()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return (Convert.ToBase64String(key.ExportPkcs8PrivateKey()), Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()));
+    }
+
+    /// <summary>The private key the launcher gave <paramref name="caller"/>: tests mint service tokens with it.</summary>
+    public string ServicePrivateKey(string caller) => _serviceKeys[caller].PrivateKey;
 
     public async Task StopInstanceAsync(ServiceInstance instance) => await instance.Process.StopAsync(TimeSpan.FromSeconds(10));
 

@@ -9,11 +9,19 @@ public sealed class RabbitMqServer(string dataDirectory, string logDirectory, in
     private ChildProcess? _epmd;
     private ChildProcess? _broker;
 
+    /// <summary>One user per service, with write permission only on its own exchanges (see <see cref="BrokerUsers"/>).</summary>
+    public BrokerUsers Users { get; } = new();
+
     public int Port => amqpPort;
 
     public bool HasManagement => managementPort > 0;
 
+    /// <summary>The loopback-only administrator (management UI, tests that inspect queues); no service uses it.</summary>
     public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{amqpPort}";
+
+    /// <summary>The service's own user; null for a service that does not use the bus.</summary>
+    public string? ConnectionStringFor(string service) =>
+        Users.Names.Contains(service) ? $"amqp://{service}:{Users.PasswordOf(service)}@127.0.0.1:{amqpPort}" : null;
 
     public string ManagementUrl => $"http://localhost:{managementPort}";
 
@@ -42,7 +50,9 @@ public sealed class RabbitMqServer(string dataDirectory, string logDirectory, in
             ["RABBITMQ_PID_FILE"] = Path.Combine(dataDirectory, "rabbitmq.pid"),
         };
 
-        var config = "loopback_users.guest = true\nlisteners.tcp.default = " + amqpPort + "\n";
+        var definitions = Path.Combine(dataDirectory, "definitions.json");
+        await File.WriteAllTextAsync(definitions, Users.Definitions());
+        var config = "loopback_users.guest = true\nlisteners.tcp.default = " + amqpPort + "\n" + $"load_definitions = {definitions}\n";
         if (HasManagement)
         {
             config += $"management.tcp.port = {managementPort}\nmanagement.tcp.ip = 127.0.0.1\n";

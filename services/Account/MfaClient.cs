@@ -10,26 +10,31 @@ public sealed record MfaVerification(bool Accepted, HttpStatusCode Status, JsonE
 
 /// <summary>
 /// Asks the mfa service (its /internal API) whether an account has a second factor, and checks codes. Asked
-/// synchronously at every sign-in, so a factor enabled a moment ago is never missed.
+/// synchronously at every sign-in, so a factor enabled a moment ago is never missed. The account and the end user's
+/// address travel in the service token.
 /// </summary>
 public sealed class MfaClient(HttpClient http)
 {
     public async Task<MfaState> GetStateAsync(Guid accountId, CancellationToken cancellationToken)
     {
-        var state = await http.GetFromJsonAsync<MfaState>($"/internal/accounts/{accountId}/mfa", cancellationToken);
-        return state ?? throw new HttpRequestException("mfa returned no state");
+        using var request = InternalCalls.Request(HttpMethod.Get, "/internal/mfa", accountId);
+        using var response = await http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<MfaState>(cancellationToken) ?? throw new HttpRequestException("mfa returned no state");
     }
 
     /// <summary>Texts the sign-in code to the account's number (first send or resend); refusals come back as problems.</summary>
     public async Task<MfaVerification> SendSmsChallengeAsync(Guid accountId, string? clientAddress, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync($"/internal/accounts/{accountId}/mfa/sms-challenge", new { clientAddress }, cancellationToken);
+        using var request = InternalCalls.Request(HttpMethod.Post, "/internal/mfa/sms-challenge", accountId, clientAddress, new { });
+        using var response = await http.SendAsync(request, cancellationToken);
         return await ToVerificationAsync(response, cancellationToken);
     }
 
     public async Task<MfaVerification> VerifyAsync(Guid accountId, string email, string method, string code, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync($"/internal/accounts/{accountId}/mfa/verify", new { method, code, email }, cancellationToken);
+        using var request = InternalCalls.Request(HttpMethod.Post, "/internal/mfa/verify", accountId, body: new { method, code, email });
+        using var response = await http.SendAsync(request, cancellationToken);
         return await ToVerificationAsync(response, cancellationToken);
     }
 
@@ -39,8 +44,9 @@ public sealed class MfaClient(HttpClient http)
         {
             return new MfaVerification(true, response.StatusCode, null, null);
         }
-        if ((int)response.StatusCode >= 500)
+        if ((int)response.StatusCode >= 500 || InternalCalls.IsRefusedServiceToken(response))
         {
+            // A refused service token is our misconfiguration, not the user's wrong code.
             throw new HttpRequestException($"mfa answered {(int)response.StatusCode}", null, response.StatusCode);
         }
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);

@@ -8,7 +8,8 @@ public sealed class VerificationClient(HttpClient http)
 {
     public async Task<RedeemedToken?> RedeemAsync(string token, string purpose, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/internal/tokens/redeem", new { token, purpose }, cancellationToken);
+        using var request = InternalCalls.Request(HttpMethod.Post, "/internal/tokens/redeem", body: new { token, purpose });
+        using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.BadRequest)
         {
             return null;

@@ -7,6 +7,6 @@ namespace AuthPlatform.Contracts;
 /// </summary>
 /// <param name="PhoneNumber">E.164, already validated against the allow-list.</param>
 /// <param name="Code">Six digits; never logged.</param>
-/// <param name="Purpose">"phone-enroll" or "sign-in".</param>
+/// <param name="Purpose">One of <see cref="SmsCodePurpose"/>.</param>
 /// <param name="ExpiresAt">When the code stops working; notification does not send it after that. Absent in messages from before it existed.</param>
 public sealed record SendSmsCode(string PhoneNumber, string Code, string Purpose, DateTimeOffset? ExpiresAt = null);

@@ -13,4 +13,7 @@ public static class VerificationMetrics
 
     /// <summary>SMS refused by a pumping limit, by limit; "global daily cap" means sending has stopped for the day.</summary>
     public static readonly Counter<long> SmsRefused = Meter.CreateCounter<long>("authplatform.verification.sms_refused");
+
+    /// <summary>The global daily SMS cap came near (its enrolment share used up): enrolment stops, operators should look.</summary>
+    public static readonly Counter<long> SmsCapAlerts = Meter.CreateCounter<long>("authplatform.verification.sms_cap_alerts");
 }

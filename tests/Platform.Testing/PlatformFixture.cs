@@ -73,7 +73,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         }
         KeyEncryption = LocalKeyEncryption.Ensure(Path.Combine(_dataDirectory, "keys"));
         Fleet = new ServiceFleet(new FleetOptions(RepositoryRoot, LogDirectory, Ports.Free(), Ports.Free, 2, environment, KeyEncryption),
-            Servers.ConnectionStrings);
+            Servers.ConnectionStrings, Servers.RabbitMq.ConnectionStringFor);
         try
         {
             await Servers.StartAsync();

@@ -64,6 +64,7 @@ public static class Extensions
         builder.Services.AddHostedService<AccountDataPurge>();
         builder.AddRecentSignInRule();
         builder.Services.AddSingleton<MfaChallenges>();
+        builder.AddInternalApi();
         builder.Services.AddInternalClient<VerificationClient>("verification");
         builder.Services.AddInternalClient<MfaClient>("mfa");
 

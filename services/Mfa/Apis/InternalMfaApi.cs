@@ -9,19 +9,31 @@ namespace AuthPlatform.Mfa.Apis;
 
 public sealed record VerifyFactorRequest(string Method, string Code, string Email);
 
-/// <summary>What account asks during sign-in. Service-to-service only: the gateway never routes /internal.</summary>
+/// <summary>
+/// What account asks during sign-in: on the internal listener only, for account's service token only. The account
+/// is the token's <c>sub</c>; the end user's address (for SMS limits) its <c>client_addr</c>.
+/// </summary>
 public static class InternalMfaApi
 {
+    public const string Caller = "account";
+
     public static IEndpointRouteBuilder MapInternalMfaApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/internal/accounts/{accountId:guid}/mfa").ExcludeFromDescription();
+        var api = app.MapInternalGroup("/internal/mfa", Caller);
 
-        api.MapGet("/", (Guid accountId, MfaDbContext db, RecoveryCodeBook recoveryCodes, CancellationToken cancellationToken) =>
-            MfaApi.StatusAsync(accountId, db, recoveryCodes, cancellationToken));
+        api.MapGet("/", async Task<Results<Ok<MfaStatusResponse>, ProblemHttpResult>> (
+            HttpContext context, MfaDbContext db, RecoveryCodeBook recoveryCodes, CancellationToken cancellationToken) =>
+            context.InternalCaller().AccountId is { } accountId
+                ? TypedResults.Ok(await MfaApi.StatusAsync(accountId, db, recoveryCodes, cancellationToken))
+                : NoAccount());
 
         api.MapPost("/verify", async Task<Results<Ok<FactorCheck>, ProblemHttpResult>> (
-            Guid accountId, VerifyFactorRequest request, HttpContext context, SecondFactorCheck check, CancellationToken cancellationToken) =>
+            VerifyFactorRequest request, HttpContext context, SecondFactorCheck check, CancellationToken cancellationToken) =>
         {
+            if (context.InternalCaller().AccountId is not { } accountId)
+            {
+                return NoAccount();
+            }
             if (request.Method is not (FactorMethod.Totp or FactorMethod.Sms or FactorMethod.RecoveryCode))
             {
                 return MfaProblems.Malformed("method must be \"totp\", \"sms\" or \"recovery_code\".");
@@ -31,19 +43,24 @@ public static class InternalMfaApi
         });
         // Sign-in with SMS: text the sign-in code to the enrolled number (first send and resends, 30 s apart).
         api.MapPost("/sms-challenge", async Task<Results<Accepted, ProblemHttpResult>> (
-            Guid accountId, SmsChallengeRequest request, HttpContext context, MfaDbContext db, VerificationClient verification,
-            CancellationToken cancellationToken) =>
+            HttpContext context, MfaDbContext db, VerificationClient verification, CancellationToken cancellationToken) =>
         {
+            var caller = context.InternalCaller();
+            if (caller.AccountId is not { } accountId)
+            {
+                return NoAccount();
+            }
             var factor = await db.SecondFactors.AsNoTracking().SingleOrDefaultAsync(f => f.AccountId == accountId, cancellationToken);
             if (factor is not { Method: FactorMethod.Sms, PhoneNumber: { } phone })
             {
                 return MfaProblems.NotEnabled();
             }
-            var sent = await verification.SendSmsCodeAsync(VerificationClient.SignIn, accountId, phone, request.ClientAddress, cancellationToken);
+            var sent = await verification.SendSmsCodeAsync(VerificationClient.SignIn, accountId, phone, caller.ClientAddress, cancellationToken);
             return sent.Sent ? TypedResults.Accepted((string?)null) : MfaProblems.Relayed(context, sent);
         });
         return app;
     }
-}
 
-public sealed record SmsChallengeRequest(string? ClientAddress);
+    private static ProblemHttpResult NoAccount() =>
+        TypedResults.Problem("The service token names no account.", statusCode: 400, title: "Invalid request");
+}

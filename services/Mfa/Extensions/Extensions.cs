@@ -4,6 +4,7 @@ using AuthPlatform.Mfa.RecoveryCodes;
 using AuthPlatform.Mfa.Throttling;
 using AuthPlatform.Mfa.Totp;
 using AuthPlatform.ServiceDefaults.Outbox;
+using AuthPlatform.ServiceDefaults.Security;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace AuthPlatform.Mfa.Extensions;
@@ -39,6 +40,7 @@ public static class Extensions
         builder.Services.AddScoped<SmsEnrollment>();
         builder.Services.AddScoped<SecondFactorSettings>();
         builder.Services.AddSingleton<PhoneNumberPolicy>();
+        builder.AddInternalApi();
         builder.Services.AddInternalClient<VerificationClient>("verification");
         builder.Services.AddOpenApi();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(MfaMetrics.Meter.Name));

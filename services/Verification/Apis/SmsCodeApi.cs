@@ -1,26 +1,41 @@
+using AuthPlatform.ServiceDefaults.Security;
 using AuthPlatform.Verification.Sms;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuthPlatform.Verification.Apis;
 
-public sealed record SendSmsCodeRequest(string Purpose, Guid AccountId, string PhoneNumber, string? ClientAddress);
+public sealed record SendSmsCodeRequest(string Purpose, string PhoneNumber);
 
-public sealed record VerifySmsCodeRequest(string Purpose, Guid AccountId, string? PhoneNumber, string Code);
+public sealed record VerifySmsCodeRequest(string Purpose, string? PhoneNumber, string Code);
 
-/// <summary>SMS codes for the mfa service. Service-to-service only: the gateway never routes /internal.</summary>
+/// <summary>
+/// SMS codes for the mfa service, on the internal listener only and only for mfa's service token. The account is the
+/// token's <c>sub</c> and the end user's address its <c>client_addr</c>: nothing in the body can change whose
+/// budget is spent.
+/// </summary>
 public static class SmsCodeApi
 {
+    public const string Caller = "mfa";
+
     public static IEndpointRouteBuilder MapSmsCodeApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/internal/sms-codes").ExcludeFromDescription();
+        var api = app.MapInternalGroup("/internal/sms-codes", Caller);
 
-        api.MapPost("/", async Task<Results<Accepted, ProblemHttpResult>> (SendSmsCodeRequest request, HttpContext context, SmsCodes codes, CancellationToken cancellationToken) =>
+        api.MapPost("/", async Task<Results<Accepted, ProblemHttpResult>> (SendSmsCodeRequest request, HttpContext context, SmsCodes codes,
+            PhoneNumberPolicy phones, CancellationToken cancellationToken) =>
         {
-            if (!SmsPurpose.IsKnown(request.Purpose) || !request.PhoneNumber.StartsWith('+') || request.PhoneNumber.Length > 16)
+            var caller = context.InternalCaller();
+            if (caller.AccountId is not { } accountId || !SmsPurpose.IsKnown(request.Purpose))
             {
-                return TypedResults.Problem("Unknown purpose or not an E.164 number.", statusCode: 400, title: "Invalid request");
+                return TypedResults.Problem("Unknown purpose, or no account in the service token.", statusCode: 400, title: "Invalid request");
             }
-            var result = await codes.SendAsync(request.Purpose, request.AccountId, request.PhoneNumber, request.ClientAddress, cancellationToken);
+            // Defence in depth: mfa checks the number at enrolment; verification never texts a number the policy refuses.
+            var (e164, refusal) = phones.Check(request.PhoneNumber);
+            if (e164 is null)
+            {
+                return TypedResults.Problem(refusal, statusCode: 400, title: "Phone number not accepted", type: ProblemTypes.Base + "phone-number-refused");
+            }
+            var result = await codes.SendAsync(request.Purpose, accountId, e164, caller.ClientAddress, cancellationToken);
             if (result.Outcome == SendOutcome.Sent)
             {
                 return TypedResults.Accepted((string?)null);
@@ -33,8 +48,9 @@ public static class SmsCodeApi
                     statusCode: 429, title: "Too many text messages", type: ProblemTypes.Base + "sms-limit");
         });
 
-        api.MapPost("/verify", async Task<Results<Ok, ProblemHttpResult>> (VerifySmsCodeRequest request, SmsCodes codes) =>
-            SmsPurpose.IsKnown(request.Purpose) && await codes.VerifyAsync(request.Purpose, request.AccountId, request.PhoneNumber, request.Code)
+        api.MapPost("/verify", async Task<Results<Ok, ProblemHttpResult>> (VerifySmsCodeRequest request, HttpContext context, SmsCodes codes) =>
+            context.InternalCaller().AccountId is { } accountId && SmsPurpose.IsKnown(request.Purpose)
+                && await codes.VerifyAsync(request.Purpose, accountId, request.PhoneNumber, request.Code)
                 ? TypedResults.Ok()
                 : TypedResults.Problem("The code is wrong, expired or already used.", statusCode: 400, title: "Invalid code",
                     type: ProblemTypes.Base + "invalid-code"));

@@ -22,8 +22,8 @@ public static class VerificationApi
         api.MapPost("/email/confirm", ConfirmEmailAsync).WithSummary("Confirm an email address with the token from its \"Verify email\" link");
         api.MapPost("/email/resend", ResendEmailAsync).WithSummary("Send the verification email again (always 202; one per address per minute)");
 
-        // Service-to-service only: the gateway never routes /internal.
-        app.MapPost("/internal/tokens/redeem", RedeemAsync).ExcludeFromDescription();
+        // Service-to-service only: the internal listener, account's service token.
+        app.MapInternalGroup("/internal/tokens", "account").MapPost("/redeem", RedeemAsync);
         return app;
     }
 

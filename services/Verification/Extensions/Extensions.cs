@@ -14,6 +14,7 @@ public static class Extensions
             bus.AddConsumer<PasswordResetRequestedConsumer>();
         });
         builder.AddDefaultAuthentication("verification");
+        builder.AddInternalApi();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(builder.Configuration.GetSection("Verification").Get<VerificationTokenOptions>() ?? new VerificationTokenOptions());
@@ -21,6 +22,7 @@ public static class Extensions
         builder.Services.AddSingleton<VerificationLinks>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sms").Get<Sms.SmsCodeOptions>() ?? new Sms.SmsCodeOptions());
         builder.Services.AddScoped<Sms.SmsCodes>();
+        builder.Services.AddSingleton<AuthPlatform.ServiceDefaults.Security.PhoneNumberPolicy>();
         builder.Services.AddScoped<VerificationEmailSender>();
         builder.Services.AddOpenApi();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(VerificationMetrics.Meter.Name));

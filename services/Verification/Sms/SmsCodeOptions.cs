@@ -29,4 +29,13 @@ public sealed class SmsCodeOptions
 
     /// <summary>All SMS of the platform per UTC day; when reached, sending stops and operators are told.</summary>
     public int GlobalDailyCap { get; set; } = 10_000;
+
+    /// <summary>
+    /// The share of <see cref="GlobalDailyCap"/> after which enrolment codes stop (and operators are alerted), so that
+    /// sign-in codes to numbers already enrolled keep the rest.
+    /// </summary>
+    public double EnrolmentShareOfGlobalCap { get; set; } = 0.8;
+
+    /// <summary>Distinct numbers one account may try to enrol per UTC day.</summary>
+    public int EnrolmentNumbersPerAccountPerDay { get; set; } = 3;
 }

@@ -6,12 +6,13 @@ using StackExchange.Redis;
 
 namespace AuthPlatform.Verification.Sms;
 
+/// <summary>The purposes of <see cref="SmsCodePurpose"/>, as this service names them.</summary>
 public static class SmsPurpose
 {
-    public const string PhoneEnroll = "phone-enroll";
-    public const string SignIn = "sign-in";
+    public const string PhoneEnroll = SmsCodePurpose.PhoneEnroll;
+    public const string SignIn = SmsCodePurpose.SignIn;
 
-    public static bool IsKnown(string? purpose) => purpose is PhoneEnroll or SignIn;
+    public static bool IsKnown(string? purpose) => SmsCodePurpose.IsKnown(purpose);
 }
 
 public enum SendOutcome { Sent, Cooldown, Limited }
@@ -22,6 +23,9 @@ public sealed record SendResult(SendOutcome Outcome, TimeSpan? RetryAfter = null
 /// One-time SMS codes: 6 digits from a CSPRNG, bound to purpose + account + number, stored in Redis only as a
 /// salted SHA-256 with a TTL of exactly 180 s, at most 5 attempts, single use. Sending is guarded by a 30 s resend
 /// cooldown and by per-number, per-prefix, per-IP, per-account and global daily limits (SMS pumping).
+/// Each purpose has budgets of its own: enrolments (anyone can type anyone's number) never use up the sign-in codes
+/// of a number already enrolled. Enrolment is also held to a few distinct numbers per account per day, and stops
+/// first when the global cap comes near; sign-in codes go on until the full cap.
 /// </summary>
 public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus, SmsCodeOptions options, TimeProvider time, ILogger<SmsCodes> logger)
 {
@@ -39,25 +43,44 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
         return 0
         """;
 
-    // Takes one unit from each limit, all or nothing; returns the index (1-based) of the first exhausted limit.
+    // Takes one unit from each counter (KEYS[1..n], ARGV limit/window pairs), all or nothing. With one more key, that
+    // key is a set of distinct numbers (ARGV: limit, window, number) that the number joins unless it is full.
+    // Returns {index of the first exhausted limit (1-based) or 0, its PTTL, the first counter's new value}.
     private const string LimitsScript = """
-        for i = 1, #KEYS do
+        local n = #KEYS
+        local set = nil
+        if #ARGV > n * 2 then set = n; n = n - 1 end
+        for i = 1, n do
           local used = tonumber(redis.call('GET', KEYS[i]) or '0')
-          if used >= tonumber(ARGV[i * 2 - 1]) then return {i, redis.call('PTTL', KEYS[i])} end
+          if used >= tonumber(ARGV[i * 2 - 1]) then return {i, redis.call('PTTL', KEYS[i]), used} end
         end
-        for i = 1, #KEYS do
-          local n = redis.call('INCR', KEYS[i])
-          if n == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[i * 2]) end
+        if set and redis.call('SISMEMBER', KEYS[set], ARGV[set * 2 + 1]) == 0
+           and redis.call('SCARD', KEYS[set]) >= tonumber(ARGV[set * 2 - 1]) then
+          return {set, redis.call('PTTL', KEYS[set]), 0}
         end
-        return {0, 0}
+        local first = 0
+        for i = 1, n do
+          local count = redis.call('INCR', KEYS[i])
+          if i == 1 then first = count end
+          if count == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[i * 2]) end
+        end
+        if set and redis.call('SADD', KEYS[set], ARGV[set * 2 + 1]) == 1 and redis.call('SCARD', KEYS[set]) == 1 then
+          redis.call('PEXPIRE', KEYS[set], ARGV[set * 2])
+        end
+        return {0, 0, first}
         """;
+
+    public const string GlobalCapName = "global daily cap";
+    public const string EnrolmentCapName = "global daily cap for enrolments";
+    public const string DistinctNumbersName = "numbers per account per day";
 
     public static string CodeKey(string purpose, Guid accountId) => $"verification:sms:{purpose}:{accountId}";
 
     public async Task<SendResult> SendAsync(string purpose, Guid accountId, string phoneNumber, string? clientAddress, CancellationToken cancellationToken)
     {
         var database = redis.GetDatabase();
-        var cooldownKey = $"verification:sms-cooldown:{purpose}:{accountId}";
+        // Per number too: an enrolment that moves to another number is not a resend (the distinct-number limit bounds those).
+        var cooldownKey = $"verification:sms-cooldown:{purpose}:{accountId}:{phoneNumber}";
         if (!await database.StringSetAsync(cooldownKey, "1", options.ResendCooldown, When.NotExists))
         {
             var wait = await database.KeyTimeToLiveAsync(cooldownKey) ?? options.ResendCooldown;
@@ -66,24 +89,35 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
 
         var day = time.GetUtcNow().ToString("yyyyMMdd");
         var prefix = phoneNumber.Length > 8 ? phoneNumber[..^4] : phoneNumber;
-        (string Key, int Limit, TimeSpan Window, string Name)[] limits =
-        [
-            ($"verification:sms-limit:global:{day}", options.GlobalDailyCap, TimeSpan.FromDays(1), "global daily cap"),
-            ($"verification:sms-limit:number:{phoneNumber}", options.PerNumberLimit, options.PerNumberWindow, "per-number limit"),
-            ($"verification:sms-limit:prefix:{prefix}", options.PerPrefixLimit, options.PerPrefixWindow, "per-prefix limit"),
-            ($"verification:sms-limit:account:{accountId}", options.PerAccountLimit, options.PerAccountWindow, "per-account limit"),
-            ($"verification:sms-limit:ip:{ClientNetwork.Key(clientAddress)}", options.PerAddressLimit, options.PerAddressWindow, "per-IP limit"),
-        ];
+        var enrolment = purpose == SmsPurpose.PhoneEnroll;
+        var enrolmentCap = EnrolmentCap(options);
+        // One global counter for every purpose; enrolment stops at its share of it, sign-in only at the full cap.
+        // Every other counter is per purpose, so one purpose cannot spend another's budget.
+        var limits = new List<(string Key, int Limit, TimeSpan Window, string Name)>
+        {
+            ($"verification:sms-limit:global:{day}", enrolment ? enrolmentCap : options.GlobalDailyCap, TimeSpan.FromDays(1),
+                enrolment ? EnrolmentCapName : GlobalCapName),
+            ($"verification:sms-limit:{purpose}:number:{phoneNumber}", options.PerNumberLimit, options.PerNumberWindow, "per-number limit"),
+            ($"verification:sms-limit:{purpose}:prefix:{prefix}", options.PerPrefixLimit, options.PerPrefixWindow, "per-prefix limit"),
+            ($"verification:sms-limit:{purpose}:account:{accountId}", options.PerAccountLimit, options.PerAccountWindow, "per-account limit"),
+            ($"verification:sms-limit:{purpose}:ip:{ClientNetwork.Key(clientAddress)}", options.PerAddressLimit, options.PerAddressWindow, "per-IP limit"),
+        };
+        if (enrolment)
+        {
+            limits.Add(($"verification:sms-enrolled-numbers:{accountId}:{day}", options.EnrolmentNumbersPerAccountPerDay, TimeSpan.FromDays(1),
+                DistinctNumbersName));
+        }
         var result = (RedisResult[])(await database.ScriptEvaluateAsync(LimitsScript,
             [.. limits.Select(l => (RedisKey)l.Key)],
-            [.. limits.SelectMany(l => new RedisValue[] { l.Limit, (long)l.Window.TotalMilliseconds })]))!;
+            [.. limits.SelectMany(l => new RedisValue[] { l.Limit, (long)l.Window.TotalMilliseconds }),
+                .. enrolment ? new RedisValue[] { phoneNumber } : []]))!;
         var exhausted = (int)result[0];
         if (exhausted > 0)
         {
             var limit = limits[exhausted - 1];
             await database.KeyDeleteAsync(cooldownKey);
             VerificationMetrics.SmsRefused.Add(1, new KeyValuePair<string, object?>("limit", limit.Name));
-            if (exhausted == 1)
+            if (exhausted == 1 && !enrolment)
             {
                 logger.LogError("SMS global daily cap of {Cap} reached: no more SMS codes are sent today", limit.Limit);
             }
@@ -92,6 +126,13 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
                 logger.LogWarning("SMS refused by the {Limit} for account {AccountId}", limit.Name, accountId);
             }
             return new SendResult(SendOutcome.Limited, TimeSpan.FromMilliseconds(Math.Max(1000, (long)result[1])), limit.Name);
+        }
+        if ((long)result[2] == enrolmentCap && enrolmentCap < options.GlobalDailyCap)
+        {
+            // Exactly one send crosses the line, so operators are told once per day.
+            VerificationMetrics.SmsCapAlerts.Add(1);
+            logger.LogError("SMS global daily cap nearly reached ({Sent} of {Cap}): enrolment codes are refused for the rest of the day; sign-in codes continue",
+                enrolmentCap, options.GlobalDailyCap);
         }
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
@@ -112,6 +153,10 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
         VerificationMetrics.SmsCodesIssued.Add(1, new KeyValuePair<string, object?>("purpose", purpose));
         return new SendResult(SendOutcome.Sent);
     }
+
+    /// <summary>The share of the global daily cap that enrolment codes may use (80 % by default).</summary>
+    public static int EnrolmentCap(SmsCodeOptions options) =>
+        (int)Math.Floor(options.GlobalDailyCap * Math.Clamp(options.EnrolmentShareOfGlobalCap, 0, 1));
 
     /// <summary>True once for the right code within 180 s and 5 attempts; the code is spent.</summary>
     public async Task<bool> VerifyAsync(string purpose, Guid accountId, string? phoneNumber, string code)

@@ -1,10 +1,12 @@
+using Microsoft.Extensions.Configuration;
 using PhoneNumbers;
 
-namespace AuthPlatform.Mfa.Factors;
+namespace AuthPlatform.ServiceDefaults.Security;
 
 /// <summary>
 /// Which numbers may receive codes: parsed with libphonenumber into E.164; invalid, premium-rate, shared-cost and
 /// other non-mobile numbers are refused, and so is any region outside Sms__AllowedRegions (none when unset).
+/// mfa applies it when a number is enrolled, verification again before any text is sent (defence in depth).
 /// </summary>
 public sealed class PhoneNumberPolicy(IConfiguration configuration)
 {
