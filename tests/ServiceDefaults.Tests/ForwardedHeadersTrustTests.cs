@@ -48,6 +48,8 @@ public sealed class ForwardedHeadersTrustTests(PlatformFixture platform)
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_ENVIRONMENT"] = "Production",
+            // Production also insists on https; only the forwarded-header trust is wrong here.
+            ["PublicBaseUrl"] = "https://id.example.test",
             [setting] = value,
         });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
