@@ -11,7 +11,7 @@ namespace AuthPlatform.Account.Tests
         internal static void Apply() => PlatformFixture.ExtraEnvironment = new Dictionary<string, string?>(PlatformFixture.LiftedPerClientLimits)
         {
             // SensitiveChangeTests waits this out instead of 10 minutes.
-            ["RecentSignIn__MaxAge"] = "00:00:20",
+            ["RecentSignIn__MaxAge"] = "00:00:10",
             // DataPurgeTests waits for a pass instead of an hour.
             ["DataPurge__Interval"] = "00:00:03",
             // Short enough that a test can get a second reset link; the cooldown itself is tested with it too.

@@ -6,7 +6,7 @@ namespace AuthPlatform.Account.Tests;
 
 /// <summary>
 /// ASVS 2.5.x / 3.x: a token from an access key never changes factors or keys, and a session must have proven
-/// itself recently (this assembly runs with RecentSignIn__MaxAge = 20 s) before it enrols, changes or disables a
+/// itself recently (this assembly runs with RecentSignIn__MaxAge = 10 s) before it enrols, changes or disables a
 /// factor or creates a key. Enrolling a factor ends every other session.
 /// </summary>
 public sealed class SensitiveChangeTests(PlatformFixture platform)
@@ -46,7 +46,7 @@ public sealed class SensitiveChangeTests(PlatformFixture platform)
         var (email, session) = await _accounts.CreateVerifiedAccountAsync("stale");
         var otherDevice = await _accounts.SignInVerifiedAsync(email);
 
-        await Task.Delay(TimeSpan.FromSeconds(22)); // past RecentSignIn__MaxAge
+        await Task.Delay(TimeSpan.FromSeconds(12)); // past RecentSignIn__MaxAge
         foreach (var (path, body) in new (string, object)[] { ("/api/mfa/totp", new { }), ("/api/access-keys", new { name = "k" }) })
         {
             using var stale = await _accounts.SendAsync(HttpMethod.Post, path, session.AccessToken, body);

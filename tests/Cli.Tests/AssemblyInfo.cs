@@ -11,7 +11,7 @@ namespace AuthPlatform.Cli.Tests
         internal static void Apply() => PlatformFixture.ExtraEnvironment = new Dictionary<string, string?>(PlatformFixture.LiftedPerClientLimits)
         {
             // The reauthentication test waits this out instead of 10 minutes.
-            ["RecentSignIn__MaxAge"] = "00:00:20",
+            ["RecentSignIn__MaxAge"] = "00:00:10",
         };
     }
 }

@@ -67,18 +67,18 @@ public sealed partial class CliTests(PlatformFixture platform)
         var code = await account.Phone.NextCodeAsync();
         (await machine.RunAsync($"{account.Email}\n{AccountClient.GoodPassword}\n{code}\n", "login")).ShouldSucceed();
 
-        await Task.Delay(TimeSpan.FromSeconds(22)); // past RecentSignIn__MaxAge
+        await Task.Delay(TimeSpan.FromSeconds(12)); // past RecentSignIn__MaxAge
+
+        // A wrong password is one clear error and creates nothing.
+        var refused = await machine.RunAsync("not the password at all\n", "keys", "create", "refused-key");
+        refused.ShouldFailWithOneErrorLine().ShouldBe("error: The email or password is incorrect.");
+
         var again = await account.Phone.NextCodeAsync();
         var created = await machine.RunAsync($"{AccountClient.GoodPassword}\n{again}\n", "keys", "create", "after-a-while");
         created.ShouldSucceed();
         created.Stdout.ShouldContain("This change needs you to confirm it is you.");
         created.Stdout.ShouldContain("aps_");
         created.Stdout.ShouldNotContain(AccountClient.GoodPassword);
-
-        // A wrong password is one clear error and creates nothing.
-        await Task.Delay(TimeSpan.FromSeconds(22));
-        var refused = await machine.RunAsync("not the password at all\n", "keys", "create", "refused-key");
-        refused.ShouldFailWithOneErrorLine().ShouldBe("error: The email or password is incorrect.");
         (await machine.RunAsync(null, "keys", "list")).Stdout.ShouldNotContain("refused-key");
     }
 

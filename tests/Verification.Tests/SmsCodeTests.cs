@@ -167,7 +167,8 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
     [Fact]
     public async Task Resends_wait_30_seconds_and_pumping_limits_stop_sends()
     {
-        var codes = Codes(new SmsCodeOptions { ResendCooldown = TimeSpan.FromMilliseconds(300), PerNumberLimit = 2, GlobalDailyCap = 1_000 });
+        // Long enough that the second send surely falls inside it on a slow machine (300 ms did not always).
+        var codes = Codes(new SmsCodeOptions { ResendCooldown = TimeSpan.FromSeconds(2), PerNumberLimit = 2, GlobalDailyCap = 1_000 });
         var account = Guid.NewGuid();
 
         (await codes.SendAsync(SmsPurpose.SignIn, account, "+447911123460", null, default)).Outcome.ShouldBe(SendOutcome.Sent);
@@ -175,9 +176,9 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
         cooldown.Outcome.ShouldBe(SendOutcome.Cooldown);
         cooldown.RetryAfter!.Value.ShouldBeGreaterThan(TimeSpan.Zero);
 
-        await Task.Delay(400);
+        await Task.Delay(2100);
         (await codes.SendAsync(SmsPurpose.SignIn, account, "+447911123460", null, default)).Outcome.ShouldBe(SendOutcome.Sent);
-        await Task.Delay(400);
+        await Task.Delay(2100);
         var limited = await codes.SendAsync(SmsPurpose.SignIn, account, "+447911123460", null, default);
         limited.Outcome.ShouldBe(SendOutcome.Limited);
         limited.Reason.ShouldBe("per-number limit");
