@@ -43,7 +43,7 @@ public static class AccessKeyApi
         CreateAccessKeyRequest request, ClaimsPrincipal user, AccountDbContext db, MfaClient mfa, IEventOutbox outbox,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(user.FindFirstValue("sub"), out var accountId))
+        if (user.AccountId() is not { } accountId)
         {
             return TypedResults.Unauthorized();
         }
@@ -92,7 +92,7 @@ public static class AccessKeyApi
     public static async Task<Results<Ok<List<AccessKeySummary>>, UnauthorizedHttpResult>> ListAsync(
         ClaimsPrincipal user, AccountDbContext db, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(user.FindFirstValue("sub"), out var accountId))
+        if (user.AccountId() is not { } accountId)
         {
             return TypedResults.Unauthorized();
         }
@@ -110,7 +110,7 @@ public static class AccessKeyApi
     public static async Task<Results<NoContent, NotFound, UnauthorizedHttpResult>> RevokeAsync(
         Guid id, ClaimsPrincipal user, AccountDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(user.FindFirstValue("sub"), out var accountId))
+        if (user.AccountId() is not { } accountId)
         {
             return TypedResults.Unauthorized();
         }

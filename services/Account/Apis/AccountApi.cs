@@ -73,7 +73,7 @@ public static class AccountApi
     public static async Task<Results<Ok<AccountProfile>, NotFound>> GetProfileAsync(
         ClaimsPrincipal user, AccountDbContext db, MfaClient mfa, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(user.FindFirstValue("sub"), out var accountId))
+        if (user.AccountId() is not { } accountId)
         {
             return TypedResults.NotFound();
         }
@@ -137,7 +137,7 @@ public static class AccountApi
             return Problems.InvalidResetToken();
         }
         var now = time.GetUtcNow();
-        account.PasswordHash = hasher.Hash(request.NewPassword);
+        account.PasswordHash = await hasher.HashAsync(request.NewPassword, cancellationToken);
         account.PasswordChangedAt = now;
         // Every session that proved itself before now dies, including one racing this reset (see SessionTokens).
         account.SessionsValidAfter = now;

@@ -18,18 +18,11 @@ public sealed class PasswordHasher(int iterations = PasswordHasher.OwaspIteratio
     // Verified for unknown users so that "no such account" costs the same as "wrong password".
     private readonly Lazy<string> _dummy = new(() => HashCore("not-a-real-password", RandomNumberGenerator.GetBytes(SaltBytes), iterations));
 
-    public string Hash(string password) => Gated(() => HashCore(Normalize(password), RandomNumberGenerator.GetBytes(SaltBytes), iterations));
-
     /// <summary>
     /// NFKC (ASVS 2.1.1 / NIST 800-63B 5.1.1.2): the same password typed on another keyboard or OS, with composed
     /// or decomposed accents or full-width digits, hashes the same.
     /// </summary>
     public static string Normalize(string password) => password.IsNormalized(NormalizationForm.FormKC) ? password : password.Normalize(NormalizationForm.FormKC);
-
-    public PasswordCheck Verify(string storedHash, string password) => Gated(() => VerifyNormalized(storedHash, password));
-
-    /// <summary>Burns the same time as a real verification; for unknown accounts.</summary>
-    public void VerifyDummy(string password) => Verify(_dummy.Value, password);
 
     public Task<string> HashAsync(string password, CancellationToken cancellationToken) =>
         GatedAsync(() => HashCore(Normalize(password), RandomNumberGenerator.GetBytes(SaltBytes), iterations), cancellationToken);
@@ -37,10 +30,9 @@ public sealed class PasswordHasher(int iterations = PasswordHasher.OwaspIteratio
     public Task<PasswordCheck> VerifyAsync(string storedHash, string password, CancellationToken cancellationToken) =>
         GatedAsync(() => VerifyNormalized(storedHash, password), cancellationToken);
 
+    /// <summary>Burns the same time as a real verification; for unknown accounts.</summary>
     public Task<PasswordCheck> VerifyDummyAsync(string password, CancellationToken cancellationToken) =>
         VerifyAsync(_dummy.Value, password, cancellationToken);
-
-    private T Gated<T>(Func<T> hashing) => gate is null ? hashing() : gate.Run(hashing);
 
     private Task<T> GatedAsync<T>(Func<T> hashing, CancellationToken cancellationToken) =>
         gate is null ? Task.FromResult(hashing()) : gate.RunAsync(hashing, cancellationToken);

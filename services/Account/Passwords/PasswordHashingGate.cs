@@ -44,28 +44,6 @@ public sealed class PasswordHashingGate
         }
     }
 
-    /// <summary>For synchronous callers (sign-up, password reset); the wait is bounded by the same small queue.</summary>
-    public T Run<T>(Func<T> hashing)
-    {
-        Admit();
-        try
-        {
-            _cores.Wait();
-            try
-            {
-                return hashing();
-            }
-            finally
-            {
-                _cores.Release();
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _admitted);
-        }
-    }
-
     private void Admit()
     {
         if (Interlocked.Increment(ref _admitted) > _capacity)

@@ -40,7 +40,7 @@ public sealed partial class SignUpFlow(
         }
 
         var now = time.GetUtcNow();
-        var passwordHash = hasher.Hash(password!);
+        var passwordHash = await hasher.HashAsync(password!, cancellationToken);
         var emailKey = EmailAddress.Key(email);
         var existing = await db.Accounts.AsNoTracking().Where(a => a.EmailKey == emailKey)
             .Select(a => new { a.Id, a.Email }).SingleOrDefaultAsync(cancellationToken);

@@ -95,7 +95,7 @@ public static class MfaApi
 
 
     private static (Guid AccountId, string Email)? Caller(ClaimsPrincipal user) =>
-        Guid.TryParse(user.FindFirstValue("sub"), out var id) && user.FindFirstValue("email") is { Length: > 0 } email ? (id, email) : null;
+        user.AccountId() is { } id && user.FindFirstValue("email") is { Length: > 0 } email ? (id, email) : null;
 
     public static async Task<Results<Ok<MfaStatusResponse>, UnauthorizedHttpResult>> GetStatusAsync(
         ClaimsPrincipal user, MfaDbContext db, RecoveryCodeBook recoveryCodes, CancellationToken cancellationToken)
