@@ -22,15 +22,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0; failed=0; status=0
+passed=0; failed=0; status=0; logs=()
 mkdir -p artifacts/test-results
 for project in $(grep -o 'tests[\\/][^"]*\.Tests\.csproj' AuthPlatform.CI.slnf | tr '\\' '/'); do
   name=$(basename "$project" .csproj)
   [ -z "${TEST_FILTER:-}" ] || [[ "$name" == *"$TEST_FILTER"* ]] || continue
   echo "=== $name"
   # xunit v3 test projects are executables: run them directly, one assembly at a time (each starts its own servers).
+  logs+=("artifacts/test-results/$name.log")
   set +e
-  dotnet "artifacts/bin/$name/debug/$name.dll" -noColor 2>&1 | tee "artifacts/test-results/$name.log"
+  dotnet "artifacts/bin/$name/debug/$name.dll" -noColor -xml "artifacts/test-results/$name.xml" 2>&1 \
+    | tee "artifacts/test-results/$name.log"
   rc=${PIPESTATUS[0]}
   set -e
   summary=$(grep -E "Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+" "artifacts/test-results/$name.log" | tail -1 || true)
@@ -46,5 +48,7 @@ for project in $(grep -o 'tests[\\/][^"]*\.Tests\.csproj' AuthPlatform.CI.slnf |
   [ "$rc" -eq 0 ] && [ "$fails" -eq 0 ] && [ "$errors" -eq 0 ] || status=1
 done
 
+# The failures again at the end, where a CI log's tail shows them.
+[ ${#logs[@]} -eq 0 ] || grep -h "\[FAIL\]" "${logs[@]}" 2>/dev/null | sed 's/^ */FAILED: /' || true
 echo "$passed passed, $failed failed"
 exit $status
