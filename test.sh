@@ -22,33 +22,56 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0; failed=0; status=0; logs=()
 mkdir -p artifacts/test-results
+# Longest first, so the lanes finish close together; any other assembly follows in the filter's order.
+assemblies=()
 for project in $(grep -o 'tests[\\/][^"]*\.Tests\.csproj' AuthPlatform.CI.slnf | tr '\\' '/'); do
   name=$(basename "$project" .csproj)
   [ -z "${TEST_FILTER:-}" ] || [[ "$name" == *"$TEST_FILTER"* ]] || continue
-  echo "=== $name"
-  # xunit v3 test projects are executables: run them directly, one assembly at a time (each starts its own servers).
-  logs+=("artifacts/test-results/$name.log")
-  set +e
-  dotnet "artifacts/bin/$name/debug/$name.dll" -noColor -xml "artifacts/test-results/$name.xml" 2>&1 \
-    | tee "artifacts/test-results/$name.log"
-  rc=${PIPESTATUS[0]}
-  set -e
-  summary=$(grep -E "Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+" "artifacts/test-results/$name.log" | tail -1 || true)
+  assemblies+=("$name")
+done
+ordered=()
+for name in Mfa.Tests Account.Tests Notification.Tests Cli.Tests; do
+  [[ " ${assemblies[*]} " == *" $name "* ]] && ordered+=("$name")
+done
+for name in "${assemblies[@]}"; do
+  [[ " ${ordered[*]} " == *" $name "* ]] || ordered+=("$name")
+done
+
+# xunit v3 test projects are executables: each assembly starts its own servers on free ports, so assemblies are
+# independent. They run in TEST_LANES parallel lanes (default 2): most of a test's time is spent waiting
+# (TOTP steps, cooldowns, retries), not computing. Each assembly's output is printed whole when it ends.
+run_assembly() {
+  local name=$1 log="artifacts/test-results/$1.log"
+  dotnet "artifacts/bin/$name/debug/$name.dll" -noColor -xml "artifacts/test-results/$name.xml" >"$log" 2>&1
+  echo "exit code $?" >>"$log"
+  flock artifacts/test-results/.print -c "echo '=== $name'; cat '$log'"
+}
+export -f run_assembly
+rm -f artifacts/test-results/*.log artifacts/test-results/*.xml
+printf '%s\n' "${ordered[@]}" | xargs -r -P "${TEST_LANES:-2}" -I{} bash -c 'run_assembly {}'
+
+passed=0; failed=0; status=0
+for name in "${ordered[@]}"; do
+  log="artifacts/test-results/$name.log"
+  rc=$(sed -nE 's/^exit code ([0-9]+)$/\1/p' "$log" | tail -1)
+  summary=$(grep -E "Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+" "$log" | tail -1 || true)
   if [ -z "$summary" ]; then
-    echo "$name produced no test summary (exit code $rc)"; failed=$((failed + 1)); status=1; continue
+    echo "$name produced no test summary (exit code ${rc:-?})"; failed=$((failed + 1)); status=1; continue
   fi
   total=$(sed -E 's/.*Total: ([0-9]+).*/\1/' <<<"$summary")
   errors=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$summary")
   fails=$(sed -E 's/.*Failed: ([0-9]+).*/\1/' <<<"$summary")
   skipped=$(sed -E 's/.*Skipped: ([0-9]+).*/\1/' <<<"$summary")
+  time=$(sed -E 's/.*Time: ([0-9.]+s).*/\1/' <<<"$summary")
+  echo "$name: $((total - fails - skipped)) passed, $((fails + errors)) failed, $time"
   passed=$((passed + total - fails - skipped))
   failed=$((failed + fails + errors))
-  [ "$rc" -eq 0 ] && [ "$fails" -eq 0 ] && [ "$errors" -eq 0 ] || status=1
+  [ "${rc:-1}" -eq 0 ] && [ "$fails" -eq 0 ] && [ "$errors" -eq 0 ] || status=1
 done
 
 # The failures again at the end, where a CI log's tail shows them.
-[ ${#logs[@]} -eq 0 ] || grep -h "\[FAIL\]" "${logs[@]}" 2>/dev/null | sed 's/^ */FAILED: /' || true
+logs=("${ordered[@]/#/artifacts/test-results/}")
+[ ${#logs[@]} -eq 0 ] || grep -h "\[FAIL\]" "${logs[@]/%/.log}" 2>/dev/null | sed 's/^ */FAILED: /' || true
 echo "$passed passed, $failed failed"
 exit $status
