@@ -33,14 +33,20 @@ public sealed class PasswordHashingTests(PlatformFixture platform)
             answers.Select(a => a.Response.StatusCode).ShouldAllBe(s =>
                 s == HttpStatusCode.OK || s == HttpStatusCode.ServiceUnavailable || s == HttpStatusCode.TooManyRequests);
             answers.ShouldContain(a => a.Response.StatusCode == HttpStatusCode.OK);
-            var busy = answers.Where(a => a.Response.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
-            busy.ShouldNotBeEmpty("the hashing queue never filled up");
-            foreach (var (response, _) in busy)
+            // On a starved machine a Redis call can also time out: that is the fail-closed 503 "unavailable", never a 500.
+            var busy = new List<(HttpResponseMessage Response, TimeSpan Elapsed)>();
+            foreach (var answer in answers.Where(a => a.Response.StatusCode == HttpStatusCode.ServiceUnavailable))
             {
-                response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
-                (await AccountClient.JsonAsync(response)).GetProperty("type").GetString()!.ShouldEndWith("/busy");
-                int.Parse(response.Headers.GetValues("Retry-After").Single()).ShouldBeInRange(1, 5);
+                answer.Response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+                var type = (await AccountClient.JsonAsync(answer.Response)).GetProperty("type").GetString()!;
+                type.ShouldMatch("/(busy|unavailable)$");
+                if (type.EndsWith("/busy", StringComparison.Ordinal))
+                {
+                    int.Parse(answer.Response.Headers.GetValues("Retry-After").Single()).ShouldBeInRange(1, 5);
+                    busy.Add(answer);
+                }
             }
+            busy.ShouldNotBeEmpty("the hashing queue never filled up");
             // Refused at once, not after queueing behind every hash in flight.
             busy.Min(b => b.Elapsed).ShouldBeLessThan(answers.Where(a => a.Response.StatusCode == HttpStatusCode.OK).Max(a => a.Elapsed));
         }
