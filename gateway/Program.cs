@@ -1,6 +1,7 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddWebConventions();
 builder.AddGatewayServices();
 
 var app = builder.Build();

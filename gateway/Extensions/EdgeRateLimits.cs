@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Web;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace AuthPlatform.Gateway.Extensions;

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using AuthPlatform.ServiceDefaults.Proxies;
+using AuthPlatform.Web.Proxies;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Yarp.ReverseProxy.ServiceDiscovery;
 using Yarp.ReverseProxy.Transforms;
 
 namespace AuthPlatform.Gateway.Extensions;
@@ -18,9 +17,11 @@ public static partial class GatewayExtensions
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
 
         builder.AddEdgeRateLimits();
-        builder.Services.AddSingleton<IDestinationResolver, ServiceDestinationResolver>();
         builder.Services.AddReverseProxy()
             .LoadFromMemory(GatewayRoutes.Routes(), GatewayRoutes.Clusters(options))
+            // "http://mfa" becomes one destination per endpoint service discovery knows (services__mfa__http__0, __1, …),
+            // each balanced and probed on its own.
+            .AddServiceDiscoveryDestinationResolver()
             .AddTransforms(transforms =>
                 // The gateway is the edge: whatever X-Forwarded-* a client sends is replaced, never appended to.
                 transforms.AddXForwarded(ForwardedTransformActions.Set));

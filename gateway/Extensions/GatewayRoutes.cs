@@ -37,7 +37,7 @@ public static class GatewayRoutes
         {
             ClusterId = service,
             LoadBalancingPolicy = "RoundRobin",
-            // One placeholder destination; ServiceDestinationResolver expands it to every replica.
+            // One destination named by service; the service-discovery resolver expands it to every replica.
             Destinations = new Dictionary<string, DestinationConfig>
             {
                 [service] = new() { Address = $"http://{service}" },

@@ -1,11 +1,12 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddWebConventions();
 builder.AddApplicationServices();
 
 var app = builder.Build();
 
-app.UseServiceDefaults();
+app.UseWebConventions();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -26,7 +26,7 @@ public sealed class DataPurgeTests(PlatformFixture platform)
         {
             (await platform.Gateway.SendAsync(signOut)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         }
-        var endedHash = AuthPlatform.ServiceDefaults.Security.OpaqueToken.Hash(ended.RefreshToken);
+        var endedHash = AuthPlatform.Security.OpaqueToken.Hash(ended.RefreshToken);
         (await _accounts.ExecuteSqlAsync("accountdb",
             """UPDATE refresh_tokens SET "RevokedAt" = now() - interval '2 days' WHERE "TokenHash" = $1""", endedHash)).ShouldBe(1);
 

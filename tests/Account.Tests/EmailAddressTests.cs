@@ -1,4 +1,4 @@
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Security;
 
 namespace AuthPlatform.Account.Tests;
 

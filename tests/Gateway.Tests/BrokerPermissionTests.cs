@@ -63,10 +63,10 @@ public sealed class BrokerPermissionTests(PlatformFixture platform)
         BrokerUsers.WritePattern("mfa").ShouldNotContain("EmailVerified");
 
         var guest = new Uri("amqp://guest:guest@127.0.0.1:5672");
-        Should.Throw<InvalidOperationException>(() => ServerConnections.EventBusCredentials(guest, new Environment(Environments.Production)));
-        Should.Throw<InvalidOperationException>(() => ServerConnections.EventBusCredentials(new Uri("amqp://127.0.0.1:5672"), new Environment(Environments.Staging)));
-        ServerConnections.EventBusCredentials(guest, new Environment(Environments.Development)).User.ShouldBe("guest");
-        ServerConnections.EventBusCredentials(new Uri("amqp://mfa:s3cret@broker:5672"), new Environment(Environments.Production)).ShouldBe(("mfa", "s3cret"));
+        Should.Throw<InvalidOperationException>(() => EventBus.EventBusCredentials(guest, new Environment(Environments.Production)));
+        Should.Throw<InvalidOperationException>(() => EventBus.EventBusCredentials(new Uri("amqp://127.0.0.1:5672"), new Environment(Environments.Staging)));
+        EventBus.EventBusCredentials(guest, new Environment(Environments.Development)).User.ShouldBe("guest");
+        EventBus.EventBusCredentials(new Uri("amqp://mfa:s3cret@broker:5672"), new Environment(Environments.Production)).ShouldBe(("mfa", "s3cret"));
     }
 
     private sealed class Environment(string name) : IHostEnvironment

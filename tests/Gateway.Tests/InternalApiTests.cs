@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using AuthPlatform.Launcher;
-using AuthPlatform.ServiceDefaults.Internal;
+using AuthPlatform.Internal;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AuthPlatform.Gateway.Tests;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using AuthPlatform.ServiceDefaults.Internal;
+using AuthPlatform.Internal;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Web;
 
 namespace AuthPlatform.ServiceDefaults.Tests;
 

@@ -1,4 +1,4 @@
-using AuthPlatform.ServiceDefaults.Proxies;
+using AuthPlatform.Web.Proxies;
 
 namespace AuthPlatform.ServiceDefaults.Tests;
 

@@ -5,8 +5,7 @@ using AuthPlatform.Account.Passwords;
 using AuthPlatform.Account.Registration;
 using AuthPlatform.Account.Tokens;
 using AuthPlatform.Contracts;
-using AuthPlatform.ServiceDefaults.Outbox;
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Outbox;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

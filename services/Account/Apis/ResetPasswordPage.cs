@@ -2,9 +2,8 @@ using System.Net;
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Passwords;
 using AuthPlatform.Account.Tokens;
-using AuthPlatform.ServiceDefaults.Outbox;
-using AuthPlatform.ServiceDefaults.Pages;
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Outbox;
+using AuthPlatform.Web.Pages;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuthPlatform.Account.Apis;

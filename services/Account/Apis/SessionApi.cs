@@ -6,7 +6,6 @@ using AuthPlatform.Account.Passwords;
 using AuthPlatform.Account.Registration;
 using AuthPlatform.Account.Throttling;
 using AuthPlatform.Account.Tokens;
-using AuthPlatform.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;

@@ -3,7 +3,7 @@ using System.Text;
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Throttling;
 using AuthPlatform.Account.Tokens;
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Apis;

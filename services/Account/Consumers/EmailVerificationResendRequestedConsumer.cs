@@ -1,8 +1,7 @@
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Registration;
-using AuthPlatform.ServiceDefaults.Security;
 using AuthPlatform.Contracts;
-using AuthPlatform.ServiceDefaults.Outbox;
+using AuthPlatform.Outbox;
 using MassTransit;
 
 namespace AuthPlatform.Account.Consumers;

@@ -1,7 +1,6 @@
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Contracts;
-using AuthPlatform.ServiceDefaults.Outbox;
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Outbox;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 

@@ -4,7 +4,7 @@ using AuthPlatform.Account.Passwords;
 using AuthPlatform.Account.Registration;
 using AuthPlatform.Account.Throttling;
 using AuthPlatform.Account.Tokens;
-using AuthPlatform.ServiceDefaults.Outbox;
+using AuthPlatform.Outbox;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -14,10 +14,10 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<AccountDbContext>("accountdb");
+        builder.AddPostgresDbContext<AccountDbContext>("accountdb");
         builder.AddDatabaseMigrations<AccountDbContext>();
         builder.AddEventOutbox<AccountDbContext>();
-        builder.AddRedisClient("redis");
+        builder.AddRedisServer("redis");
         builder.AddEventBus("eventbus", bus =>
         {
             bus.AddConsumer<EmailVerifiedConsumer>();
@@ -70,7 +70,6 @@ public static class Extensions
 
         builder.AddLocalTokenValidation();
         builder.Services.AddOpenApi();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(AccountMetrics.Meter.Name));
         return builder;
     }
 

@@ -1,5 +1,5 @@
 using AuthPlatform.Account.Model;
-using AuthPlatform.ServiceDefaults.Outbox;
+using AuthPlatform.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Infrastructure;

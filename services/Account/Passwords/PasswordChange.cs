@@ -2,7 +2,7 @@ using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Throttling;
 using AuthPlatform.Account.Tokens;
 using AuthPlatform.Contracts;
-using AuthPlatform.ServiceDefaults.Outbox;
+using AuthPlatform.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Passwords;

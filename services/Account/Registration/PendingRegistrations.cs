@@ -1,8 +1,7 @@
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
 using AuthPlatform.Contracts;
-using AuthPlatform.ServiceDefaults.Outbox;
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Registration;

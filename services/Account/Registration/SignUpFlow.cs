@@ -2,8 +2,7 @@ using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
 using AuthPlatform.Account.Passwords;
 using AuthPlatform.Contracts;
-using AuthPlatform.ServiceDefaults.Outbox;
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -3,7 +3,7 @@ using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
 using AuthPlatform.Account.Passwords;
 using AuthPlatform.Account.Registration;
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Throttling;

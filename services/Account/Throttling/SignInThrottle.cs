@@ -1,4 +1,4 @@
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Web;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using AuthPlatform.ServiceDefaults.Security;
 using StackExchange.Redis;
 
 namespace AuthPlatform.Account.Tokens;

@@ -1,7 +1,6 @@
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Passwords;
 using AuthPlatform.Account.Throttling;
-using AuthPlatform.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Tokens;

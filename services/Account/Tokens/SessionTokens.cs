@@ -1,6 +1,5 @@
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
-using AuthPlatform.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

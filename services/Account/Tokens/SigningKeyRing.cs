@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.KeyEncryption;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;

@@ -1,4 +1,4 @@
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.KeyEncryption;
 
 namespace AuthPlatform.Account.Tokens;
 

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using AuthPlatform.Mfa.Factors;
 using AuthPlatform.Mfa.Infrastructure;
 using AuthPlatform.Mfa.RecoveryCodes;
-using AuthPlatform.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;

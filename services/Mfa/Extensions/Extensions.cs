@@ -3,8 +3,8 @@ using AuthPlatform.Mfa.Infrastructure;
 using AuthPlatform.Mfa.RecoveryCodes;
 using AuthPlatform.Mfa.Throttling;
 using AuthPlatform.Mfa.Totp;
-using AuthPlatform.ServiceDefaults.Outbox;
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Outbox;
+using AuthPlatform.KeyEncryption;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace AuthPlatform.Mfa.Extensions;
@@ -13,10 +13,10 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<MfaDbContext>("mfadb");
+        builder.AddPostgresDbContext<MfaDbContext>("mfadb");
         builder.AddDatabaseMigrations<MfaDbContext>();
         builder.AddEventOutbox<MfaDbContext>();
-        builder.AddRedisClient("redis");
+        builder.AddRedisServer("redis");
         builder.AddEventBus("eventbus");
         builder.AddDefaultAuthentication("mfa");
         builder.AddRecentSignInRule();
@@ -43,7 +43,6 @@ public static class Extensions
         builder.AddInternalApi();
         builder.Services.AddInternalClient<VerificationClient>("verification");
         builder.Services.AddOpenApi();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(MfaMetrics.Meter.Name));
         return builder;
     }
 }

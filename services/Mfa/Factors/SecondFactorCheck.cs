@@ -4,7 +4,7 @@ using AuthPlatform.Mfa.Model;
 using AuthPlatform.Mfa.RecoveryCodes;
 using AuthPlatform.Mfa.Throttling;
 using AuthPlatform.Mfa.Totp;
-using AuthPlatform.ServiceDefaults.Outbox;
+using AuthPlatform.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Mfa.Factors;

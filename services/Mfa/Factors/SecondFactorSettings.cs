@@ -2,7 +2,7 @@ using AuthPlatform.Contracts;
 using AuthPlatform.Mfa.Infrastructure;
 using AuthPlatform.Mfa.Model;
 using AuthPlatform.Mfa.RecoveryCodes;
-using AuthPlatform.ServiceDefaults.Outbox;
+using AuthPlatform.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Mfa.Factors;

@@ -1,5 +1,5 @@
 using AuthPlatform.Mfa.Model;
-using AuthPlatform.ServiceDefaults.Outbox;
+using AuthPlatform.Outbox;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 

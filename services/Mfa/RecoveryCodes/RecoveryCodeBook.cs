@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using AuthPlatform.Mfa.Infrastructure;
 using AuthPlatform.Mfa.Model;
-using AuthPlatform.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Mfa.RecoveryCodes;

@@ -15,7 +15,7 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis");
+        builder.AddRedisServer("redis");
         builder.AddSmtpServer("smtp");
         builder.AddEventBus("eventbus", bus => bus.AddEmailConsumers().AddSmsConsumers());
 

@@ -1,4 +1,3 @@
-using AuthPlatform.ServiceDefaults.Security;
 using AuthPlatform.Verification.Sms;
 using Microsoft.AspNetCore.Http.HttpResults;
 

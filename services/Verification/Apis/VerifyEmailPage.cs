@@ -1,6 +1,5 @@
 using System.Net;
-using AuthPlatform.ServiceDefaults.Pages;
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Web.Pages;
 using AuthPlatform.Verification.Tokens;
 using MassTransit;
 

@@ -1,5 +1,4 @@
 using AuthPlatform.Contracts;
-using AuthPlatform.ServiceDefaults.Security;
 using AuthPlatform.Verification.Tokens;
 using MassTransit;
 

@@ -7,7 +7,7 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis");
+        builder.AddRedisServer("redis");
         builder.AddEventBus("eventbus", bus =>
         {
             bus.AddConsumer<EmailVerificationRequestedConsumer>();
@@ -22,10 +22,9 @@ public static class Extensions
         builder.Services.AddSingleton<VerificationLinks>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sms").Get<Sms.SmsCodeOptions>() ?? new Sms.SmsCodeOptions());
         builder.Services.AddScoped<Sms.SmsCodes>();
-        builder.Services.AddSingleton<AuthPlatform.ServiceDefaults.Security.PhoneNumberPolicy>();
+        builder.Services.AddSingleton<PhoneNumberPolicy>();
         builder.Services.AddScoped<VerificationEmailSender>();
         builder.Services.AddOpenApi();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(VerificationMetrics.Meter.Name));
         return builder;
     }
 }

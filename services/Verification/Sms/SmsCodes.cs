@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using AuthPlatform.Contracts;
-using AuthPlatform.ServiceDefaults.Security;
+using AuthPlatform.Web;
 using MassTransit;
 using StackExchange.Redis;
 

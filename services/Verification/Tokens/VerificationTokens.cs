@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using AuthPlatform.ServiceDefaults.Security;
 using StackExchange.Redis;
 
 namespace AuthPlatform.Verification.Tokens;

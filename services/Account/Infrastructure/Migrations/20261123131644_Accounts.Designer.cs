@@ -130,7 +130,7 @@ namespace AuthPlatform.Account.Infrastructure.Migrations
                     b.ToTable("accounts", (string)null);
                 });
 
-            modelBuilder.Entity("AuthPlatform.ServiceDefaults.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("AuthPlatform.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

@@ -25,7 +25,7 @@ namespace AuthPlatform.Mfa.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("AuthPlatform.ServiceDefaults.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("AuthPlatform.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

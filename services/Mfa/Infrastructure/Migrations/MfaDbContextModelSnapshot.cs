@@ -105,7 +105,7 @@ namespace AuthPlatform.Mfa.Infrastructure.Migrations
                     b.ToTable("second_factors", (string)null);
                 });
 
-            modelBuilder.Entity("AuthPlatform.ServiceDefaults.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("AuthPlatform.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

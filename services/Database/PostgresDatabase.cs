@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class PostgresDatabase
+{
+    /// <summary>
+    /// <typeparamref name="TContext"/> on PostgreSQL through Aspire's EF Core integration (context pooling, readiness
+    /// check, tracing, metrics) from ConnectionStrings__<paramref name="connectionName"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddPostgresDbContext<TContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TContext : DbContext
+    {
+        builder.Configuration.RequireConnectionString(connectionName);
+        builder.AddNpgsqlDbContext<TContext>(connectionName, settings =>
+            // No retrying execution strategy: requests use explicit transactions (which a retrying strategy refuses
+            // unless each is wrapped in it), and a database that is down should answer 503 at once, not after hidden
+            // retries.
+            settings.DisableRetry = true);
+        builder.AddFailClosedOnServerOutage();
+        builder.LimitHealthCheckTime();
+        return builder;
+    }
+}

@@ -1,0 +1,48 @@
+using AuthPlatform.Web.Problems;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuthPlatform.Servers;
+
+/// <summary>
+/// Fail closed: when a server needed for the decision (PostgreSQL, Redis, the broker) is unreachable, answer 503
+/// problem+json rather than a 500 — and never act as if the check had passed.
+/// </summary>
+internal sealed class DependencyUnavailableHandler(IProblemDetailsService problems, Microsoft.Extensions.Logging.ILogger<DependencyUnavailableHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!IsDependencyFailure(exception))
+        {
+            return false;
+        }
+        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, exception, "A dependency is unavailable; answering 503");
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "5";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Type = ProblemTypes.Base + "unavailable",
+                Title = "Temporarily unavailable",
+                Detail = "A service needed to answer safely is unavailable. Try again shortly.",
+            },
+        });
+    }
+
+    private static bool IsDependencyFailure(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is StackExchange.Redis.RedisException or System.Data.Common.DbException or TimeoutException
+                or System.Net.Sockets.SocketException or HttpRequestException or MassTransit.RequestTimeoutException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
