@@ -53,6 +53,34 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_sdk_posts_a_form_to_the_accounts_messages_path_with_basic_auth()
+    {
+        await Sender().SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        var wire = twilio.Requests.ShouldHaveSingleItem().Received;
+        wire.Method.ShouldBe("POST");
+        wire.Path.ShouldBe($"/2010-04-01/Accounts/{twilio.AccountSid}/Messages.json");
+        wire.ContentType.ShouldNotBeNull().ShouldStartWith("application/x-www-form-urlencoded");
+        wire.BasicUser.ShouldBe(twilio.AccountSid, "HTTP Basic AccountSid:AuthToken (the fake checks the token)");
+        wire.UserAgent.ShouldNotBeNull().ShouldStartWith("twilio-csharp/8.2.0", Case.Sensitive, "the request is the SDK's own");
+        wire.FieldNames.ShouldBe(["To", "From", "Body"]);
+        wire.Form.ShouldContain(new KeyValuePair<string, string?>("To", To));
+        wire.Form.ShouldContain(new KeyValuePair<string, string?>("From", twilio.From));
+    }
+
+    [Fact]
+    public async Task A_messaging_service_and_a_from_number_are_both_sent()
+    {
+        const string service = "MG0123456789abcdef0123456789abcdef";
+
+        await Sender(("Twilio__MessagingServiceSid", service)).SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        var message = twilio.Messages.ShouldHaveSingleItem();
+        message.MessagingServiceSid.ShouldBe(service);
+        message.From.ShouldBe(twilio.From, "Twilio then sends from this number of the service's pool");
+    }
+
+    [Fact]
     public async Task A_wrong_auth_token_is_a_permanent_failure_without_retries()
     {
         var result = await Sender(("Twilio__AuthToken", "not-the-token")).SendAsync(To, Body, TestContext.Current.CancellationToken);
@@ -189,6 +217,89 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
         failure.HttpStatus.ShouldBeNull();
         failure.Reason.ShouldContain("Could not reach Twilio");
         failure.Attempts.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task An_error_page_of_a_proxy_in_front_of_twilio_is_retried_by_its_http_status()
+    {
+        // The SDK reports such an answer without its status; the sender still sees the 502 on the wire.
+        twilio.RespondWithPage(count: 1, status: 502);
+        var provider = Build(("Twilio__RetryBaseDelay", "00:00:00.01"));
+        using var retries = new CounterRecorder(provider.GetRequiredService<IMeterFactory>(), "authplatform.notification.send.retries");
+
+        var result = await provider.GetRequiredService<ISmsSender>().SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        result.ShouldBeOfType<SmsSent>().Attempts.ShouldBe(2);
+        twilio.Requests.Select(r => r.Status).ShouldBe([502, 201]);
+        retries.Count(DeliveryTags.Sms, "server_error").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_4xx_page_without_twilios_error_object_is_permanent()
+    {
+        twilio.RespondWithPage(count: 1, status: 403);
+
+        var result = await Sender().SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        var failure = result.ShouldBeOfType<SmsSendFailed>();
+        failure.Kind.ShouldBe(SmsFailureKind.Permanent);
+        failure.HttpStatus.ShouldBe(403);
+        failure.ProviderErrorCode.ShouldBeNull();
+        twilio.Requests.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task An_acceptance_whose_answer_cannot_be_read_is_not_sent_again()
+    {
+        twilio.RespondWithPage(count: 1, status: 201);
+
+        var result = await Sender().SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        var sent = result.ShouldBeOfType<SmsSent>();
+        sent.ProviderMessageId.ShouldBe("(unknown)");
+        sent.Attempts.ShouldBe(1);
+        twilio.Requests.Count.ShouldBe(1, "a retry would send a second text");
+        logs.Entries.ShouldContain(e => e.Level == LogLevel.Warning && e.Message.Contains("has no message sid"));
+    }
+
+    [Fact]
+    public async Task A_twilio_that_answers_too_late_is_a_transient_failure()
+    {
+        twilio.RespondLate(count: 1, TimeSpan.FromSeconds(10));
+
+        var result = await Sender(("Twilio__RequestTimeout", "00:00:00.2"), ("Twilio__MaxAttempts", "1"))
+            .SendAsync(To, Body, TestContext.Current.CancellationToken);
+
+        var failure = result.ShouldBeOfType<SmsSendFailed>();
+        failure.Kind.ShouldBe(SmsFailureKind.Transient);
+        failure.HttpStatus.ShouldBeNull();
+        failure.Reason.ShouldBe("Twilio did not answer within 0.2 s.");
+    }
+
+    [Fact]
+    public async Task Cancelling_the_send_cancels_the_request_the_sdk_is_making()
+    {
+        twilio.RespondLate(count: 1, TimeSpan.FromSeconds(10));
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var sender = Sender(("Twilio__RequestTimeout", "00:00:30"));
+
+        var sending = sender.SendAsync(To, Body, cancellation.Token);
+        await PlatformFixture.EventuallyAsync("the request reached the fake", () => Task.FromResult(twilio.Arrived == 1), TimeSpan.FromSeconds(5));
+        cancellation.Cancel();
+
+        await Should.ThrowAsync<OperationCanceledException>(sending);
+        twilio.Messages.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5123", "http://127.0.0.1:5123/2010-04-01/Accounts/AC1/Messages.json")]
+    [InlineData("http://127.0.0.1:5123/", "http://127.0.0.1:5123/2010-04-01/Accounts/AC1/Messages.json")]
+    [InlineData("https://proxy.example.com/twilio/", "https://proxy.example.com/twilio/2010-04-01/Accounts/AC1/Messages.json")]
+    [InlineData("https://api.dublin.ie1.twilio.com", "https://api.dublin.ie1.twilio.com/2010-04-01/Accounts/AC1/Messages.json")]
+    public void The_base_url_replaces_the_sdks_host_and_keeps_its_path(string baseUrl, string expected)
+    {
+        TwilioApiHandler.Rebase(new Uri("https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json"), new Uri(baseUrl))
+            .ShouldBe(new Uri(expected));
     }
 
     [Fact]

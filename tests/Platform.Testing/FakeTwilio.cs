@@ -17,14 +17,28 @@ public sealed record FakeSms(string Sid, string To, string? From, string? Messag
 }
 
 /// <summary>One request to the Messages endpoint and the status the fake answered, failures included.</summary>
-public sealed record FakeTwilioRequest(DateTimeOffset ReceivedAt, int Status, int? ErrorCode, string? To);
+/// <param name="To">The form's <c>To</c>.</param>
+/// <param name="Received">What came over the wire.</param>
+public sealed record FakeTwilioRequest(DateTimeOffset ReceivedAt, int Status, int? ErrorCode, string? To, FakeTwilioWire Received);
+
+/// <summary>A request as the fake received it: what a client library puts on the wire.</summary>
+/// <param name="BasicUser">The user name of HTTP Basic credentials (the password is checked, not kept).</param>
+/// <param name="Form">The form fields in the order sent; empty when the body is not a form.</param>
+public sealed record FakeTwilioWire(string Method, string Path, string? ContentType, string? BasicUser, string? UserAgent,
+    IReadOnlyList<KeyValuePair<string, string?>> Form)
+{
+    /// <summary>The names of the form fields, in the order sent.</summary>
+    public IReadOnlyList<string> FieldNames => [.. Form.Select(pair => pair.Key)];
+}
 
 /// <summary>
 /// A fake of Twilio's Messages API (<c>POST /2010-04-01/Accounts/{sid}/Messages.json</c>) on a free loopback
 /// port, for tests that need to see the texts the platform sends. It checks what Twilio checks first (HTTP Basic
 /// <c>AccountSid:AuthToken</c>, then <c>To</c>, <c>Body</c> and <c>From</c> or <c>MessagingServiceSid</c>),
-/// answers 201 with a message resource or Twilio's error object (<c>code</c>, <c>message</c>, <c>more_info</c>,
-/// <c>status</c>), and can be told to fail the next requests (429 with Retry-After, 500, 400 21211).
+/// answers as the real API does, so that the <c>Twilio</c> SDK reads it: 201 with a message resource (<c>sid</c>,
+/// <c>status</c>, dates in RFC 2822 form, …) or Twilio's error object (<c>code</c>, <c>message</c>, <c>more_info</c>,
+/// <c>status</c>). It can be told to fail the next requests (429 with Retry-After, 500, 400 21211), to answer with
+/// a page that is not Twilio's JSON (a proxy in front of Twilio), or to answer late.
 /// </summary>
 /// <remarks>Point a service at it with <see cref="Environment"/>. Start it with <see cref="StartAsync"/>.</remarks>
 public sealed class FakeTwilio : IAsyncDisposable
@@ -36,8 +50,9 @@ public sealed class FakeTwilio : IAsyncDisposable
     private readonly Lock gate = new();
     private readonly List<FakeSms> messages = [];
     private readonly List<FakeTwilioRequest> requests = [];
-    private readonly Queue<CannedFailure> failures = new();
+    private readonly Queue<CannedAnswer> cannedAnswers = new();
     private HttpListener? listener;
+    private int arrived;
     private Task? loop;
 
     public FakeTwilio(string? accountSid = null, string? authToken = null, string from = "+15005550006")
@@ -90,6 +105,9 @@ public sealed class FakeTwilio : IAsyncDisposable
         }
     }
 
+    /// <summary>Requests that reached the Messages endpoint, including those still waiting for a late answer.</summary>
+    public int Arrived => Volatile.Read(ref arrived);
+
     /// <summary>Starts listening on a free loopback port.</summary>
     public Task<FakeTwilio> StartAsync()
     {
@@ -121,19 +139,30 @@ public sealed class FakeTwilio : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> valid requests get 429 (error 20429) with <c>Retry-After</c>.</summary>
     public void RespondTooManyRequests(int count = 1, int retryAfterSeconds = 1) =>
-        Enqueue(count, new CannedFailure(429, 20429, "Too Many Requests", retryAfterSeconds));
+        Enqueue(count, new CannedAnswer(429, 20429, "Too Many Requests", retryAfterSeconds));
 
     /// <summary>The next <paramref name="count"/> valid requests get 500 (error 20500).</summary>
     public void RespondServerError(int count = 1) =>
-        Enqueue(count, new CannedFailure(500, 20500, "Internal Server Error", null));
+        Enqueue(count, new CannedAnswer(500, 20500, "Internal Server Error", null));
 
-    /// <summary>The next <paramref name="count"/> valid requests get 400 with error 21211 (invalid 'To').</summary>
+    /// <summary>The next <paramref name="count"/> valid requests get 400 with error 21211 (invalid 'To'), quoting the number as Twilio does.</summary>
     public void RespondInvalidTo(int count = 1) =>
-        Enqueue(count, new CannedFailure(400, 21211, "Invalid 'To' Phone Number", null));
+        Enqueue(count, new CannedAnswer(400, 21211, "Invalid 'To' Phone Number", null));
 
     /// <summary>The next <paramref name="count"/> valid requests get <paramref name="status"/> with a Twilio error.</summary>
     public void RespondWith(int count, int status, int errorCode, string message = "Canned failure", int? retryAfterSeconds = null) =>
-        Enqueue(count, new CannedFailure(status, errorCode, message, retryAfterSeconds));
+        Enqueue(count, new CannedAnswer(status, errorCode, message, retryAfterSeconds));
+
+    /// <summary>
+    /// The next <paramref name="count"/> valid requests get <paramref name="status"/> with an HTML page instead of
+    /// Twilio's JSON, as a proxy or load balancer in front of Twilio answers (a 2xx page: accepted, unreadable).
+    /// </summary>
+    public void RespondWithPage(int count, int status) =>
+        Enqueue(count, new CannedAnswer(status, null, $"<html><body><h1>{status}</h1></body></html>", null));
+
+    /// <summary>The next <paramref name="count"/> valid requests are answered (normally) only after <paramref name="delay"/>.</summary>
+    public void RespondLate(int count, TimeSpan delay) =>
+        Enqueue(count, new CannedAnswer(null, null, "", null, delay));
 
     /// <summary>Waits for the <paramref name="count"/>-th message to <paramref name="to"/>.</summary>
     public async Task<FakeSms> WaitForMessageAsync(string to, int count = 1, TimeSpan? timeout = null)
@@ -185,13 +214,13 @@ public sealed class FakeTwilio : IAsyncDisposable
         listener = null;
     }
 
-    private void Enqueue(int count, CannedFailure failure)
+    private void Enqueue(int count, CannedAnswer answer)
     {
         lock (gate)
         {
             for (var i = 0; i < count; i++)
             {
-                failures.Enqueue(failure);
+                cannedAnswers.Enqueue(answer);
             }
         }
     }
@@ -229,19 +258,14 @@ public sealed class FakeTwilio : IAsyncDisposable
         var response = context.Response;
         using (response)
         {
-            var path = MessagesPath.Match(request.Url?.AbsolutePath ?? "");
+            var requestPath = request.Url?.AbsolutePath ?? "";
+            var path = MessagesPath.Match(requestPath);
             if (request.HttpMethod != "POST" || !path.Success)
             {
-                await ErrorAsync(response, 404, 20404, "The requested resource was not found");
+                await ErrorAsync(response, 404, 20404, $"The requested resource {requestPath} was not found");
                 return;
             }
-            if (!Authorized(request.Headers["Authorization"]) || path.Groups["sid"].Value != AccountSid)
-            {
-                Record(401, 20003, null);
-                response.AddHeader("WWW-Authenticate", "Basic realm=\"Twilio API\"");
-                await ErrorAsync(response, 401, 20003, "Authenticate");
-                return;
-            }
+            Interlocked.Increment(ref arrived);
 
             NameValueCollection form;
             using (var reader = new StreamReader(request.InputStream, Encoding.UTF8))
@@ -249,6 +273,17 @@ public sealed class FakeTwilio : IAsyncDisposable
                 var isForm = request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
                 form = HttpUtility.ParseQueryString(isForm ? await reader.ReadToEndAsync() : "");
             }
+            var (user, password) = BasicCredentials(request.Headers["Authorization"]);
+            var wire = new FakeTwilioWire(request.HttpMethod, requestPath, request.ContentType, user, request.UserAgent,
+                [.. form.AllKeys.SelectMany(key => (form.GetValues(key) ?? []).Select(value => new KeyValuePair<string, string?>(key ?? "", value)))]);
+            if (user != AccountSid || password != AuthToken || path.Groups["sid"].Value != AccountSid)
+            {
+                Record(401, 20003, null, wire);
+                response.AddHeader("WWW-Authenticate", "Basic realm=\"Twilio API\"");
+                await ErrorAsync(response, 401, 20003, "Authenticate", "Your AccountSid or AuthToken was incorrect.");
+                return;
+            }
+
             var to = form["To"];
             var body = form["Body"];
             var from = form["From"];
@@ -260,89 +295,123 @@ public sealed class FakeTwilio : IAsyncDisposable
                 : ((int Code, string Message)?)null;
             if (invalid is { } error)
             {
-                Record(400, error.Code, to);
+                Record(400, error.Code, to, wire);
                 await ErrorAsync(response, 400, error.Code, error.Message);
                 return;
             }
 
-            CannedFailure? failure = null;
+            CannedAnswer? next = null;
             lock (gate)
             {
-                if (failures.Count > 0)
+                if (cannedAnswers.Count > 0)
                 {
-                    failure = failures.Dequeue();
+                    next = cannedAnswers.Dequeue();
                 }
             }
-            if (failure is { } canned)
+            if (next?.Delay is { } delay)
             {
-                Record(canned.Status, canned.Code, to);
+                await Task.Delay(delay);
+            }
+            if (next is { Status: { } status } canned)
+            {
+                Record(status, canned.Code, to, wire);
                 if (canned.RetryAfterSeconds is { } seconds)
                 {
                     response.AddHeader("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
-                await ErrorAsync(response, canned.Status, canned.Code, canned.Message);
+                if (canned.Code is { } code)
+                {
+                    await ErrorAsync(response, status, code, code == 21211 ? $"{canned.Message}: {to}" : canned.Message);
+                }
+                else
+                {
+                    await PageAsync(response, status, canned.Message);
+                }
                 return;
             }
 
             var message = new FakeSms("SM" + RandomHex(), to!, from, service, body!, DateTimeOffset.UtcNow);
             lock (gate)
             {
-                requests.Add(new FakeTwilioRequest(message.ReceivedAt, 201, null, to));
+                requests.Add(new FakeTwilioRequest(message.ReceivedAt, 201, null, to, wire));
                 messages.Add(message);
             }
+            // The fields and formats of Twilio's answer: counts as strings, dates in RFC 2822 form with +0000.
+            var created = message.ReceivedAt.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", System.Globalization.CultureInfo.InvariantCulture);
+            var uri = $"/2010-04-01/Accounts/{AccountSid}/Messages/{message.Sid}";
             await JsonAsync(response, 201, new Dictionary<string, object?>
             {
-                ["sid"] = message.Sid,
-                ["account_sid"] = AccountSid,
-                ["messaging_service_sid"] = service,
-                ["to"] = message.To,
-                ["from"] = from,
                 ["body"] = message.Body,
-                ["status"] = service is null ? "queued" : "accepted",
                 ["num_segments"] = "1",
                 ["direction"] = "outbound-api",
-                ["api_version"] = "2010-04-01",
-                ["date_created"] = message.ReceivedAt.ToString("r"),
-                ["error_code"] = null,
+                ["from"] = from,
+                ["to"] = message.To,
+                ["date_updated"] = created,
+                ["price"] = null,
                 ["error_message"] = null,
-                ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Messages/{message.Sid}.json",
+                ["uri"] = uri + ".json",
+                ["account_sid"] = AccountSid,
+                ["num_media"] = "0",
+                ["status"] = service is null ? "queued" : "accepted",
+                ["messaging_service_sid"] = service,
+                ["sid"] = message.Sid,
+                ["date_sent"] = null,
+                ["date_created"] = created,
+                ["error_code"] = null,
+                ["price_unit"] = "USD",
+                ["api_version"] = "2010-04-01",
+                ["subresource_uris"] = new Dictionary<string, string> { ["media"] = uri + "/Media.json" },
             });
         }
     }
 
-    private bool Authorized(string? header)
+    private static (string? User, string? Password) BasicCredentials(string? header)
     {
         if (header is null || !header.StartsWith("Basic ", StringComparison.Ordinal))
         {
-            return false;
+            return (null, null);
         }
         try
         {
             var credentials = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
-            return credentials == $"{AccountSid}:{AuthToken}";
+            var colon = credentials.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? (credentials, null) : (credentials[..colon], credentials[(colon + 1)..]);
         }
         catch (FormatException)
         {
-            return false;
+            return (null, null);
         }
     }
 
-    private void Record(int status, int? code, string? to)
+    private void Record(int status, int? code, string? to, FakeTwilioWire wire)
     {
         lock (gate)
         {
-            requests.Add(new FakeTwilioRequest(DateTimeOffset.UtcNow, status, code, to));
+            requests.Add(new FakeTwilioRequest(DateTimeOffset.UtcNow, status, code, to, wire));
         }
     }
 
-    private static Task ErrorAsync(HttpListenerResponse response, int status, int code, string message) =>
-        JsonAsync(response, status, new Dictionary<string, object?>
+    private static Task ErrorAsync(HttpListenerResponse response, int status, int code, string message, string? detail = null)
+    {
+        var error = new Dictionary<string, object?> { ["code"] = code };
+        if (detail is not null)
         {
-            ["code"] = code,
-            ["message"] = message,
-            ["more_info"] = $"https://www.twilio.com/docs/errors/{code}",
-            ["status"] = status,
-        });
+            error["detail"] = detail;
+        }
+        error["message"] = message;
+        error["more_info"] = $"https://www.twilio.com/docs/errors/{code}";
+        error["status"] = status;
+        return JsonAsync(response, status, error);
+    }
+
+    private static async Task PageAsync(HttpListenerResponse response, int status, string html)
+    {
+        var bytes = Encoding.UTF8.GetBytes(html);
+        response.StatusCode = status;
+        response.ContentType = "text/html; charset=utf-8";
+        response.ContentLength64 = bytes.Length;
+        await response.OutputStream.WriteAsync(bytes);
+    }
 
     private static async Task JsonAsync(HttpListenerResponse response, int status, object body)
     {
@@ -355,5 +424,6 @@ public sealed class FakeTwilio : IAsyncDisposable
 
     private static string RandomHex() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    private sealed record CannedFailure(int Status, int Code, string Message, int? RetryAfterSeconds);
+    /// <summary>A Twilio error (<see cref="Code"/> set), a page (no code), or, without a status, a normal answer after <see cref="Delay"/>.</summary>
+    private sealed record CannedAnswer(int? Status, int? Code, string Message, int? RetryAfterSeconds, TimeSpan? Delay = null);
 }

@@ -78,11 +78,15 @@ public static class Extensions
             .Validate(o => o.MaxAttempts >= 1 && o.RetryBaseDelay >= TimeSpan.Zero && o.RetryBudget >= TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero,
                 "Twilio needs MaxAttempts >= 1, RetryBaseDelay >= 0, RetryBudget >= 0 and RequestTimeout > 0.")
             .ValidateOnStart();
-        // A typed client: transient, a fresh one from IHttpClientFactory for each (scoped) SmsDelivery.
+        // A typed client: transient, a fresh one from IHttpClientFactory for each (scoped) SmsDelivery; the sender
+        // builds the SDK's TwilioRestClient on it, so the SDK's requests get the factory's logging and tracing.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out
         // No standard resilience handler (ServiceDefaults adds it to every client): the sender owns its retries,
-        // because it must honour Twilio's Retry-After and must not retry a refused message.
+        // because it must honour Twilio's Retry-After and must not retry a refused message, and a handler that
+        // retries POSTs could send a code twice. The per-request timeout is the client's own.
         services.AddHttpClient<ISmsSender, TwilioSmsSender>()
+            .ConfigureHttpClient((provider, http) => http.Timeout = provider.GetRequiredService<IOptions<TwilioOptions>>().Value.RequestTimeout)
+            .AddHttpMessageHandler(provider => new TwilioApiHandler(new Uri(provider.GetRequiredService<IOptions<TwilioOptions>>().Value.BaseUrl)))
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         return services;

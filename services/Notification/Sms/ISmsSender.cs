@@ -1,9 +1,8 @@
 namespace AuthPlatform.Notification.Sms;
 
 /// <summary>
-/// Hands one text message to the SMS provider. It stands in for the official <c>Twilio</c> NuGet package
-/// (<c>MessageResource.CreateAsync</c>), which the package mirror here does not have: <see cref="TwilioSmsSender"/>
-/// speaks the same Messages REST API directly, and <see cref="DevelopmentSmsSender"/> only logs.
+/// Hands one text message to the SMS provider: <see cref="TwilioSmsSender"/> through the <c>Twilio</c> SDK, or
+/// <see cref="DevelopmentSmsSender"/>, which only logs. The seam lets delivery be tested without a provider.
 /// </summary>
 /// <remarks>
 /// A sender never throws for a provider's answer: it returns <see cref="SmsSent"/> or an <see cref="SmsSendFailed"/>

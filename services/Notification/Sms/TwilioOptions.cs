@@ -21,7 +21,10 @@ public sealed class TwilioOptions
     /// <summary>A Messaging Service (<c>MG…</c>) that picks the sender; used instead of, or with, <see cref="From"/>.</summary>
     public string? MessagingServiceSid { get; set; }
 
-    /// <summary>Where the Messages API lives; a fake Twilio in tests.</summary>
+    /// <summary>
+    /// Where the SDK's requests go instead of <see cref="DefaultBaseUrl"/> (see <see cref="TwilioApiHandler"/>): a fake
+    /// Twilio in tests, or e.g. a regional host.
+    /// </summary>
     public string BaseUrl { get; set; } = DefaultBaseUrl;
 
     /// <summary>HTTP requests per send, retries of 429 and 5xx included. The bus retries the message after that.</summary>
@@ -36,7 +39,7 @@ public sealed class TwilioOptions
     /// </summary>
     public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Per HTTP request.</summary>
+    /// <summary>Per HTTP request (the SDK's client's <c>HttpClient.Timeout</c>).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Account SID, auth token and a sender (From or Messaging Service) are all set.</summary>

@@ -1,43 +1,46 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using AuthPlatform.Notification.Diagnostics;
 using Microsoft.Extensions.Options;
+using Twilio.Clients;
+using Twilio.Exceptions;
+using Twilio.Http;
+using Twilio.Rest.Api.V2010.Account;
+using Twilio.Types;
 
 namespace AuthPlatform.Notification.Sms;
 
 /// <summary>
-/// Sends through Twilio's Messages API: <c>POST {BaseUrl}/2010-04-01/Accounts/{AccountSid}/Messages.json</c>,
-/// form-encoded <c>To</c>, <c>From</c> and/or <c>MessagingServiceSid</c>, and <c>Body</c>, with HTTP Basic
-/// <c>AccountSid:AuthToken</c>. A typed client from <see cref="IHttpClientFactory"/>, without the standard
-/// resilience handler: this class owns the retry policy, because it has to honour Twilio's Retry-After.
+/// Sends through the <c>Twilio</c> SDK: <c>MessageResource.CreateAsync</c> on a <see cref="TwilioRestClient"/> with
+/// <c>AccountSid</c>/<c>AuthToken</c>, whose <see cref="SystemNetHttpClient"/> is built on this typed client from
+/// <see cref="IHttpClientFactory"/>. So the request (<c>POST /2010-04-01/Accounts/{AccountSid}/Messages.json</c>,
+/// form-encoded <c>To</c>, <c>From</c> and/or <c>MessagingServiceSid</c>, <c>Body</c>, HTTP Basic) is the SDK's,
+/// and it gets the factory's logging and tracing; <see cref="TwilioApiHandler"/> sends it to <c>Twilio__BaseUrl</c>.
+/// There is no resilience handler on the client: this class owns the retry policy, because it has to honour
+/// Twilio's Retry-After and must never repeat a refused message (nor any POST on its own).
 /// </summary>
 /// <remarks>
 /// <para>Twilio answers 201 with the message resource (<c>sid</c>, <c>status</c>: queued, accepted, …) or an
-/// error object <c>{code, message, more_info, status}</c>.</para>
+/// error object <c>{code, message, more_info, status}</c>, which the SDK throws as an <see cref="ApiException"/>.</para>
 /// <para>429 (never processed, always safe to retry), 408 and 5xx are retried here with exponential backoff
 /// that honours Retry-After, within <see cref="TwilioOptions.MaxAttempts"/> and <see cref="TwilioOptions.RetryBudget"/>;
 /// then the send reports a transient failure and the bus retries the message later. Any other 4xx (21211 invalid
 /// 'To', 21610 unsubscribed, 21408 region not enabled, 21614 not a mobile number, 20003 bad credentials, …) is
 /// final: retrying cannot change Twilio's mind.</para>
-/// <para>Neither the body (it holds the code), the auth token nor Twilio's error text (it quotes the number)
-/// is logged; numbers are masked.</para>
+/// <para>Neither the body (it holds the code), the auth token nor Twilio's error text (it quotes the number; the
+/// SDK puts it in its exception's message) is logged; numbers are masked.</para>
 /// </remarks>
 public sealed partial class TwilioSmsSender : ISmsSender
 {
-    private readonly HttpClient http;
+    private readonly TwilioRestClient twilio;
     private readonly TwilioOptions options;
     private readonly TimeProvider timeProvider;
     private readonly NotificationMetrics metrics;
     private readonly ILogger<TwilioSmsSender> logger;
-    private readonly Uri messagesUri;
-    private readonly AuthenticationHeaderValue authorization;
 
-    public TwilioSmsSender(HttpClient http, IOptions<TwilioOptions> options, TimeProvider timeProvider, NotificationMetrics metrics,
-        ILogger<TwilioSmsSender> logger)
+    /// <param name="http">From IHttpClientFactory, with <see cref="TwilioApiHandler"/> and Twilio:RequestTimeout.</param>
+    public TwilioSmsSender(System.Net.Http.HttpClient http, IOptions<TwilioOptions> options, TimeProvider timeProvider,
+        NotificationMetrics metrics, ILogger<TwilioSmsSender> logger)
     {
-        this.http = http;
         this.options = options.Value;
         this.timeProvider = timeProvider;
         this.metrics = metrics;
@@ -46,14 +49,9 @@ public sealed partial class TwilioSmsSender : ISmsSender
         {
             throw new InvalidOperationException($"Twilio is not configured: set {string.Join(", ", this.options.MissingSettings())}.");
         }
-        messagesUri = MessagesUri(this.options);
-        authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{this.options.AccountSid}:{this.options.AuthToken}")));
+        twilio = new TwilioRestClient(this.options.AccountSid, this.options.AuthToken, accountSid: this.options.AccountSid,
+            httpClient: new SystemNetHttpClient(http));
     }
-
-    /// <summary><c>{BaseUrl}/2010-04-01/Accounts/{AccountSid}/Messages.json</c>.</summary>
-    public static Uri MessagesUri(TwilioOptions options) =>
-        new($"{options.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(options.AccountSid ?? "")}/Messages.json");
 
     public async Task<SmsSendResult> SendAsync(string to, string body, CancellationToken cancellationToken)
     {
@@ -84,62 +82,72 @@ public sealed partial class TwilioSmsSender : ISmsSender
     private async Task<(SmsSendResult Result, TimeSpan? RetryAfter, string RetryReason)> AttemptAsync(
         string to, string body, CancellationToken cancellationToken)
     {
-        var fields = new List<KeyValuePair<string, string>> { new("To", to) };
+        var message = new CreateMessageOptions(new PhoneNumber(to)) { Body = body };
         if (!string.IsNullOrWhiteSpace(options.MessagingServiceSid))
         {
-            fields.Add(new("MessagingServiceSid", options.MessagingServiceSid));
+            message.MessagingServiceSid = options.MessagingServiceSid;
         }
         if (!string.IsNullOrWhiteSpace(options.From))
         {
             // With a Messaging Service as well, Twilio sends from this number of the service's sender pool.
-            fields.Add(new("From", options.From));
+            message.From = new PhoneNumber(options.From);
         }
-        fields.Add(new("Body", body));
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, messagesUri) { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Authorization = authorization;
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.RequestTimeout);
-        HttpResponseMessage response;
+        // Ends with this method: each attempt sees only its own answer.
+        var exchange = TwilioAttempt.Start(cancellationToken);
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Twilio may have created the message all the same; a retry then sends the same code twice, which
-            // beats not sending it at all.
-            return (new SmsSendFailed(SmsFailureKind.Transient,
-                $"Twilio did not answer within {options.RequestTimeout.TotalSeconds:0.#} s."), null, RetryReasons.Network);
-        }
-        catch (HttpRequestException ex)
-        {
-            return (new SmsSendFailed(SmsFailureKind.Transient, $"Could not reach Twilio ({ex.HttpRequestError})."), null, RetryReasons.Network);
-        }
-
-        using (response)
-        {
-            var status = (int)response.StatusCode;
-            using var json = await ReadJsonAsync(response, cancellationToken);
-            if (response.IsSuccessStatusCode)
+            var created = await MessageResource.CreateAsync(message, twilio);
+            if (created?.Sid is null)
             {
-                var sid = StringProperty(json, "sid");
-                var messageStatus = StringProperty(json, "status");
-                if (sid is null)
-                {
-                    // Accepted all the same: retrying would send a second message.
-                    LogUnreadableSuccess(logger, status);
-                }
-                return (new SmsSent(sid ?? "(unknown)", messageStatus ?? "(unknown)"), null, "");
+                // Accepted all the same: retrying would send a second message.
+                LogUnreadableSuccess(logger, exchange.HttpStatus ?? 0);
+            }
+            return (new SmsSent(created?.Sid ?? "(unknown)", created?.Status?.ToString() ?? "(unknown)"), null, "");
+        }
+        catch (ApiConnectionException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The SDK wraps the cancelled request; a sender surfaces only the caller's cancellation as an exception.
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (ApiConnectionException ex) when (exchange.HttpStatus is null)
+        {
+            if (ex.InnerException is OperationCanceledException or TimeoutException)
+            {
+                // Twilio may have created the message all the same; a retry then sends the same code twice, which
+                // beats not sending it at all.
+                return (new SmsSendFailed(SmsFailureKind.Transient,
+                    $"Twilio did not answer within {options.RequestTimeout.TotalSeconds:0.#} s."), null, RetryReasons.Network);
+            }
+            var error = ex.InnerException is HttpRequestException http ? http.HttpRequestError.ToString() : ex.InnerException?.GetType().Name;
+            return (new SmsSendFailed(SmsFailureKind.Transient, $"Could not reach Twilio ({error})."), null, RetryReasons.Network);
+        }
+        catch (TwilioException ex)
+        {
+            // The status as it came over the wire: the SDK reports 0 when the body is not Twilio's JSON.
+            var status = exchange.HttpStatus ?? (ex as ApiException)?.Status ?? 0;
+            if (status is >= 200 and < 300)
+            {
+                // A 2xx whose body the SDK could not read: accepted all the same, retrying would send a second message.
+                LogUnreadableSuccess(logger, status);
+                return (new SmsSent("(unknown)", "(unknown)"), null, "");
             }
 
-            var code = IntProperty(json, "code");
-            if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500)
+            int? code = ex switch
             {
-                var reason = response.StatusCode == HttpStatusCode.TooManyRequests ? RetryReasons.Throttled : RetryReasons.ServerError;
-                return (new SmsSendFailed(SmsFailureKind.Transient, Describe(status, code), status, code), RetryAfter(response), reason);
+                ApiException { Code: not 0 } api => api.Code,
+                ApiStandardException { Code: not 0 } standard => standard.Code,
+                _ => null,
+            };
+            if (status == 0)
+            {
+                // No status from the wire nor from the SDK: nothing says that Twilio refused the message for good.
+                return (new SmsSendFailed(SmsFailureKind.Transient, "Twilio's answer could not be read."), null, RetryReasons.ServerError);
+            }
+            if (status is (int)HttpStatusCode.TooManyRequests or (int)HttpStatusCode.RequestTimeout or >= 500)
+            {
+                var reason = status == (int)HttpStatusCode.TooManyRequests ? RetryReasons.Throttled : RetryReasons.ServerError;
+                return (new SmsSendFailed(SmsFailureKind.Transient, Describe(status, code), status, code), RetryAfter(exchange), reason);
             }
             return (new SmsSendFailed(SmsFailureKind.Permanent, Describe(status, code), status, code), null, "");
         }
@@ -152,9 +160,9 @@ public sealed partial class TwilioSmsSender : ISmsSender
         return nominal * (0.8 + 0.4 * Random.Shared.NextDouble());
     }
 
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    private TimeSpan? RetryAfter(TwilioAttempt exchange)
     {
-        if (response.Headers.RetryAfter is not { } retryAfter)
+        if (exchange.RetryAfter is not { } retryAfter)
         {
             return null;
         }
@@ -183,32 +191,6 @@ public sealed partial class TwilioSmsSender : ISmsSender
         var more = code is null ? "" : $"; see https://www.twilio.com/docs/errors/{code}";
         return $"Twilio answered HTTP {status}{error}{more}.";
     }
-
-    private static async Task<JsonDocument?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            return text.Length == 0 ? null : JsonDocument.Parse(text);
-        }
-        catch (JsonException)
-        {
-            // A proxy's HTML error page and the like: the status alone decides.
-            return null;
-        }
-    }
-
-    private static string? StringProperty(JsonDocument? json, string name) =>
-        json is { RootElement.ValueKind: JsonValueKind.Object } && json.RootElement.TryGetProperty(name, out var value)
-            && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
-
-    private static int? IntProperty(JsonDocument? json, string name) =>
-        json is { RootElement.ValueKind: JsonValueKind.Object } && json.RootElement.TryGetProperty(name, out var value)
-            && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
-            ? number
-            : null;
 
     /// <summary>Values of the retries counter's <c>reason</c> tag.</summary>
     private static class RetryReasons
