@@ -1,0 +1,35 @@
+namespace AuthPlatform.AppHost.LocalServers;
+
+/// <summary>
+/// A /bin/sh wrapper that runs a server in the foreground of an executable resource: when the orchestrator stops the
+/// resource (SIGTERM or SIGINT) it passes the signal the server wants for a fast, clean shutdown, waits for it, then
+/// stops its helpers, so nothing outlives the resource.
+/// </summary>
+public static class ForegroundScript
+{
+    /// <param name="helpers">Commands started first, in the background (e.g. Erlang's port mapper), stopped last.</param>
+    /// <param name="server">The server's command line.</param>
+    /// <param name="stopSignal">What the server takes as "shut down now" (PostgreSQL: INT, its fast shutdown).</param>
+    public static string[] Arguments(IEnumerable<string[]> helpers, string[] server, string stopSignal = "TERM")
+    {
+        var lines = new List<string>();
+        var helperPids = new List<string>();
+        foreach (var (helper, index) in helpers.Select((h, i) => (h, i)))
+        {
+            lines.Add($"{Quote(helper)} & helper{index}=$!");
+            helperPids.Add($"$helper{index}");
+        }
+        lines.Add($"{Quote(server)} & server=$!");
+        lines.Add($"trap 'kill -{stopSignal} $server 2>/dev/null' TERM INT");
+        // wait returns early when a trapped signal arrives: keep waiting until the server is really gone.
+        lines.Add("code=0; while kill -0 $server 2>/dev/null; do wait $server; code=$?; done");
+        if (helperPids.Count > 0)
+        {
+            lines.Add($"kill {string.Join(' ', helperPids)} 2>/dev/null; wait");
+        }
+        lines.Add("exit $code");
+        return ["-c", string.Join('\n', lines)];
+    }
+
+    private static string Quote(string[] command) => string.Join(' ', command.Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+}
