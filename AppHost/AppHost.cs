@@ -50,10 +50,11 @@ foreach (var instance in topology.Instances)
     });
     resources[instance.ResourceName] = service;
 }
-// The gateway opens when every service behind it is ready.
+// The gateway starts beside the services (it probes each replica's /health and routes only to ready ones), so its own
+// start-up is off the critical path.
 foreach (var (name, resource) in resources.Where(r => r.Key != topology.Gateway.ResourceName))
 {
-    resources[topology.Gateway.ResourceName].WaitFor(resource);
+    resources[topology.Gateway.ResourceName].WaitForStart(resource);
 }
 
 var app = builder.Build();
@@ -61,12 +62,16 @@ var app = builder.Build();
 var run = app.RunAsync();
 try
 {
-    await app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync(topology.Gateway.ResourceName,
-        app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
-    Console.WriteLine(RunSummary.Text(layout, app.Services.GetRequiredService<IConfiguration>()));
+    var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+    var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+    await Task.WhenAll(topology.Instances.Select(i => notifications.WaitForResourceHealthyAsync(i.ResourceName, stopping)));
+    if (settings.PrintSummary)
+    {
+        Console.WriteLine(RunSummary.Text(layout, app.Services.GetRequiredService<IConfiguration>()));
+    }
 }
 catch (Exception ex) when (ex is OperationCanceledException or DistributedApplicationException)
 {
-    Console.Error.WriteLine($"The gateway did not become ready ({ex.Message}); see the dashboard or {layout.LogDirectory}.");
+    Console.Error.WriteLine($"The platform did not become ready ({ex.Message}); see the dashboard or {layout.LogDirectory}.");
 }
 await run;

@@ -33,7 +33,7 @@ public static class PlatformEnvironment
     /// A service from its built binary (no <c>dotnet run</c>: no build evaluation per start), listening on the
     /// topology's ports without a proxy in between, so the gateway sees a dead replica as dead.
     /// </summary>
-    public static IResourceBuilder<ExecutableResource> AddBuiltService(this IDistributedApplicationBuilder builder, ServiceInstance instance, PlatformLayout layout)
+    public static IResourceBuilder<ExecutableResource> AddBuiltService(this IDistributedApplicationBuilder builder, ServiceReplica instance, PlatformLayout layout)
     {
         var dll = Binary(layout.RepositoryRoot, instance.Service);
         var service = builder.AddExecutable(instance.ResourceName, DotnetHost, Path.GetDirectoryName(dll)!, dll)
@@ -57,7 +57,7 @@ public static class PlatformEnvironment
     /// PublicBaseUrl, Gateway__*, Sms__*, OTEL_*, any other Section__Key), then the settings the AppHost was given
     /// (Platform:ServiceEnvironment), then the topology's wiring, which nobody overrides.
     /// </summary>
-    public static Dictionary<string, string> For(ServiceInstance instance, PlatformLayout layout, int? port = null, int? internalPort = null)
+    public static Dictionary<string, string> For(ServiceReplica instance, PlatformLayout layout, int? port = null, int? internalPort = null)
     {
         var development = string.Equals(layout.ServiceEnvironmentName, "Development", StringComparison.OrdinalIgnoreCase);
         var environment = new Dictionary<string, string>

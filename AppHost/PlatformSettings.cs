@@ -36,6 +36,9 @@ public sealed record PlatformSettings
 
     public int MfaReplicas { get; init; } = 2;
 
+    /// <summary>Print the URLs once the platform is ready (./run.sh); tests turn it off.</summary>
+    public bool PrintSummary { get; init; } = true;
+
     /// <summary>Wipe the data folder before starting (<c>--reset</c>).</summary>
     public bool Reset { get; init; }
 

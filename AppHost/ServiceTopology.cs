@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace AuthPlatform.AppHost;
 
 /// <summary>One running copy of a service: its resource name, replica index and ports.</summary>
-public sealed record ServiceInstance(string Service, int Replica, string ResourceName, int Port, int InternalPort)
+public sealed record ServiceReplica(string Service, int Replica, string ResourceName, int Port, int InternalPort)
 {
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
@@ -38,7 +38,7 @@ public sealed class ServiceTopology
     };
 
     private readonly Func<int> _port;
-    private readonly List<ServiceInstance> _instances = [];
+    private readonly List<ServiceReplica> _instances = [];
 
     // One ES256 key pair per calling service per run: the private half to the service, the public half to its callees.
     private readonly Dictionary<string, (string PrivateKey, string PublicKey)> _serviceKeys =
@@ -53,19 +53,19 @@ public sealed class ServiceTopology
             for (var replica = 0; replica < replicas; replica++)
             {
                 var http = service == "gateway" ? gatewayPort : port();
-                _instances.Add(new ServiceInstance(service, replica, replicas > 1 ? $"{service}-{replica}" : service, http, IsInternalCallee(service) ? port() : 0));
+                _instances.Add(new ServiceReplica(service, replica, replicas > 1 ? $"{service}-{replica}" : service, http, IsInternalCallee(service) ? port() : 0));
             }
         }
     }
 
-    public IReadOnlyList<ServiceInstance> Instances => _instances;
+    public IReadOnlyList<ServiceReplica> Instances => _instances;
 
-    public ServiceInstance Gateway => _instances.Single(i => i.Service == "gateway");
+    public ServiceReplica Gateway => _instances.Single(i => i.Service == "gateway");
 
     /// <summary>The gateway's URL: what email links and the token issuer use.</summary>
     public string PublicBaseUrl => $"http://localhost:{Gateway.Port}";
 
-    public IEnumerable<ServiceInstance> Replicas(string service) => _instances.Where(i => i.Service == service);
+    public IEnumerable<ServiceReplica> Replicas(string service) => _instances.Where(i => i.Service == service);
 
     /// <summary>A port for something outside the topology (an extra instance a test starts).</summary>
     public int NextPort() => _port();
