@@ -70,6 +70,10 @@ public sealed class ResourceProcess(string resourceName, PlatformLayout layout, 
     /// <summary>Starts the resource again and waits until it is healthy.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        // A start waits for the resources this one depends on: fail rather than hang if one of them is down for good.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        cancellationToken = timeout.Token;
         var result = await commands.ExecuteCommandAsync(resourceName, KnownResourceCommands.StartCommand, cancellationToken);
         if (!result.Success)
         {
