@@ -12,7 +12,8 @@ public static class ForegroundScript
 
     /// <param name="helpers">Commands started first, in the background (e.g. Erlang's port mapper), stopped last.</param>
     /// <param name="server">The server's command line.</param>
-    /// <param name="stopSignal">What the server takes as "shut down now" (PostgreSQL: INT, its fast shutdown).</param>
+    /// <param name="stopSignal">What the server takes as "shut down now" (PostgreSQL: INT, its fast shutdown); KILL ends
+    /// the server's whole process tree at once.</param>
     public static string[] Arguments(IEnumerable<string[]> helpers, string[] server, string stopSignal = "TERM")
     {
         var lines = new List<string> { "tree() { for c in $(pgrep -P $1); do tree $c; done; echo $1; }", "killer=" };
@@ -24,7 +25,9 @@ public static class ForegroundScript
         }
         lines.Add($"{Quote(server)} & server=$!");
         // One killer only, deaf to the signals the orchestrator may send the whole process group again.
-        lines.Add($"trap 'kill -{stopSignal} $server 2>/dev/null; [ -n \"$killer\" ] || {{ (trap \"\" TERM INT; sleep {StopGraceSeconds}; kill -KILL $(tree $server) 2>/dev/null) & killer=$!; }}' TERM INT");
+        lines.Add(stopSignal == "KILL"
+            ? "trap 'kill -KILL $(tree $server) 2>/dev/null' TERM INT"
+            : $"trap 'kill -{stopSignal} $server 2>/dev/null; [ -n \"$killer\" ] || {{ (trap \"\" TERM INT; sleep {StopGraceSeconds}; kill -KILL $(tree $server) 2>/dev/null) & killer=$!; }}' TERM INT");
         // wait returns early when a trapped signal arrives: keep waiting until the server is really gone.
         lines.Add("code=0; while kill -0 $server 2>/dev/null; do wait $server; code=$?; done");
         lines.Add("[ -n \"$killer\" ] && kill $(tree $killer) 2>/dev/null");

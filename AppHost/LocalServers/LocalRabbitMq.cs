@@ -32,7 +32,10 @@ public static class LocalRabbitMq
             await Ports.AcceptsAsync(amqpPort, cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy());
 
         var resource = builder.AddExecutable(name, "/bin/sh", dataDirectory,
-                ForegroundScript.Arguments([[epmd, "-port", epmdPort.ToString(), "-address", "127.0.0.1"]], [server]))
+                ForegroundScript.Arguments([[epmd, "-port", epmdPort.ToString(), "-address", "127.0.0.1"]], [server],
+                    // RabbitMQ's orderly shutdown can outlast the orchestrator's stop timeout (~12 s); its message
+                    // store recovers from an abrupt stop, and persistent messages were fsynced when confirmed.
+                    stopSignal: "KILL"))
             .WithEnvironment("HOME", dataDirectory) // the Erlang cookie lives here
             .WithEnvironment("ERL_EPMD_PORT", epmdPort.ToString())
             .WithEnvironment("ERL_EPMD_ADDRESS", "127.0.0.1")
