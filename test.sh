@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# ./test.sh — every test in AuthPlatform.CI.slnf, against real PostgreSQL, Redis, RabbitMQ and MailDev
-# processes that the tests start on free loopback ports. Ends with one line: "N passed, N failed".
+# ./test.sh — every test in AuthPlatform.CI.slnf. Each test assembly starts the platform through the AppHost
+# (Aspire.Hosting.Testing): real PostgreSQL, Redis, RabbitMQ and MailDev processes on free loopback ports, every
+# service and the gateway. Ends with one line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
@@ -9,7 +10,8 @@ install_prerequisites
 echo "Building AuthPlatform.CI.slnf…"
 dotnet build AuthPlatform.CI.slnf -c Debug -nologo -v quiet -clp:ErrorsOnly
 
-# Everything a test starts inherits this marker; whatever still carries it at the end is killed, so even a
+# Everything a test starts inherits this marker (the AppHost runs in the test process; Aspire's orchestrator and
+# every resource it starts inherit its environment); whatever still carries it at the end is killed, so even a
 # crashed test process leaves no server behind.
 export AUTHPLATFORM_TEST_RUN="test-$$-$RANDOM"
 cleanup() {

@@ -1,78 +1,77 @@
-var builder = DistributedApplication.CreateBuilder(args);
+using AuthPlatform.AppHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
-// The services have no launchSettings.json, so make sure each has an "http" endpoint
-// (a no-op when a launch profile already defines one); Aspire then sets ASPNETCORE_URLS.
-IResourceBuilder<ProjectResource> AddService<TProject>(string name) where TProject : IProjectMetadata, new() =>
-    builder.AddProject<TProject>(name).WithEndpoint("http", e => e.UriScheme = "http");
+// The platform as an Aspire application: PostgreSQL, Redis, RabbitMQ and MailDev (containers, or local processes
+// where no container engine runs), the four services from their built binaries (MFA as N named replicas) and the
+// gateway in front. ./run.sh runs it with the dashboard; the tests start it through Aspire.Hosting.Testing.
+var builder = DistributedApplication.CreateBuilder(PlatformSettings.TranslateSwitches(args));
+var settings = builder.Configuration.GetSection(PlatformSettings.Section).Get<PlatformSettings>() ?? new PlatformSettings();
+if (int.TryParse(builder.Configuration["GATEWAY_PORT"], out var gatewayPort))
+{
+    settings = settings with { GatewayPort = gatewayPort };
+}
 
-// --- Infrastructure -------------------------------------------------------
+var repositoryRoot = PlatformLayout.FindRepositoryRoot(AppContext.BaseDirectory);
+var dataDirectory = Path.GetFullPath(settings.DataPath ?? Path.Combine(repositoryRoot, ".data"));
+if (settings.Reset && Directory.Exists(dataDirectory))
+{
+    Console.WriteLine($"Wiping {dataDirectory}");
+    Directory.Delete(dataDirectory, recursive: true);
+}
+var servers = settings.Servers == ServerMode.Containers || (settings.Servers == ServerMode.Auto && PlatformServers.ContainerEngineAnswers())
+    ? (PlatformServers)new ContainerPlatformServers(builder)
+    : new LocalPlatformServers(builder, repositoryRoot, dataDirectory, settings.DurableData, settings.PortSource(1));
+var topology = new ServiceTopology(settings.GatewayPort == 0 ? Ports.Free() : settings.GatewayPort, settings.MfaReplicas, settings.PortSource(10));
+// Keys kept in the databases are encrypted under this certificate, which stays outside them.
+var keyEncryption = LocalKeyEncryption.Ensure(Path.Combine(dataDirectory, "keys"));
+var layout = new PlatformLayout(settings, repositoryRoot, dataDirectory, Path.GetFullPath(settings.LogPath ?? Path.Combine(dataDirectory, "logs")),
+    servers, topology, keyEncryption, Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? builder.Environment.EnvironmentName);
+builder.Services.AddSingleton(layout);
+ResourceLogFiles.CopyTo(builder, layout.LogDirectory);
 
-var postgres = builder.AddPostgres("postgres").WithDataVolume();
-var accountDb = postgres.AddDatabase("accountdb");
-var mfaDb = postgres.AddDatabase("mfadb");
+var resources = new Dictionary<string, IResourceBuilder<ExecutableResource>>();
+foreach (var instance in topology.Instances)
+{
+    var service = builder.AddBuiltService(instance, layout);
+    foreach (var connection in PlatformServers.Connections[instance.Service])
+    {
+        servers.Connect(service, instance.Service, connection);
+    }
+    service.WithEnvironment(context =>
+    {
+        foreach (var (key, value) in PlatformEnvironment.For(instance, layout))
+        {
+            context.EnvironmentVariables[key] = value;
+        }
+        // The services decide themselves which forwarded headers to trust.
+        context.EnvironmentVariables.Remove("ASPNETCORE_FORWARDEDHEADERS_ENABLED");
+    });
+    resources[instance.ResourceName] = service;
+}
+// The gateway starts beside the services (it probes each replica's /health and routes only to ready ones), so its own
+// start-up is off the critical path.
+foreach (var (name, resource) in resources.Where(r => r.Key != topology.Gateway.ResourceName))
+{
+    resources[topology.Gateway.ResourceName].WaitForStart(resource);
+}
 
-var redis = builder.AddRedis("redis");
-
-var eventBus = builder.AddRabbitMQ("eventbus").WithManagementPlugin();
-
-// MailDev SMTP sink (web UI on the "http" endpoint). Tag pinned because the
-// health-check path differs between MailDev 2.x (/healthz) and 3.x (/api/healthz).
-var mailDev = builder.AddContainer("maildev", "maildev/maildev", "2.2.1")
-    .WithEndpoint(targetPort: 1025, name: "smtp", scheme: "smtp")
-    .WithHttpEndpoint(targetPort: 1080, name: "http")
-    .WithHttpHealthCheck("/healthz", endpointName: "http");
-
-// Services read ConnectionStrings__smtp = "smtp://host:port".
-var smtp = builder.AddConnectionString("smtp", ReferenceExpression.Create(
-    $"smtp://{mailDev.GetEndpoint("smtp").Property(EndpointProperty.HostAndPort)}"));
-
-// --- Services ---------------------------------------------------------------
-
-// Declared first so its endpoint can be handed to the services as PublicBaseUrl.
-var gateway = AddService<Projects.Gateway>("gateway")
-    .WithExternalHttpEndpoints();
-var publicBaseUrl = gateway.GetEndpoint("http");
-
-var account = AddService<Projects.Account>("account")
-    .WithReference(accountDb).WaitFor(accountDb)
-    .WithReference(redis).WaitFor(redis)
-    .WithReference(eventBus).WaitFor(eventBus)
-    .WithEnvironment("PublicBaseUrl", publicBaseUrl);
-
-var mfa = AddService<Projects.Mfa>("mfa")
-    .WithReplicas(2)
-    .WithReference(mfaDb).WaitFor(mfaDb)
-    .WithReference(redis).WaitFor(redis)
-    .WithReference(eventBus).WaitFor(eventBus)
-    .WithReference(account).WaitFor(account); // validates JWTs against account's JWKS
-
-// account <-> mfa: Aspire allows cyclic WithReference (it only injects endpoint
-// URLs, which are allocated before any process starts; the only cycle check is
-// for parent relationships). A WaitFor cycle would deadlock, so only mfa waits
-// for account; account calls mfa's /internal API lazily, per request.
-account.WithReference(mfa);
-
-var verification = AddService<Projects.Verification>("verification")
-    .WithReference(redis).WaitFor(redis)
-    .WithReference(eventBus).WaitFor(eventBus)
-    .WithReference(account).WaitFor(account)
-    .WithEnvironment("PublicBaseUrl", publicBaseUrl);
-
-AddService<Projects.Notification>("notification")
-    .WithReference(eventBus).WaitFor(eventBus)
-    .WithReference(redis).WaitFor(redis) // one email per message id
-    .WithReference(smtp).WaitFor(mailDev)
-    .WithEnvironment("PublicBaseUrl", publicBaseUrl)
-    .WithEnvironment("Sms__UseDevelopmentSender", "true"); // local only: texts go to the log
-
-// account redeems password-reset tokens, and mfa asks for SMS codes, at verification's /internal API
-// (no WaitFor: verification waits for account).
-account.WithReference(verification);
-mfa.WithReference(verification).WithEnvironment("Sms__AllowedRegions", "US,CA,GB,IE,DE,FR,NL,AU");
-
-gateway
-    .WithReference(account).WaitFor(account)
-    .WithReference(verification).WaitFor(verification)
-    .WithReference(mfa).WaitFor(mfa);
-
-builder.Build().Run();
+var app = builder.Build();
+// Start in the background: the orchestrator's start returns only once every resource was launched.
+var run = app.RunAsync();
+try
+{
+    var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+    var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+    await Task.WhenAll(topology.Instances.Select(i => notifications.WaitForResourceHealthyAsync(i.ResourceName, stopping)));
+    if (settings.PrintSummary)
+    {
+        Console.WriteLine(RunSummary.Text(layout, app.Services.GetRequiredService<IConfiguration>()));
+    }
+}
+catch (Exception ex) when (ex is OperationCanceledException or DistributedApplicationException)
+{
+    Console.Error.WriteLine($"The platform did not become ready ({ex.Message}); see the dashboard or {layout.LogDirectory}.");
+}
+await run;

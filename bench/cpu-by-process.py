@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """CPU per platform process, sampled from /proc once a second (Linux), to see what limits a benchmark.
 
-  bench/cpu-by-process.py sample LAUNCHER_PID > cpu.csv      # until Ctrl-C / SIGTERM
+  bench/cpu-by-process.py sample ORCHESTRATOR_PID > cpu.csv   # pgrep -f 'dcp start-apiserver'      # until Ctrl-C / SIGTERM
   bench/cpu-by-process.py summarize cpu.csv HH:MM:SS HH:MM:SS  # mean % of one core per process, in that UTC window
 
-Groups every descendant of the launcher (run.sh execs it) by what it is: each .NET service by its .dll (replicas
+Groups every descendant of the orchestrator (Aspire's DCP, which the AppHost behind run.sh starts) by what it is: each .NET service by its .dll (replicas
 by pid), postgres (all backends together), redis, rabbitmq, maildev; plus each bench harness (AuthPlatform.Bench.dll, by pid),
 "other": everything else on the machine (another build or test run, the kernel), and the time the hypervisor gave
 to other guests ("stolen"). 100 % is one core; the machine's total is cores x 100 %.

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
-using AuthPlatform.Launcher;
+using AuthPlatform.AppHost;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Npgsql;
 

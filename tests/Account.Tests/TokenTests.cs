@@ -136,7 +136,7 @@ public sealed class TokenTests(PlatformFixture platform)
         var account = platform.Fleet.Replicas("account").Single();
 
         await platform.Fleet.StopInstanceAsync(account);
-        await AuthPlatform.Launcher.ServiceFleet.WaitHealthyAsync(platform.Fleet.StartInstance("account", 0));
+        await platform.Fleet.StartInstanceAsync("account", 0);
 
         await PlatformFixture.EventuallyAsync("the gateway routes to the restarted account service", async () =>
             (await platform.Gateway.GetAsync("/.well-known/jwks.json")).IsSuccessStatusCode, TimeSpan.FromSeconds(20));

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using AuthPlatform.Launcher;
+using AuthPlatform.AppHost;
 
 namespace AuthPlatform.Cli.Tests;
 

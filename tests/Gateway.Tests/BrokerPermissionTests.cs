@@ -1,4 +1,4 @@
-using AuthPlatform.Launcher.Servers;
+using AuthPlatform.AppHost.LocalServers;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using RabbitMQ.Client;

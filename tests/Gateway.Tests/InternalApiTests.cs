@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using AuthPlatform.Launcher;
+using AuthPlatform.AppHost;
 using AuthPlatform.Internal;
 using Microsoft.Extensions.Time.Testing;
 

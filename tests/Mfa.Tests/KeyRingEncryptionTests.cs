@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using AuthPlatform.Launcher;
+using AuthPlatform.AppHost;
 using AuthPlatform.Mfa.Factors;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using AuthPlatform.Contracts;
-using AuthPlatform.Launcher;
+using AuthPlatform.AppHost;
 using AuthPlatform.Testing;
 using MassTransit;
 using RabbitMQ.Client;
@@ -34,7 +34,7 @@ public sealed class DeliveryOutageTests(PlatformFixture platform)
         }
         finally
         {
-            await AuthPlatform.Launcher.ServiceFleet.WaitHealthyAsync(platform.Fleet.StartInstance("notification", 0));
+            await platform.Fleet.StartInstanceAsync("notification", 0);
         }
 
         await platform.Mailbox.WaitForAsync(email, VerifySubject);
@@ -130,7 +130,7 @@ public sealed class DeliveryOutageTests(PlatformFixture platform)
         }
         finally
         {
-            await AuthPlatform.Launcher.ServiceFleet.WaitHealthyAsync(platform.Fleet.StartInstance("notification", 0));
+            await platform.Fleet.StartInstanceAsync("notification", 0);
         }
 
         await platform.Mailbox.WaitForAsync(email, VerifySubject, timeout: TimeSpan.FromSeconds(60));

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using AuthPlatform.Launcher;
+using AuthPlatform.AppHost;
 using AuthPlatform.Notification.Diagnostics;
 using AuthPlatform.Notification.Extensions;
 using AuthPlatform.Notification.Sms;

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Web;
-using AuthPlatform.Launcher;
+using AuthPlatform.AppHost;
 
 namespace AuthPlatform.Testing;
 

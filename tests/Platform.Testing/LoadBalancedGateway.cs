@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using AuthPlatform.Launcher;
+using AuthPlatform.AppHost;
 
 namespace AuthPlatform.Testing;
 

@@ -1,18 +1,32 @@
-using AuthPlatform.Launcher;
+using System.Diagnostics;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using AuthPlatform.AppHost;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace AuthPlatform.Testing;
 
 /// <summary>
-/// The whole platform for one test assembly: real PostgreSQL, Redis, RabbitMQ and MailDev processes on free
-/// loopback ports, every service from its built binary (MFA as two replicas) and the gateway in front.
+/// The whole platform for one test assembly, started through the AppHost (Aspire.Hosting.Testing) exactly as
+/// ./run.sh runs it: real PostgreSQL, Redis, RabbitMQ and MailDev as local executable resources on free loopback
+/// ports, every service from its built binary (MFA as two replicas) and the gateway in front; no dashboard.
 /// Started once per test run of the assembly and torn down at its end.
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "authplatform-tests", Guid.NewGuid().ToString("N")[..12]);
+    private ResourceWatch? _watch;
 
-    public LocalServers Servers { get; private set; } = null!;
+    /// <summary>The running AppHost.</summary>
+    public DistributedApplication App { get; private set; } = null!;
+
+    public PlatformLayout Layout { get; private set; } = null!;
+
+    /// <summary>How long the AppHost took until the gateway was healthy.</summary>
+    public TimeSpan StartTime { get; private set; }
+
+    public PlatformServerSet Servers { get; private set; } = null!;
 
     public ServiceFleet Fleet { get; private set; } = null!;
 
@@ -63,21 +77,48 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
             Directory.Delete(LogDirectory, recursive: true);
         }
+        Directory.CreateDirectory(LogDirectory);
 
-        Servers = new LocalServers(RepositoryRoot, _dataDirectory, ServerPorts.AnyFree(), durable: false);
         Twilio = await new FakeTwilio().StartAsync();
         var environment = new Dictionary<string, string?>(Twilio.Environment) { ["Sms__AllowedRegions"] = "GB,US,DE" };
         foreach (var (key, value) in ExtraEnvironment)
         {
             environment[key] = value;
         }
-        KeyEncryption = LocalKeyEncryption.Ensure(Path.Combine(_dataDirectory, "keys"));
-        Fleet = new ServiceFleet(new FleetOptions(RepositoryRoot, LogDirectory, Ports.Free(), Ports.Free, 2, environment, KeyEncryption),
-            Servers.ConnectionStrings, Servers.RabbitMq.ConnectionStringFor);
+        string[] arguments =
+        [
+            "--Platform:Servers=local",
+            $"--Platform:DataPath={_dataDirectory}",
+            "--Platform:DurableData=false",
+            "--Platform:PortBase=0",
+            "--Platform:GatewayPort=0",
+            "--Platform:MfaReplicas=2",
+            $"--Platform:LogPath={LogDirectory}",
+            "--environment=Development",
+            // The AppHost's own log stays quiet; each resource's output is in LogDirectory.
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
+            "--Logging:LogLevel:AppHost.Resources=None",
+            "--Platform:PrintSummary=false",
+            .. environment.Where(e => e.Value is not null).Select(e => $"--Platform:ServiceEnvironment:{e.Key}={e.Value}"),
+        ];
+        var stopwatch = Stopwatch.StartNew();
         try
         {
-            await Servers.StartAsync();
-            await Fleet.StartAsync();
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(arguments,
+                (options, _) => options.DisableDashboard = true);
+            App = await builder.BuildAsync();
+            Layout = App.Services.GetRequiredService<PlatformLayout>();
+            _watch = new ResourceWatch(App.Services.GetRequiredService<ResourceNotificationService>());
+            _watch.Start();
+            var commands = App.Services.GetRequiredService<ResourceCommandService>();
+            Servers = new PlatformServerSet(Layout, _watch, commands);
+            Fleet = new ServiceFleet(Layout, _watch, commands);
+            KeyEncryption = Layout.KeyEncryption;
+            // The orchestrator's start returns once every resource was launched, i.e. after the servers are ready.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+            await App.StartAsync(timeout.Token);
+            await Task.WhenAll(Layout.Topology.Instances.Select(i => _watch.WaitHealthyAsync(i.ResourceName, timeout.Token)));
         }
         catch
         {
@@ -85,6 +126,8 @@ public sealed class PlatformFixture : IAsyncLifetime
             await DisposeAsync();
             throw;
         }
+        StartTime = stopwatch.Elapsed;
+        await File.WriteAllTextAsync(Path.Combine(LogDirectory, "platform-start.txt"), $"{StartTime.TotalSeconds:0.0} s\n");
         Gateway = new HttpClient { BaseAddress = Fleet.GatewayAddress, Timeout = TimeSpan.FromSeconds(30) };
         Mailbox = new Mailbox(Servers.Smtp.WebUrl);
     }
@@ -96,9 +139,14 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
             await Fleet.DisposeAsync();
         }
-        if (Servers is not null)
+        if (App is not null)
         {
-            await Servers.DisposeAsync();
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+        if (_watch is not null)
+        {
+            await _watch.DisposeAsync();
         }
         if (Twilio is not null)
         {

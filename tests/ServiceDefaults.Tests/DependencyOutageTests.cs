@@ -1,5 +1,5 @@
 using System.Net;
-using AuthPlatform.Launcher;
+using AuthPlatform.AppHost;
 
 namespace AuthPlatform.ServiceDefaults.Tests;
 

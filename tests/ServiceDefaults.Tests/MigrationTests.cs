@@ -1,4 +1,4 @@
-using AuthPlatform.Launcher;
+using AuthPlatform.AppHost;
 using Npgsql;
 
 namespace AuthPlatform.ServiceDefaults.Tests;

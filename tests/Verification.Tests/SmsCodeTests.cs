@@ -1,6 +1,6 @@
 using AuthPlatform.Contracts;
-using AuthPlatform.Launcher;
-using AuthPlatform.Launcher.Servers;
+using AuthPlatform.AppHost;
+using AuthPlatform.Testing;
 using AuthPlatform.Verification.Sms;
 using MassTransit;
 using MassTransit.Testing;
@@ -15,13 +15,13 @@ namespace AuthPlatform.Verification.Tests;
 public sealed class RedisFixture : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "authplatform-verification-tests-" + Guid.NewGuid().ToString("N")[..8]);
-    private RedisServer _server = null!;
+    private StandaloneRedis _server = null!;
 
     public IConnectionMultiplexer Redis { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _server = new RedisServer(_directory, _directory, Ports.Free(), persistent: false);
+        _server = new StandaloneRedis(_directory, _directory, Ports.Free(), persistent: false);
         await _server.StartAsync();
         Redis = await ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
     }

@@ -1,4 +1,4 @@
-namespace AuthPlatform.Launcher.Servers;
+namespace AuthPlatform.AppHost.LocalServers;
 
 public static class ServerBinary
 {

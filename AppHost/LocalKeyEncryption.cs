@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace AuthPlatform.Launcher;
+namespace AuthPlatform.AppHost;
 
 /// <summary>
 /// The key-encryption certificate of a local run: a self-signed RSA certificate in a PFX under the data folder,

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace AuthPlatform.Launcher;
+namespace AuthPlatform.Testing;
 
-/// <summary>A process the launcher started and must stop: output goes to a log file, stop is SIGTERM then kill.</summary>
-public sealed partial class ChildProcess : IAsyncDisposable
+/// <summary>A process a test started and must stop: output goes to a log file, stop is SIGTERM then kill.</summary>
+public sealed partial class ChildProcess : IServiceProcess, IAsyncDisposable
 {
     public const int SigInt = 2;
     public const int SigKill = 9;
@@ -112,19 +112,25 @@ public sealed partial class ChildProcess : IAsyncDisposable
 
     public Task WaitForExitAsync(CancellationToken cancellationToken = default) => _process.WaitForExitAsync(cancellationToken);
 
-    public string LogTail(int lines = 30)
+    /// <summary>Polls <paramref name="ready"/> until it holds; fails fast (with the log's tail) if the process died.</summary>
+    public async Task WaitUntilAsync(string what, Func<Task<bool>> ready, TimeSpan timeout)
     {
-        try
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await ready())
         {
-            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var all = new StreamReader(stream).ReadToEnd().Split('\n');
-            return string.Join('\n', all.TakeLast(lines));
-        }
-        catch (IOException)
-        {
-            return "";
+            if (HasExited)
+            {
+                throw new InvalidOperationException($"{what} exited during start-up. Last lines of {LogPath}:\n{LogTail()}");
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{what} was not ready within {timeout.TotalSeconds:0} s. Last lines of {LogPath}:\n{LogTail()}");
+            }
+            await Task.Delay(200);
         }
     }
+
+    public string LogTail(int lines = 30) => ServiceLog.Tail(LogPath, lines);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using AuthPlatform.Launcher;
+using AuthPlatform.AppHost;
 
-namespace AuthPlatform.Launcher.Tests;
+namespace AuthPlatform.AppHost.Tests;
 
 public sealed class RunScriptTests
 {
@@ -10,20 +10,26 @@ public sealed class RunScriptTests
     public async Task Run_sh_brings_the_platform_up_and_SIGTERM_leaves_no_process_behind()
     {
         var ct = TestContext.Current.CancellationToken;
-        var root = ArtifactPaths.RepositoryRoot();
+        var root = PlatformLayout.FindRepositoryRoot(AppContext.BaseDirectory);
         var data = Path.Combine(Path.GetTempPath(), "authplatform-run-test-" + Guid.NewGuid().ToString("N")[..8]);
         var marker = Guid.NewGuid().ToString("N");
         var gatewayPort = Ports.Free();
         var portBase = FreePortBase();
+        var dashboardPort = FreePortBase();
 
         var startInfo = new ProcessStartInfo(Path.Combine(root, "run.sh"))
         {
-            ArgumentList = { "--no-build", "--data", data, "--port-base", portBase.ToString() },
+            ArgumentList = { "--no-build", "--servers", "local", "--data", data, "--port-base", portBase.ToString() },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = root,
-            Environment = { ["GATEWAY_PORT"] = gatewayPort.ToString(), ["AUTHPLATFORM_TEST_MARKER"] = marker },
+            Environment =
+            {
+                ["GATEWAY_PORT"] = gatewayPort.ToString(),
+                ["DASHBOARD_PORT"] = dashboardPort.ToString(),
+                ["AUTHPLATFORM_TEST_MARKER"] = marker,
+            },
         };
         using var run = Process.Start(startInfo)!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -40,13 +46,20 @@ public sealed class RunScriptTests
         try
         {
             await ready.Task.WaitAsync(TimeSpan.FromMinutes(3), ct);
-            ProcessesCarrying(marker).Count.ShouldBeGreaterThanOrEqualTo(10, "servers, services and gateway run");
+            ProcessesCarrying(marker).Count.ShouldBeGreaterThanOrEqualTo(10, "the orchestrator, servers, services and gateway run");
 
             using var http = new HttpClient();
             using var health = await http.GetAsync($"http://127.0.0.1:{gatewayPort}/health", ct);
             health.StatusCode.ShouldBe(HttpStatusCode.OK);
             (await health.Content.ReadAsStringAsync(ct)).ShouldBe("Healthy");
-            string.Join('\n', output).ShouldContain($"http://localhost:{gatewayPort}");
+            var printed = string.Join('\n', output);
+            printed.ShouldContain($"Gateway:      http://localhost:{gatewayPort}");
+            // The dashboard answers on its pinned port, and the printed link carries its login token.
+            printed.ShouldMatch($@"Dashboard:    http://localhost:{dashboardPort}/login\?t=[0-9a-f]+");
+            using var dashboard = await http.GetAsync($"http://localhost:{dashboardPort}/", ct);
+            ((int)dashboard.StatusCode).ShouldBeLessThan(500);
+            printed.ShouldContain($"Mail UI:      http://localhost:{portBase + 6}");
+            printed.ShouldContain($"RabbitMQ UI:  http://localhost:{portBase + 4}");
             // The key-encryption certificate was made under the data folder, readable only by its owner.
             var certificate = Path.Combine(data, "keys", "key-encryption.pfx");
             File.Exists(certificate).ShouldBeTrue();

@@ -1,10 +1,11 @@
 using System.Net.Sockets;
 using System.Text;
+using AuthPlatform.AppHost.LocalServers;
 
-namespace AuthPlatform.Launcher.Servers;
+namespace AuthPlatform.Testing;
 
-/// <summary>redis-server on loopback, data under its own folder.</summary>
-public sealed class RedisServer(string dataDirectory, string logDirectory, int port, bool persistent) : IAsyncDisposable
+/// <summary>A private redis-server on loopback, data under its own folder, for tests that need only Redis.</summary>
+public sealed class StandaloneRedis(string dataDirectory, string logDirectory, int port, bool persistent) : IAsyncDisposable
 {
     private ChildProcess? _process;
 
@@ -23,7 +24,7 @@ public sealed class RedisServer(string dataDirectory, string logDirectory, int p
             "--logfile", "",
         ];
         _process = ChildProcess.Start("redis", binary, arguments, new Dictionary<string, string?>(), Path.Combine(logDirectory, "redis.log"));
-        await Ports.WaitUntilAsync("Redis", PingAsync, TimeSpan.FromSeconds(30), _process);
+        await _process.WaitUntilAsync("Redis", PingAsync, TimeSpan.FromSeconds(30));
     }
 
     public async Task StopAsync()

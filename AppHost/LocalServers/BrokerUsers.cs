@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace AuthPlatform.Launcher.Servers;
+namespace AuthPlatform.AppHost.LocalServers;
 
 /// <summary>
 /// One RabbitMQ user per service, loaded as broker definitions at boot. Each may write only to the exchanges of the

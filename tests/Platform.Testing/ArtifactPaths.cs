@@ -1,4 +1,4 @@
-namespace AuthPlatform.Launcher;
+namespace AuthPlatform.Testing;
 
 /// <summary>Where the build put things (Directory.Build.props sets UseArtifactsOutput).</summary>
 public static class ArtifactPaths

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+
+namespace AuthPlatform.Testing;
+
+/// <summary>The latest state the AppHost reported for each resource (its process id above all).</summary>
+public sealed class ResourceWatch(ResourceNotificationService notifications) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, CustomResourceSnapshot> _latest = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _watching = Task.CompletedTask;
+
+    public void Start() => _watching = WatchAsync(_stop.Token);
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var resourceEvent in notifications.WatchAsync(cancellationToken))
+            {
+                _latest[resourceEvent.Resource.Name] = resourceEvent.Snapshot;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public int? Pid(string resourceName) =>
+        _latest.TryGetValue(resourceName, out var snapshot)
+        && snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value
+        && int.TryParse(value.ToString(), out var pid)
+            ? pid
+            : null;
+
+    public async Task WaitHealthyAsync(string resourceName, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        await notifications.WaitForResourceHealthyAsync(resourceName, timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _watching;
+        _stop.Dispose();
+    }
+}
