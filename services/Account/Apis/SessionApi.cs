@@ -86,7 +86,7 @@ public static class SessionApi
 
         // Asked synchronously, never from a projection: a factor turned on a second ago must count. If mfa cannot
         // answer, nobody gets in on the password alone.
-        MfaState state;
+        MfaStatus state;
         try
         {
             state = await mfa.GetStateAsync(account.Id, cancellationToken);
@@ -97,9 +97,9 @@ public static class SessionApi
         }
         if (state.Enabled)
         {
-            string[] methods = [state.Method!, "recovery_code"];
+            string[] methods = [state.Method!, FactorMethod.RecoveryCode];
             var mfaToken = await challenges.IssueAsync(account.Id, methods, provenAt);
-            if (state.Method == "sms")
+            if (state.Method == FactorMethod.Sms)
             {
                 // Sent at once; if a limit refuses it, the client can resend later or use a recovery code.
                 try
@@ -127,7 +127,7 @@ public static class SessionApi
         MfaSignInRequest request, HttpContext context, AccountDbContext db, MfaClient mfa, MfaChallenges challenges,
         SessionTokens sessions, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (request.Method is not ("totp" or "sms" or "recovery_code"))
+        if (!FactorMethod.IsKnown(request.Method))
         {
             return Problems.Invalid("method must be \"totp\", \"sms\" or \"recovery_code\".");
         }
@@ -167,7 +167,7 @@ public static class SessionApi
         {
             return Problems.InvalidMfaToken();
         }
-        string[] methods = request.Method == "recovery_code" ? ["pwd", "mfa"] : ["pwd", request.Method == "totp" ? "otp" : "sms", "mfa"];
+        string[] methods = request.Method == FactorMethod.RecoveryCode ? ["pwd", "mfa"] : ["pwd", request.Method == FactorMethod.Totp ? "otp" : "sms", "mfa"];
         if (await sessions.StartAsync(account, methods, challenge.PasswordCheckedAt ?? time.GetUtcNow(), cancellationToken) is not { } tokens)
         {
             return Problems.InvalidMfaToken();
@@ -183,7 +183,7 @@ public static class SessionApi
         {
             return Problems.InvalidMfaToken();
         }
-        if (!challenge.Methods.Split(' ').Contains("sms"))
+        if (!challenge.Methods.Split(' ').Contains(FactorMethod.Sms))
         {
             return Problems.Invalid("This account does not use text messages for two-factor authentication.");
         }

@@ -65,7 +65,7 @@ public static class Extensions
         builder.AddRecentSignInRule();
         builder.Services.AddSingleton<MfaChallenges>();
         builder.AddInternalApi();
-        builder.Services.AddInternalClient<VerificationClient>("verification");
+        builder.Services.AddInternalClient<VerificationTokensClient>("verification");
         builder.Services.AddInternalClient<MfaClient>("mfa");
 
         builder.AddLocalTokenValidation();

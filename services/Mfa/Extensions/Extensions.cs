@@ -41,7 +41,7 @@ public static class Extensions
         builder.Services.AddScoped<SecondFactorSettings>();
         builder.Services.AddSingleton<PhoneNumberPolicy>();
         builder.AddInternalApi();
-        builder.Services.AddInternalClient<VerificationClient>("verification");
+        builder.Services.AddInternalClient<VerificationSmsCodesClient>("verification");
         builder.Services.AddOpenApi();
         return builder;
     }

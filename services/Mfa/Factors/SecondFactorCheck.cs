@@ -1,4 +1,3 @@
-using AuthPlatform.Contracts;
 using AuthPlatform.Mfa.Infrastructure;
 using AuthPlatform.Mfa.Model;
 using AuthPlatform.Mfa.RecoveryCodes;
@@ -27,7 +26,7 @@ public sealed record FactorCheck(CheckResult Result, TimeSpan? RetryAfter = null
 /// </summary>
 public sealed class SecondFactorCheck(
     MfaDbContext db, TotpVerifier totp, TotpReplayGuard replays, FactorAttemptThrottle throttle, RecoveryCodeBook recoveryCodes,
-    TotpSecrets secrets, VerificationClient verification, IEventOutbox outbox, TimeProvider time)
+    TotpSecrets secrets, VerificationSmsCodesClient verification, IEventOutbox outbox, TimeProvider time)
 {
     /// <summary>Either the current factor's code (six digits) or a recovery code, whichever the input looks like.</summary>
     public async Task<FactorCheck> VerifyCurrentAsync(Guid accountId, string email, string? code, CancellationToken cancellationToken)
@@ -51,7 +50,7 @@ public sealed class SecondFactorCheck(
         {
             FactorMethod.Totp when factor.Method == FactorMethod.Totp => await CheckTotpAsync(accountId, factor.ProtectedSecret!, code),
             FactorMethod.Sms when factor.Method == FactorMethod.Sms =>
-                await CheckSmsAsync(accountId, VerificationClient.SignIn, factor.PhoneNumber!, code, cancellationToken),
+                await CheckSmsAsync(accountId, SmsCodePurpose.SignIn, factor.PhoneNumber!, code, cancellationToken),
             FactorMethod.RecoveryCode => await CheckRecoveryCodeAsync(accountId, email, code, cancellationToken),
             _ => new FactorCheck(CheckResult.Malformed),
         };

@@ -1,4 +1,3 @@
-using AuthPlatform.Contracts;
 using AuthPlatform.Verification.Tokens;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,10 +8,6 @@ public sealed record ConfirmEmailRequest(string Token);
 
 public sealed record ResendEmailRequest(string Email);
 
-public sealed record RedeemTokenRequest(string Token, string Purpose);
-
-public sealed record RedeemTokenResponse(Guid AccountId, string Email, DateTimeOffset? RequestedAt);
-
 public static class VerificationApi
 {
     public static IEndpointRouteBuilder MapVerificationApi(this IEndpointRouteBuilder app)
@@ -22,7 +17,7 @@ public static class VerificationApi
         api.MapPost("/email/resend", ResendEmailAsync).WithSummary("Send the verification email again (always 202; one per address per minute)");
 
         // Service-to-service only: the internal listener, account's service token.
-        app.MapInternalGroup("/internal/tokens", "account").MapPost("/redeem", RedeemAsync);
+        app.MapInternalGroup(TokenRedemptionCalls.Group, "account").MapPost(TokenRedemptionCalls.Redeem[TokenRedemptionCalls.Group.Length..], RedeemAsync);
         return app;
     }
 
@@ -78,14 +73,14 @@ public static class VerificationApi
         return TypedResults.Accepted((string?)null);
     }
 
-    public static async Task<Results<Ok<RedeemTokenResponse>, ProblemHttpResult>> RedeemAsync(
+    public static async Task<Results<Ok<RedeemedToken>, ProblemHttpResult>> RedeemAsync(
         RedeemTokenRequest request, VerificationTokens tokens)
     {
         if (!TokenPurpose.IsKnown(request.Purpose) || await tokens.RedeemAsync(request.Purpose, request.Token) is not { } redeemed)
         {
             return InvalidToken();
         }
-        return TypedResults.Ok(new RedeemTokenResponse(redeemed.Subject.SubjectId, redeemed.Subject.Email, redeemed.Subject.RequestedAt));
+        return TypedResults.Ok(new RedeemedToken(redeemed.Subject.SubjectId, redeemed.Subject.Email, redeemed.Subject.RequestedAt));
     }
 
     /// <summary>One answer for unknown, expired and used tokens.</summary>

@@ -3,7 +3,7 @@ namespace AuthPlatform.Verification.Sms;
 /// <summary>SMS code rules (design §5) and the pumping / toll-fraud limits; every number is configurable (Sms__*).</summary>
 public sealed class SmsCodeOptions
 {
-    /// <summary>Exactly three minutes, as promised in the message.</summary>
+    /// <summary>How long a code works. Said in the text and in mfa's answer, which both relay it from here.</summary>
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromSeconds(180);
 
     public int MaxAttempts { get; set; } = 5;

@@ -1,27 +1,18 @@
 using System.Security.Cryptography;
-using AuthPlatform.Contracts;
 using AuthPlatform.Web;
 using MassTransit;
 using StackExchange.Redis;
 
 namespace AuthPlatform.Verification.Sms;
 
-/// <summary>The purposes of <see cref="SmsCodePurpose"/>, as this service names them.</summary>
-public static class SmsPurpose
-{
-    public const string PhoneEnroll = SmsCodePurpose.PhoneEnroll;
-    public const string SignIn = SmsCodePurpose.SignIn;
-
-    public static bool IsKnown(string? purpose) => SmsCodePurpose.IsKnown(purpose);
-}
-
 public enum SendOutcome { Sent, Cooldown, Limited }
 
-public sealed record SendResult(SendOutcome Outcome, TimeSpan? RetryAfter = null, string? Reason = null);
+/// <param name="CodeLifetime">When sent: how long the code works (<see cref="SmsCodeOptions.Lifetime"/>).</param>
+public sealed record SendResult(SendOutcome Outcome, TimeSpan? RetryAfter = null, string? Reason = null, TimeSpan? CodeLifetime = null);
 
 /// <summary>
 /// One-time SMS codes: 6 digits from a CSPRNG, bound to purpose + account + number, stored in Redis only as a
-/// salted SHA-256 with a TTL of exactly 180 s, at most 5 attempts, single use. Sending is guarded by a 30 s resend
+/// salted SHA-256 with a TTL of <see cref="SmsCodeOptions.Lifetime"/>, a few attempts, single use. Sending is guarded by a 30 s resend
 /// cooldown and by per-number, per-prefix, per-IP, per-account and global daily limits (SMS pumping).
 /// Each purpose has budgets of its own: enrolments (anyone can type anyone's number) never use up the sign-in codes
 /// of a number already enrolled. Enrolment is also held to a few distinct numbers per account per day, and stops
@@ -89,7 +80,7 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
 
         var day = time.GetUtcNow().ToString("yyyyMMdd");
         var prefix = phoneNumber.Length > 8 ? phoneNumber[..^4] : phoneNumber;
-        var enrolment = purpose == SmsPurpose.PhoneEnroll;
+        var enrolment = purpose == SmsCodePurpose.PhoneEnroll;
         var enrolmentCap = EnrolmentCap(options);
         // One global counter for every purpose; enrolment stops at its share of it, sign-in only at the full cap.
         // Every other counter is per purpose, so one purpose cannot spend another's budget.
@@ -149,16 +140,16 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
         _ = transaction.KeyExpireAsync(key, options.Lifetime);
         await transaction.ExecuteAsync();
 
-        await bus.Publish(new SendSmsCode(phoneNumber, code, purpose, issuedAt + options.Lifetime), cancellationToken);
+        await bus.Publish(new SendSmsCode(phoneNumber, code, purpose, issuedAt + options.Lifetime, options.Lifetime), cancellationToken);
         VerificationMetrics.SmsCodesIssued.Add(1, new KeyValuePair<string, object?>("purpose", purpose));
-        return new SendResult(SendOutcome.Sent);
+        return new SendResult(SendOutcome.Sent, CodeLifetime: options.Lifetime);
     }
 
     /// <summary>The share of the global daily cap that enrolment codes may use (80 % by default).</summary>
     public static int EnrolmentCap(SmsCodeOptions options) =>
         (int)Math.Floor(options.GlobalDailyCap * Math.Clamp(options.EnrolmentShareOfGlobalCap, 0, 1));
 
-    /// <summary>True once for the right code within 180 s and 5 attempts; the code is spent.</summary>
+    /// <summary>True once for the right code within its lifetime and attempts; the code is spent.</summary>
     public async Task<bool> VerifyAsync(string purpose, Guid accountId, string? phoneNumber, string code)
     {
         var key = CodeKey(purpose, accountId);
