@@ -114,15 +114,8 @@ public static class AccountApi
         {
             return Problems.WeakPassword(weakness);
         }
-        RedeemedToken? redeemed;
-        try
-        {
-            redeemed = await verification.RedeemAsync(request.Token, "password-reset", cancellationToken);
-        }
-        catch (HttpRequestException)
-        {
-            return Problems.Unavailable();
-        }
+        // verification unreachable: the global handler answers 503 (fail closed).
+        var redeemed = await verification.RedeemAsync(request.Token, TokenPurpose.PasswordReset, cancellationToken);
         if (redeemed is null)
         {
             return Problems.InvalidResetToken();

@@ -43,6 +43,8 @@ public static class Extensions
         builder.Services.AddDataProtection();
         builder.Services.AddSingleton<KnownDevices>();
         builder.Services.AddScoped<PasswordSignIn>();
+        builder.Services.AddScoped<AuthPlatform.Account.SignIn.SignInFlow>();
+        builder.Services.AddScoped<AccessKeyTokenFlow>();
         builder.AddKeyEncryption();
         builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.SectionName)
             .Validate(o => o.IsValid(), "SigningKeys needs PublishAhead >= 5 minutes (the replicas' key cache) and RotateAfter > PublishAhead.")

@@ -11,3 +11,12 @@ public sealed record RedeemTokenRequest(string Token, string Purpose);
 
 /// <param name="RequestedAt">For password-reset links: when account asked for the link (account's clock).</param>
 public sealed record RedeemedToken(Guid AccountId, string Email, DateTimeOffset? RequestedAt = null);
+
+/// <summary>What a link token is for; a token redeems only for its own purpose.</summary>
+public static class TokenPurpose
+{
+    public const string EmailVerify = "email-verify";
+    public const string PasswordReset = "password-reset";
+
+    public static bool IsKnown(string? purpose) => purpose is EmailVerify or PasswordReset;
+}

@@ -29,7 +29,10 @@ public static class Extensions
             .PersistKeysToDbContext<MfaDbContext>()
             .ProtectKeysWithKeyEncryptionCertificate(builder.Configuration);
 
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Mfa:Throttle").Get<FactorThrottleOptions>() ?? new FactorThrottleOptions());
+        builder.Services.AddOptions<FactorThrottleOptions>().BindConfiguration(FactorThrottleOptions.Section)
+            .Validate(options => options.IsValid(), "Mfa:Throttle: limits and windows must be positive and MaxLock at least FirstLock.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FactorThrottleOptions>>().Value);
         builder.Services.AddSingleton<FactorAttemptThrottle>();
         builder.Services.AddSingleton<TotpVerifier>();
         builder.Services.AddSingleton<TotpReplayGuard>();

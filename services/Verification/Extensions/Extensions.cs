@@ -1,5 +1,7 @@
 using AuthPlatform.Verification.Consumers;
+using AuthPlatform.Verification.Sms;
 using AuthPlatform.Verification.Tokens;
+using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Verification.Extensions;
 
@@ -17,11 +19,17 @@ public static class Extensions
         builder.AddInternalApi();
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Verification").Get<VerificationTokenOptions>() ?? new VerificationTokenOptions());
+        builder.Services.AddOptions<VerificationTokenOptions>().BindConfiguration(VerificationTokenOptions.Section)
+            .Validate(options => options.IsValid(), "Verification: lifetimes must be positive and cooldowns not negative.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<VerificationTokenOptions>>().Value);
         builder.Services.AddSingleton<VerificationTokens>();
         builder.Services.AddSingleton<VerificationLinks>();
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Sms").Get<Sms.SmsCodeOptions>() ?? new Sms.SmsCodeOptions());
-        builder.Services.AddScoped<Sms.SmsCodes>();
+        builder.Services.AddOptions<SmsCodeOptions>().BindConfiguration(SmsCodeOptions.Section)
+            .Validate(options => options.IsValid(), "Sms: the lifetime, attempts, limits and windows must be positive; EnrolmentShareOfGlobalCap between 0 and 1.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<SmsCodeOptions>>().Value);
+        builder.Services.AddScoped<SmsCodes>();
         builder.Services.AddSingleton<PhoneNumberPolicy>();
         builder.Services.AddScoped<VerificationEmailSender>();
         builder.Services.AddOpenApi();

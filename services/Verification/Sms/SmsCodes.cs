@@ -18,7 +18,7 @@ public sealed record SendResult(SendOutcome Outcome, TimeSpan? RetryAfter = null
 /// of a number already enrolled. Enrolment is also held to a few distinct numbers per account per day, and stops
 /// first when the global cap comes near; sign-in codes go on until the full cap.
 /// </summary>
-public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus, SmsCodeOptions options, TimeProvider time, ILogger<SmsCodes> logger)
+public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus, SmsCodeOptions options, TimeProvider time, ILogger<SmsCodes> logger)
 {
     // Counts one more attempt atomically; a code past its attempts is deleted on the spot.
     private const string AttemptScript = """
@@ -110,11 +110,11 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
             VerificationMetrics.SmsRefused.Add(1, new KeyValuePair<string, object?>("limit", limit.Name));
             if (exhausted == 1 && !enrolment)
             {
-                logger.LogError("SMS global daily cap of {Cap} reached: no more SMS codes are sent today", limit.Limit);
+                LogGlobalCapReached(limit.Limit);
             }
             else
             {
-                logger.LogWarning("SMS refused by the {Limit} for account {AccountId}", limit.Name, accountId);
+                LogRefused(limit.Name, accountId);
             }
             return new SendResult(SendOutcome.Limited, TimeSpan.FromMilliseconds(Math.Max(1000, (long)result[1])), limit.Name);
         }
@@ -122,8 +122,7 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
         {
             // Exactly one send crosses the line, so operators are told once per day.
             VerificationMetrics.SmsCapAlerts.Add(1);
-            logger.LogError("SMS global daily cap nearly reached ({Sent} of {Cap}): enrolment codes are refused for the rest of the day; sign-in codes continue",
-                enrolmentCap, options.GlobalDailyCap);
+            LogEnrolmentCapReached(enrolmentCap, options.GlobalDailyCap);
         }
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
@@ -176,4 +175,13 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
         }
         return (long)await database.ScriptEvaluateAsync(SpendScript, [key], [hash]) == 1;
     }
+
+    [LoggerMessage(LogLevel.Error, "SMS global daily cap of {Cap} reached: no more SMS codes are sent today")]
+    private partial void LogGlobalCapReached(int cap);
+
+    [LoggerMessage(LogLevel.Warning, "SMS refused by the {Limit} for account {AccountId}")]
+    private partial void LogRefused(string limit, Guid accountId);
+
+    [LoggerMessage(LogLevel.Error, "SMS global daily cap nearly reached ({Sent} of {Cap}): enrolment codes are refused for the rest of the day; sign-in codes continue")]
+    private partial void LogEnrolmentCapReached(int sent, int cap);
 }

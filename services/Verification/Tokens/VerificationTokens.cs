@@ -4,26 +4,6 @@ using StackExchange.Redis;
 
 namespace AuthPlatform.Verification.Tokens;
 
-public static class TokenPurpose
-{
-    public const string EmailVerify = "email-verify";
-    public const string PasswordReset = "password-reset";
-
-    public static bool IsKnown(string? purpose) => purpose is EmailVerify or PasswordReset;
-}
-
-public sealed class VerificationTokenOptions
-{
-    public TimeSpan EmailVerifyLifetime { get; set; } = TimeSpan.FromHours(24);
-
-    public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromMinutes(30);
-
-    public TimeSpan ResendCooldown { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>At most one password-reset email per address in this interval, however often it is asked for.</summary>
-    public TimeSpan PasswordResetCooldown { get; set; } = TimeSpan.FromSeconds(60);
-}
-
 /// <summary>
 /// Whom a link is for: a pending registration (email-verify) or an account (password-reset). Stored as "AccountId"
 /// so that links mailed before registrations existed still redeem.
