@@ -1,78 +1,52 @@
 using System.Threading.RateLimiting;
 using AuthPlatform.Web;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
-namespace AuthPlatform.Gateway.Extensions;
+namespace AuthPlatform.Gateway.RateLimiting;
 
-/// <summary>
-/// Per-IP limits at the edge (design §5). They back up the services' per-account throttles and never replace
-/// them; the defaults let a small office behind one NAT work.
-/// </summary>
-public sealed class EdgeRateLimitOptions
-{
-    public int SignInPerMinute { get; set; } = 100;
-
-    public int MfaPerMinute { get; set; } = 100;
-
-    public int SignUpPerMinute { get; set; } = 20;
-
-    public int ResendPerMinute { get; set; } = 20;
-
-    public int PasswordResetPerMinute { get; set; } = 20;
-}
-
+/// <summary>The edge's rate-limit policies, one per kind of request; routes name theirs (<c>RouteConfig.RateLimiterPolicy</c>).</summary>
 public static class EdgeRateLimits
 {
-    /// <summary>Which limit a request counts against, or null for none.</summary>
-    public static (string Bucket, int PerMinute)? BucketFor(HttpRequest request, EdgeRateLimitOptions limits)
+    public const string SignIn = "sign-in";
+    public const string Refresh = "refresh";
+    public const string MfaStep = "mfa-step";
+    public const string SmsResend = "sms-resend";
+    public const string AccessKeyToken = "access-key-token";
+    public const string MfaSettings = "mfa-settings";
+    public const string SignUp = "sign-up";
+    public const string EmailResend = "email-resend";
+    public const string PasswordReset = "password-reset";
+
+    /// <summary>Each policy with the setting that sets its requests per minute.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<EdgeRateLimitOptions, int>> PerMinute = new Dictionary<string, Func<EdgeRateLimitOptions, int>>
     {
-        var path = request.Path;
-        if (HttpMethods.IsPost(request.Method))
-        {
-            if (path.Equals("/api/accounts", StringComparison.OrdinalIgnoreCase) || path.Equals("/api/accounts/", StringComparison.OrdinalIgnoreCase))
-            {
-                return ("sign-up", limits.SignUpPerMinute);
-            }
-            if (path.StartsWithSegments("/api/accounts/password-reset", StringComparison.OrdinalIgnoreCase))
-            {
-                return ("password-reset", limits.PasswordResetPerMinute);
-            }
-            if (path.StartsWithSegments("/api/verification/email/resend", StringComparison.OrdinalIgnoreCase))
-            {
-                return ("resend", limits.ResendPerMinute);
-            }
-            if (path.StartsWithSegments("/api/sessions", StringComparison.OrdinalIgnoreCase)
-                || path.StartsWithSegments("/connect/token", StringComparison.OrdinalIgnoreCase))
-            {
-                return ("sign-in", limits.SignInPerMinute);
-            }
-        }
-        if (path.StartsWithSegments("/api/mfa", StringComparison.OrdinalIgnoreCase) && !HttpMethods.IsGet(request.Method))
-        {
-            return ("mfa", limits.MfaPerMinute);
-        }
-        return null;
-    }
+        [SignIn] = limits => limits.SignInPerMinute,
+        [Refresh] = limits => limits.RefreshPerMinute,
+        [MfaStep] = limits => limits.MfaStepPerMinute,
+        [SmsResend] = limits => limits.SmsResendPerMinute,
+        [AccessKeyToken] = limits => limits.AccessKeyTokenPerMinute,
+        [MfaSettings] = limits => limits.MfaPerMinute,
+        [SignUp] = limits => limits.SignUpPerMinute,
+        [EmailResend] = limits => limits.ResendPerMinute,
+        [PasswordReset] = limits => limits.PasswordResetPerMinute,
+    };
 
     public static IHostApplicationBuilder AddEdgeRateLimits(this IHostApplicationBuilder builder)
     {
-        var limits = builder.Configuration.GetSection("Gateway:RateLimits").Get<EdgeRateLimitOptions>() ?? new EdgeRateLimitOptions();
-        builder.Services.AddRateLimiter(options =>
+        builder.Services.AddOptions<EdgeRateLimitOptions>().BindConfiguration(EdgeRateLimitOptions.Section)
+            .Validate(limits => limits.IsValid(), "Every Gateway:RateLimits:*PerMinute must be at least 1.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<EdgeRateLimitOptions>>((options, configured) =>
         {
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            var limits = configured.Value;
+            foreach (var (policy, perMinute) in PerMinute)
             {
-                if (BucketFor(context.Request, limits) is not { } bucket)
-                {
-                    return RateLimitPartition.GetNoLimiter("unlimited");
-                }
-                var client = ClientNetwork.Of(context);
-                return RateLimitPartition.GetFixedWindowLimiter($"{bucket.Bucket}|{client}", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = Math.Max(1, bucket.PerMinute),
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
-            });
+                var permits = perMinute(limits);
+                // One window per client network and policy: a flood of one kind never spends another's budget.
+                options.AddPolicy(policy, context => RateLimitPartition.GetFixedWindowLimiter(ClientNetwork.Of(context),
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            }
             options.OnRejected = async (rejected, cancellationToken) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
@@ -84,6 +58,7 @@ public static class EdgeRateLimits
                     detail: $"Too many requests from this address. Try again in {seconds} seconds.").ExecuteAsync(rejected.HttpContext);
             };
         });
+        builder.Services.AddRateLimiter(_ => { });
         return builder;
     }
 }
