@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.DataProtection;
 
 namespace AuthPlatform.Mfa.Extensions;
 
-public static class Extensions
+public static class MfaServices
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {

@@ -11,7 +11,7 @@ using MimeKit;
 
 namespace AuthPlatform.Notification.Extensions;
 
-public static class Extensions
+public static class NotificationServices
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.DataProtection;
 
 namespace AuthPlatform.Account.Extensions;
 
-public static class Extensions
+public static class AccountServices
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Verification.Extensions;
 
-public static class Extensions
+public static class VerificationServices
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
