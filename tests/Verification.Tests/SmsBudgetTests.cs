@@ -23,14 +23,14 @@ public sealed class SmsBudgetTests(RedisFixture redis) : IClassFixture<RedisFixt
 
     public async ValueTask InitializeAsync()
     {
-        _services = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
+        _services = new ServiceCollection().AddMetrics().AddSingleton<VerificationMetrics>().AddMassTransitTestHarness().BuildServiceProvider(true);
         _bus = _services.GetRequiredService<ITestHarness>();
         await _bus.Start();
     }
 
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 
-    private SmsCodes Codes(SmsCodeOptions options) => new(redis.Redis, _bus.Bus, options, _clock, NullLogger<SmsCodes>.Instance);
+    private SmsCodes Codes(SmsCodeOptions options) => new(redis.Redis, _bus.Bus, options, _clock, _services.GetRequiredService<VerificationMetrics>(), NullLogger<SmsCodes>.Instance);
 
     private static string NewNumber() => "+4479" + Random.Shared.Next(10_000_000, 99_999_999).ToString("D8");
 

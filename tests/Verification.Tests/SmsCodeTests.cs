@@ -43,7 +43,7 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
 
     public async ValueTask InitializeAsync()
     {
-        _services = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
+        _services = new ServiceCollection().AddMetrics().AddSingleton<VerificationMetrics>().AddMassTransitTestHarness().BuildServiceProvider(true);
         _bus = _services.GetRequiredService<ITestHarness>();
         await _bus.Start();
     }
@@ -51,7 +51,7 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 
     private SmsCodes Codes(SmsCodeOptions? options = null) =>
-        new(redis.Redis, _bus.Bus, options ?? new SmsCodeOptions(), _clock, NullLogger<SmsCodes>.Instance);
+        new(redis.Redis, _bus.Bus, options ?? new SmsCodeOptions(), _clock, _services.GetRequiredService<VerificationMetrics>(), NullLogger<SmsCodes>.Instance);
 
     /// <summary>A UK-mobile-shaped number with a prefix of its own (the counters live in a Redis the class shares).</summary>
     private static string NewNumber() => "+4479" + Random.Shared.Next(10_000_000, 99_999_999).ToString("D8");

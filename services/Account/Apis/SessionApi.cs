@@ -82,7 +82,7 @@ public static class SessionApi
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> CompleteMfaAsync(
         MfaSignInRequest request, HttpContext context, AccountDbContext db, MfaClient mfa, MfaChallenges challenges,
-        SessionTokens sessions, TimeProvider time, CancellationToken cancellationToken)
+        SessionTokens sessions, TimeProvider time, AccountMetrics metrics, CancellationToken cancellationToken)
     {
         if (!FactorMethod.IsKnown(request.Method))
         {
@@ -122,7 +122,7 @@ public static class SessionApi
         {
             return Problems.InvalidMfaToken();
         }
-        AccountMetrics.SignIns.Add(1);
+        metrics.SignedIn();
         return TypedResults.Ok(SignInResponse.Tokens(tokens));
     }
 

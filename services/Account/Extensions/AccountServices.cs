@@ -28,6 +28,7 @@ public static class AccountServices
 
         builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section)
             .Validate(o => o.MaxQueued is >= 0 and <= 10_000, "PasswordHashing:MaxQueued must be between 0 and 10000.").ValidateOnStart();
+        builder.Services.AddSingleton<AccountMetrics>();
         builder.Services.AddSingleton<PasswordHashingGate>();
         builder.Services.AddExceptionHandler<PasswordHashingBusyHandler>();
         var iterations = builder.Configuration.GetValue("Passwords:Iterations", PasswordHasher.OwaspIterations);

@@ -24,7 +24,7 @@ public sealed record SignInOutcome(SignInOutcomeKind Result, IssuedTokens? Token
 /// throws and the request fails closed with 503: nobody gets in on the password alone.
 /// </summary>
 public sealed partial class SignInFlow(PasswordSignIn passwords, SessionTokens sessions, MfaClient mfa, MfaChallenges challenges,
-    ILogger<SignInFlow> logger)
+    AccountMetrics metrics, ILogger<SignInFlow> logger)
 {
     public async Task<SignInOutcome> SignInAsync(string email, string password, string? deviceToken, System.Net.IPAddress? client,
         CancellationToken cancellationToken)
@@ -60,7 +60,7 @@ public sealed partial class SignInFlow(PasswordSignIn passwords, SessionTokens s
         {
             return new(SignInOutcomeKind.WrongCredentials);
         }
-        AccountMetrics.SignIns.Add(1);
+        metrics.SignedIn();
         return new(SignInOutcomeKind.SignedIn, Tokens: tokens, DeviceToken: checkedPassword.DeviceToken);
     }
 

@@ -35,6 +35,7 @@ public static class MfaServices
         builder.Services.AddSingleton(services => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FactorThrottleOptions>>().Value);
         builder.Services.AddSingleton<FactorAttemptThrottle>();
         builder.Services.AddSingleton<TotpVerifier>();
+        builder.Services.AddSingleton<MfaMetrics>();
         builder.Services.AddSingleton<TotpReplayGuard>();
         builder.Services.AddSingleton<TotpSecrets>();
         builder.Services.AddScoped<RecoveryCodeBook>();

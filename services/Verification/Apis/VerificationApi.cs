@@ -22,9 +22,10 @@ public static class VerificationApi
     }
 
     public static async Task<Results<Ok, ProblemHttpResult>> ConfirmEmailAsync(
-        ConfirmEmailRequest request, VerificationTokens tokens, IPublishEndpoint bus, TimeProvider time, CancellationToken cancellationToken)
+        ConfirmEmailRequest request, VerificationTokens tokens, IPublishEndpoint bus, TimeProvider time, VerificationMetrics metrics,
+        CancellationToken cancellationToken)
     {
-        return await ConfirmAsync(request.Token, tokens, bus, time, cancellationToken) switch
+        return await ConfirmAsync(request.Token, tokens, bus, time, metrics, cancellationToken) switch
         {
             ConfirmOutcome.Verified => TypedResults.Ok(),
             ConfirmOutcome.Unavailable => TypedResults.Problem("Try again shortly.", statusCode: 503, title: "Temporarily unavailable",
@@ -37,7 +38,7 @@ public static class VerificationApi
 
     /// <summary>Spends the token and announces <see cref="EmailVerified"/>; if the announcement fails, the token is put back.</summary>
     internal static async Task<ConfirmOutcome> ConfirmAsync(string? token, VerificationTokens tokens, IPublishEndpoint bus,
-        TimeProvider time, CancellationToken cancellationToken)
+        TimeProvider time, VerificationMetrics metrics, CancellationToken cancellationToken)
     {
         if (token is null || await tokens.RedeemAsync(TokenPurpose.EmailVerify, token) is not { } redeemed)
         {
@@ -48,7 +49,7 @@ public static class VerificationApi
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
             await bus.Publish(new EmailVerified(redeemed.Subject.SubjectId, redeemed.Subject.Email, time.GetUtcNow()), timeout.Token);
-            VerificationMetrics.EmailsVerified.Add(1);
+            metrics.EmailVerified();
             return ConfirmOutcome.Verified;
         }
         catch (Exception ex) when (ex is OperationCanceledException or MassTransitException or System.Net.Sockets.SocketException)

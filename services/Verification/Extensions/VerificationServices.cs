@@ -19,6 +19,7 @@ public static class VerificationServices
         builder.AddInternalApi();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<VerificationMetrics>();
         builder.Services.AddOptions<VerificationTokenOptions>().BindConfiguration(VerificationTokenOptions.Section)
             .Validate(options => options.IsValid(), "Verification: lifetimes must be positive and cooldowns not negative.")
             .ValidateOnStart();

@@ -18,7 +18,7 @@ public sealed record SendResult(SendOutcome Outcome, TimeSpan? RetryAfter = null
 /// of a number already enrolled. Enrolment is also held to a few distinct numbers per account per day, and stops
 /// first when the global cap comes near; sign-in codes go on until the full cap.
 /// </summary>
-public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus, SmsCodeOptions options, TimeProvider time, ILogger<SmsCodes> logger)
+public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus, SmsCodeOptions options, TimeProvider time, VerificationMetrics metrics, ILogger<SmsCodes> logger)
 {
     // Counts one more attempt atomically; a code past its attempts is deleted on the spot.
     private const string AttemptScript = """
@@ -107,7 +107,7 @@ public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpo
         {
             var limit = limits[exhausted - 1];
             await database.KeyDeleteAsync(cooldownKey);
-            VerificationMetrics.SmsRefused.Add(1, new KeyValuePair<string, object?>("limit", limit.Name));
+            metrics.SmsRefused(limit.Name);
             if (exhausted == 1 && !enrolment)
             {
                 LogGlobalCapReached(limit.Limit);
@@ -121,7 +121,7 @@ public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpo
         if ((long)result[2] == enrolmentCap && enrolmentCap < options.GlobalDailyCap)
         {
             // Exactly one send crosses the line, so operators are told once per day.
-            VerificationMetrics.SmsCapAlerts.Add(1);
+            metrics.SmsCapAlert();
             LogEnrolmentCapReached(enrolmentCap, options.GlobalDailyCap);
         }
 
@@ -140,7 +140,7 @@ public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpo
         await transaction.ExecuteAsync();
 
         await bus.Publish(new SendSmsCode(phoneNumber, code, purpose, issuedAt + options.Lifetime, options.Lifetime), cancellationToken);
-        VerificationMetrics.SmsCodesIssued.Add(1, new KeyValuePair<string, object?>("purpose", purpose));
+        metrics.SmsCodeIssued(purpose);
         return new SendResult(SendOutcome.Sent, CodeLifetime: options.Lifetime);
     }
 
