@@ -1,1 +1,1 @@
-global using AuthPlatform.Gateway.Extensions;
+global using AuthPlatform.Gateway.Hosting;

@@ -2,12 +2,23 @@ using System.Diagnostics.Metrics;
 
 namespace AuthPlatform.Account;
 
-public static class AccountMetrics
+/// <summary>The service's own instruments (meter <c>AuthPlatform.Account</c>, exported by ServiceDefaults).</summary>
+public sealed class AccountMetrics
 {
-    public static readonly Meter Meter = new("AuthPlatform.Account");
+    public const string MeterName = "AuthPlatform.Account";
 
-    public static readonly Counter<long> SignIns = Meter.CreateCounter<long>("authplatform.account.sign_ins", description: "Successful sign-ins");
+    private readonly Counter<long> signIns;
+    private readonly Counter<long> passwordHashingRefused;
 
-    public static readonly Counter<long> PasswordHashingRefused = Meter.CreateCounter<long>(
-        "authplatform.account.password_hashing.refused", description: "Requests refused with 503 busy because the hashing queue was full");
+    public AccountMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        signIns = meter.CreateCounter<long>("authplatform.account.sign_ins", description: "Successful sign-ins");
+        passwordHashingRefused = meter.CreateCounter<long>("authplatform.account.password_hashing.refused",
+            description: "Requests refused with 503 busy because the hashing queue was full");
+    }
+
+    public void SignedIn() => signIns.Add(1);
+
+    public void PasswordHashingRefused() => passwordHashingRefused.Add(1);
 }

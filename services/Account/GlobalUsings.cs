@@ -1,2 +1,3 @@
 global using AuthPlatform.Account.Extensions;
 global using AuthPlatform.Account.Apis;
+global using AuthPlatform.Account.Clients;

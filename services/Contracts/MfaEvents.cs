@@ -2,7 +2,7 @@ namespace AuthPlatform.Contracts;
 
 // Published by mfa (through its outbox) when an account's second factor changes.
 
-/// <summary>Two-factor authentication was turned on (or reconfigured) with <see cref="Method"/> ("totp" or "sms").</summary>
+/// <summary>Two-factor authentication was turned on (or reconfigured) with <see cref="Method"/> (<see cref="FactorMethod"/>).</summary>
 /// <see cref="SessionId"/> is the session that enrolled it: every other session of the account ends.
 public sealed record MfaEnabled(Guid AccountId, string Email, string Method, bool Reconfigured, DateTimeOffset OccurredAt, Guid? SessionId = null);
 

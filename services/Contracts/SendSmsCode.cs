@@ -7,6 +7,7 @@ namespace AuthPlatform.Contracts;
 /// </summary>
 /// <param name="PhoneNumber">E.164, already validated against the allow-list.</param>
 /// <param name="Code">Six digits; never logged.</param>
-/// <param name="Purpose">One of <see cref="SmsCodePurpose"/>.</param>
+/// <param name="Purpose">One of <see cref="Internal.SmsCodePurpose"/>.</param>
 /// <param name="ExpiresAt">When the code stops working; notification does not send it after that. Absent in messages from before it existed.</param>
-public sealed record SendSmsCode(string PhoneNumber, string Code, string Purpose, DateTimeOffset? ExpiresAt = null);
+/// <param name="Lifetime">How long the code works from its issue, as verification (its owner) is configured; the text says it. Absent in messages from before it existed.</param>
+public sealed record SendSmsCode(string PhoneNumber, string Code, string Purpose, DateTimeOffset? ExpiresAt = null, TimeSpan? Lifetime = null);

@@ -2,16 +2,25 @@ using System.Diagnostics.Metrics;
 
 namespace AuthPlatform.Mfa;
 
-public static class MfaMetrics
+/// <summary>The service's own instruments (meter <c>AuthPlatform.Mfa</c>, exported by ServiceDefaults).</summary>
+public sealed class MfaMetrics
 {
-    public static readonly Meter Meter = new("AuthPlatform.Mfa");
+    public const string MeterName = "AuthPlatform.Mfa";
 
-    /// <summary>Second-factor checks by method and result (accepted, wrong, throttled, replayed).</summary>
-    public static readonly Counter<long> Verifications = Meter.CreateCounter<long>("authplatform.mfa.verifications");
+    private readonly Counter<long> verifications;
+    private readonly Counter<long> replaysRejected;
 
-    /// <summary>Reused TOTP time steps that were refused (ASVS 2.8.5: log, count, alert on it).</summary>
-    public static readonly Counter<long> ReplaysRejected = Meter.CreateCounter<long>("authplatform.mfa.totp_replays_rejected");
+    public MfaMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        verifications = meter.CreateCounter<long>("authplatform.mfa.verifications",
+            description: "Second-factor checks by method and result (accepted, wrong, throttled, replayed).");
+        replaysRejected = meter.CreateCounter<long>("authplatform.mfa.totp_replays_rejected",
+            description: "Reused TOTP time steps that were refused (ASVS 2.8.5: log, count, alert on it).");
+    }
 
-    public static void Verified(string method, string result) =>
-        Verifications.Add(1, new KeyValuePair<string, object?>("method", method), new KeyValuePair<string, object?>("result", result));
+    public void Verified(string method, string result) =>
+        verifications.Add(1, new KeyValuePair<string, object?>("method", method), new KeyValuePair<string, object?>("result", result));
+
+    public void ReplayRejected() => replaysRejected.Add(1);
 }

@@ -57,7 +57,7 @@ internal sealed class OutboxSignal
 /// FOR UPDATE SKIP LOCKED, so replicas share the work without publishing a row twice at the same time; a
 /// crash between publish and mark republishes it, which consumers absorb by message id.
 /// </summary>
-internal sealed class OutboxPublisher<TContext>(
+internal sealed partial class OutboxPublisher<TContext>(
     IServiceScopeFactory scopes, OutboxSignal signal, TimeProvider time, ILogger<OutboxPublisher<TContext>> logger) : BackgroundService
     where TContext : DbContext
 {
@@ -81,7 +81,7 @@ internal sealed class OutboxPublisher<TContext>(
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 backoff = TimeSpan.FromMilliseconds(Math.Clamp(backoff.TotalMilliseconds * 2, 500, 30_000));
-                logger.LogWarning(ex, "Publishing the outbox failed; retrying in {Backoff}", backoff);
+                LogPublishFailed(ex, backoff);
                 await Task.Delay(backoff, stoppingToken);
                 continue;
             }
@@ -124,6 +124,9 @@ internal sealed class OutboxPublisher<TContext>(
             return batch.Count;
         });
     }
+
+    [LoggerMessage(LogLevel.Warning, "Publishing the outbox failed; retrying in {Backoff}")]
+    private partial void LogPublishFailed(Exception exception, TimeSpan backoff);
 }
 
 /// <summary>Deletes published rows once they are older than <see cref="OutboxOptions.KeepPublishedFor"/>, so the table stays small.</summary>
@@ -176,7 +179,7 @@ internal sealed partial class OutboxPurge<TContext>(
 
 public static class OutboxExtensions
 {
-    /// <summary>The transactional outbox of design §6 for <typeparamref name="TContext"/>.</summary>
+    /// <summary>The transactional outbox (docs/operations.md, Events and delivery) for <typeparamref name="TContext"/>.</summary>
     public static IHostApplicationBuilder AddEventOutbox<TContext>(this IHostApplicationBuilder builder) where TContext : DbContext
     {
         builder.Services.AddSingleton<OutboxSignal>();

@@ -4,7 +4,7 @@ namespace AuthPlatform.Outbox;
 
 /// <summary>
 /// An integration event written in the same transaction as the state change that implies it, and
-/// published to the bus afterwards (design §6). Stands in for MassTransit.EntityFrameworkCore's outbox,
+/// published to the bus afterwards (docs/operations.md, Events and delivery). Stands in for MassTransit.EntityFrameworkCore's outbox,
 /// which the package mirror here does not carry.
 /// </summary>
 public sealed class OutboxMessage

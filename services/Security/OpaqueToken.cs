@@ -19,17 +19,3 @@ public static class OpaqueToken
 
     private static string Base64Url(byte[] data) => Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
-
-public static class Redact
-{
-    /// <summary>"alice@example.com" → "a***@example.com": enough to tell accounts apart in logs, not to read them.</summary>
-    public static string Email(string? email)
-    {
-        if (string.IsNullOrEmpty(email))
-        {
-            return "(none)";
-        }
-        var at = email.LastIndexOf('@');
-        return at <= 0 ? "***" : $"{email[0]}***{email[at..]}";
-    }
-}

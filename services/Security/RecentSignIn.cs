@@ -10,16 +10,6 @@ using Microsoft.Extensions.Hosting;
 
 namespace AuthPlatform.Security;
 
-public sealed class RecentSignInOptions
-{
-    public const string Section = "RecentSignIn";
-
-    /// <summary>How old a session's last password (and second-factor) proof may be for a sensitive change.</summary>
-    public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(10);
-
-    public bool IsValid() => MaxAge > TimeSpan.Zero && MaxAge <= TimeSpan.FromHours(1);
-}
-
 /// <summary>The claims of a platform access token, read one way everywhere.</summary>
 public static class SignedInCaller
 {

@@ -7,17 +7,19 @@ namespace AuthPlatform.Servers;
 
 /// <summary>
 /// Fail closed: when a server needed for the decision (PostgreSQL, Redis, the broker) is unreachable, answer 503
-/// problem+json rather than a 500 — and never act as if the check had passed.
+/// problem+json with Retry-After rather than a 500, and never act as if the check had passed. This includes another
+/// service's /internal API that fails or does not answer in time (<see cref="HttpRequestException"/>, a cancelled or
+/// timed-out call while the client is still waiting), so endpoints need no catch blocks of their own.
 /// </summary>
-internal sealed class DependencyUnavailableHandler(IProblemDetailsService problems, Microsoft.Extensions.Logging.ILogger<DependencyUnavailableHandler> logger) : IExceptionHandler
+internal sealed partial class DependencyUnavailableHandler(IProblemDetailsService problems, Microsoft.Extensions.Logging.ILogger<DependencyUnavailableHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsDependencyFailure(exception))
+        if (!IsDependencyFailure(exception) && !IsAbandonedCall(exception, context))
         {
             return false;
         }
-        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, exception, "A dependency is unavailable; answering 503");
+        LogUnavailable(exception);
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = "5";
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -33,6 +35,10 @@ internal sealed class DependencyUnavailableHandler(IProblemDetailsService proble
         });
     }
 
+    // A call that was cancelled although the client still waits (a timeout below HttpClient, a resilience timeout).
+    private static bool IsAbandonedCall(Exception exception, HttpContext context) =>
+        exception is OperationCanceledException && !context.RequestAborted.IsCancellationRequested;
+
     private static bool IsDependencyFailure(Exception? exception)
     {
         for (; exception is not null; exception = exception.InnerException)
@@ -45,4 +51,7 @@ internal sealed class DependencyUnavailableHandler(IProblemDetailsService proble
         }
         return false;
     }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Microsoft.Extensions.Logging.LogLevel.Warning, "A dependency is unavailable; answering 503")]
+    private partial void LogUnavailable(Exception exception);
 }

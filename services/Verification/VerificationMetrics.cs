@@ -2,18 +2,32 @@ using System.Diagnostics.Metrics;
 
 namespace AuthPlatform.Verification;
 
-public static class VerificationMetrics
+/// <summary>The service's own instruments (meter <c>AuthPlatform.Verification</c>, exported by ServiceDefaults).</summary>
+public sealed class VerificationMetrics
 {
-    public static readonly Meter Meter = new("AuthPlatform.Verification");
+    public const string MeterName = "AuthPlatform.Verification";
 
-    public static readonly Counter<long> EmailsVerified = Meter.CreateCounter<long>("authplatform.verification.emails_verified");
+    private readonly Counter<long> emailsVerified;
+    private readonly Counter<long> smsCodesIssued;
+    private readonly Counter<long> smsRefused;
+    private readonly Counter<long> smsCapAlerts;
 
-    /// <summary>SMS codes issued, by purpose.</summary>
-    public static readonly Counter<long> SmsCodesIssued = Meter.CreateCounter<long>("authplatform.verification.sms_codes_issued");
+    public VerificationMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        emailsVerified = meter.CreateCounter<long>("authplatform.verification.emails_verified");
+        smsCodesIssued = meter.CreateCounter<long>("authplatform.verification.sms_codes_issued", description: "SMS codes issued, by purpose.");
+        smsRefused = meter.CreateCounter<long>("authplatform.verification.sms_refused",
+            description: "SMS refused by a pumping limit, by limit; \"global daily cap\" means sending has stopped for the day.");
+        smsCapAlerts = meter.CreateCounter<long>("authplatform.verification.sms_cap_alerts",
+            description: "The global daily SMS cap came near (its enrolment share used up): enrolment stops, operators should look.");
+    }
 
-    /// <summary>SMS refused by a pumping limit, by limit; "global daily cap" means sending has stopped for the day.</summary>
-    public static readonly Counter<long> SmsRefused = Meter.CreateCounter<long>("authplatform.verification.sms_refused");
+    public void EmailVerified() => emailsVerified.Add(1);
 
-    /// <summary>The global daily SMS cap came near (its enrolment share used up): enrolment stops, operators should look.</summary>
-    public static readonly Counter<long> SmsCapAlerts = Meter.CreateCounter<long>("authplatform.verification.sms_cap_alerts");
+    public void SmsCodeIssued(string purpose) => smsCodesIssued.Add(1, new KeyValuePair<string, object?>("purpose", purpose));
+
+    public void SmsRefused(string limit) => smsRefused.Add(1, new KeyValuePair<string, object?>("limit", limit));
+
+    public void SmsCapAlert() => smsCapAlerts.Add(1);
 }

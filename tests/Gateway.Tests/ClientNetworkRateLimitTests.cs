@@ -53,4 +53,28 @@ public sealed class ClientNetworkRateLimitTests(PlatformFixture platform)
             other.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         }
     }
+
+    // The route table names each limited route's policy: sign-in, refresh, the MFA step and SMS resends once shared one
+    // "sign-in" window; now a flood of one leaves the others' budgets alone.
+    [Fact]
+    public async Task Sms_resends_have_a_limit_of_their_own_that_leaves_sign_in_refresh_and_the_MFA_step_alone()
+    {
+        var gateway = await LoadBalancedGateway.ForAsync(platform);
+        var client = LoadBalancedGateway.NewIPv4Client();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i <= 100; i++)
+        {
+            using var resend = await gateway.PostAsJsonAsync("/api/sessions/mfa/sms", new { mfaToken = "no-such-token" }, client);
+            statuses.Add(resend.StatusCode);
+        }
+        statuses.Take(100).ShouldAllBe(s => s == HttpStatusCode.Unauthorized);
+        statuses[100].ShouldBe(HttpStatusCode.TooManyRequests);
+
+        using var signIn = await gateway.PostAsJsonAsync("/api/sessions", new { email = PlatformFixture.NewEmail("limits"), password = "whatever it is" }, client);
+        signIn.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        using var refresh = await gateway.PostAsJsonAsync("/api/sessions/refresh", new { refreshToken = "no-such-token" }, client);
+        refresh.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        using var step = await gateway.PostAsJsonAsync("/api/sessions/mfa", new { mfaToken = "no-such-token", method = "totp", code = "123456" }, client);
+        step.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
 }

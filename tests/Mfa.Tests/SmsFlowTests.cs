@@ -28,11 +28,14 @@ public sealed class SmsFlowTests(PlatformFixture platform)
 
         using var start = await _client.SendAsync(HttpMethod.Post, "/api/mfa/sms", tokens.AccessToken, new { phoneNumber = $"{phone[..3]} {phone[3..7]} {phone[7..]}" });
         start.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        (await AccountClient.JsonAsync(start)).GetProperty("advice").GetString()!.ShouldContain("authenticator app");
+        var started = await AccountClient.JsonAsync(start);
+        started.GetProperty("advice").GetString()!.ShouldContain("authenticator app");
+        // The assembly runs verification with a 4-minute lifetime (PlatformSettings): the answer and the text say so.
+        started.GetProperty("expiresIn").GetInt32().ShouldBe((int)PlatformSettings.SmsCodeLifetime.TotalSeconds);
 
         var enrolSms = await platform.Twilio.WaitForMessageAsync(phone);
         enrolSms.From.ShouldBe(platform.Twilio.From);
-        enrolSms.Body.ShouldBe($"{enrolSms.Code} is your AuthPlatform code. It expires in 3 minutes.\n\n@localhost #{enrolSms.Code}");
+        enrolSms.Body.ShouldBe($"{enrolSms.Code} is your AuthPlatform code. It expires in 4 minutes.\n\n@localhost #{enrolSms.Code}");
 
         using var confirm = await _client.SendAsync(HttpMethod.Post, "/api/mfa/sms/confirm", tokens.AccessToken, new { code = enrolSms.Code });
         confirm.StatusCode.ShouldBe(HttpStatusCode.OK);

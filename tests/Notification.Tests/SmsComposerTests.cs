@@ -11,7 +11,7 @@ public sealed class SmsComposerTests
     [Fact]
     public void The_text_is_exactly_the_code_the_expiry_a_blank_line_and_the_origin_bound_line()
     {
-        var text = Composer().Compose(new SendSmsCode(Number, "123456", "sign-in"));
+        var text = Composer().Compose(new SendSmsCode(Number, "123456", "sign-in", Lifetime: TimeSpan.FromMinutes(3)));
 
         text.ShouldBe("123456 is your AuthPlatform code. It expires in 3 minutes.\n\n@localhost #123456");
     }

@@ -73,15 +73,21 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         await provider.DisposeAsync();
     }
 
-    [Fact]
-    public async Task The_code_goes_out_as_the_composed_text()
+    // The text says the lifetime verification sent; a message from before it sent one promises no duration.
+    [Theory]
+    [InlineData(180, "123456 is your AuthPlatform code. It expires in 3 minutes.\n\n@auth.example.com #123456")]
+    [InlineData(60, "123456 is your AuthPlatform code. It expires in 1 minute.\n\n@auth.example.com #123456")]
+    [InlineData(90, "123456 is your AuthPlatform code. It expires in 90 seconds.\n\n@auth.example.com #123456")]
+    [InlineData(null, "123456 is your AuthPlatform code.\n\n@auth.example.com #123456")]
+    public async Task The_code_goes_out_as_the_composed_text_with_the_lifetime_it_came_with(int? lifetimeSeconds, string expected)
     {
-        await harness.Bus.Publish(new SendSmsCode(Number, "123456", "sign-in"), TestContext.Current.CancellationToken);
+        var lifetime = lifetimeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        await harness.Bus.Publish(new SendSmsCode(Number, "123456", "sign-in", Lifetime: lifetime), TestContext.Current.CancellationToken);
         await harness.InactivityTask;
 
         var (to, body) = sender.Sent.ShouldHaveSingleItem();
         to.ShouldBe(Number);
-        body.ShouldBe("123456 is your AuthPlatform code. It expires in 3 minutes.\n\n@auth.example.com #123456");
+        body.ShouldBe(expected);
         deliveries.Count(DeliveryTags.Sms, DeliveryTags.Sent).ShouldBe(1);
         deliveries.Total(DeliveryTags.Email).ShouldBe(0);
     }

@@ -60,6 +60,10 @@ public sealed class PlatformFixture : IAsyncLifetime
         ["Gateway__RateLimits__ResendPerMinute"] = "100000",
         ["Gateway__RateLimits__PasswordResetPerMinute"] = "100000",
         ["Gateway__RateLimits__MfaPerMinute"] = "100000",
+        ["Gateway__RateLimits__RefreshPerMinute"] = "100000",
+        ["Gateway__RateLimits__MfaStepPerMinute"] = "100000",
+        ["Gateway__RateLimits__SmsResendPerMinute"] = "100000",
+        ["Gateway__RateLimits__AccessKeyTokenPerMinute"] = "100000",
         // Every test texts from 127.0.0.1 and numbers close to each other.
         ["Sms__PerAddressLimit"] = "100000",
         ["Sms__PerPrefixLimit"] = "100000",

@@ -1,3 +1,4 @@
+using AuthPlatform.Contracts.Internal;
 using System.Diagnostics.Metrics;
 using AuthPlatform.Contracts;
 using AuthPlatform.Verification.Sms;
@@ -22,14 +23,14 @@ public sealed class SmsBudgetTests(RedisFixture redis) : IClassFixture<RedisFixt
 
     public async ValueTask InitializeAsync()
     {
-        _services = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
+        _services = new ServiceCollection().AddMetrics().AddSingleton<VerificationMetrics>().AddMassTransitTestHarness().BuildServiceProvider(true);
         _bus = _services.GetRequiredService<ITestHarness>();
         await _bus.Start();
     }
 
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 
-    private SmsCodes Codes(SmsCodeOptions options) => new(redis.Redis, _bus.Bus, options, _clock, NullLogger<SmsCodes>.Instance);
+    private SmsCodes Codes(SmsCodeOptions options) => new(redis.Redis, _bus.Bus, options, _clock, _services.GetRequiredService<VerificationMetrics>(), NullLogger<SmsCodes>.Instance);
 
     private static string NewNumber() => "+4479" + Random.Shared.Next(10_000_000, 99_999_999).ToString("D8");
 
@@ -57,17 +58,17 @@ public sealed class SmsBudgetTests(RedisFixture redis) : IClassFixture<RedisFixt
 
         for (var i = 0; i < 8; i++)
         {
-            (await codes.SendAsync(SmsPurpose.PhoneEnroll, Guid.NewGuid(), NewNumber(), NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
+            (await codes.SendAsync(SmsCodePurpose.PhoneEnroll, Guid.NewGuid(), NewNumber(), NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
         }
         Interlocked.Read(ref alerts).ShouldBe(1, "reaching 80 % of the cap alerts once");
 
-        var enrolment = await codes.SendAsync(SmsPurpose.PhoneEnroll, Guid.NewGuid(), NewNumber(), NewAddress(), default);
+        var enrolment = await codes.SendAsync(SmsCodePurpose.PhoneEnroll, Guid.NewGuid(), NewNumber(), NewAddress(), default);
         enrolment.Outcome.ShouldBe(SendOutcome.Limited);
         enrolment.Reason.ShouldBe(SmsCodes.EnrolmentCapName);
 
-        (await codes.SendAsync(SmsPurpose.SignIn, Guid.NewGuid(), NewNumber(), NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
-        (await codes.SendAsync(SmsPurpose.SignIn, Guid.NewGuid(), NewNumber(), NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
-        var pastCap = await codes.SendAsync(SmsPurpose.SignIn, Guid.NewGuid(), NewNumber(), NewAddress(), default);
+        (await codes.SendAsync(SmsCodePurpose.SignIn, Guid.NewGuid(), NewNumber(), NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
+        (await codes.SendAsync(SmsCodePurpose.SignIn, Guid.NewGuid(), NewNumber(), NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
+        var pastCap = await codes.SendAsync(SmsCodePurpose.SignIn, Guid.NewGuid(), NewNumber(), NewAddress(), default);
         pastCap.Outcome.ShouldBe(SendOutcome.Limited);
         pastCap.Reason.ShouldBe(SmsCodes.GlobalCapName);
         Interlocked.Read(ref alerts).ShouldBe(1);
@@ -82,12 +83,12 @@ public sealed class SmsBudgetTests(RedisFixture redis) : IClassFixture<RedisFixt
 
         for (var i = 0; i < 3; i++)
         {
-            (await codes.SendAsync(SmsPurpose.PhoneEnroll, Guid.NewGuid(), number, NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
+            (await codes.SendAsync(SmsCodePurpose.PhoneEnroll, Guid.NewGuid(), number, NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
         }
-        var fourthEnrolment = await codes.SendAsync(SmsPurpose.PhoneEnroll, Guid.NewGuid(), number, NewAddress(), default);
+        var fourthEnrolment = await codes.SendAsync(SmsCodePurpose.PhoneEnroll, Guid.NewGuid(), number, NewAddress(), default);
 
         fourthEnrolment.Reason.ShouldBe("per-number limit");
-        (await codes.SendAsync(SmsPurpose.SignIn, owner, number, NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
+        (await codes.SendAsync(SmsCodePurpose.SignIn, owner, number, NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
     }
 
     [Fact]
@@ -100,14 +101,14 @@ public sealed class SmsBudgetTests(RedisFixture redis) : IClassFixture<RedisFixt
         var numbers = Enumerable.Range(0, 3).Select(_ => NewNumber()).ToArray();
         foreach (var number in numbers)
         {
-            (await codes.SendAsync(SmsPurpose.PhoneEnroll, account, number, NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
+            (await codes.SendAsync(SmsCodePurpose.PhoneEnroll, account, number, NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
         }
 
-        var fourth = await codes.SendAsync(SmsPurpose.PhoneEnroll, account, NewNumber(), NewAddress(), default);
+        var fourth = await codes.SendAsync(SmsCodePurpose.PhoneEnroll, account, NewNumber(), NewAddress(), default);
         await Task.Delay(5);
-        var again = await codes.SendAsync(SmsPurpose.PhoneEnroll, account, numbers[0], NewAddress(), default);
+        var again = await codes.SendAsync(SmsCodePurpose.PhoneEnroll, account, numbers[0], NewAddress(), default);
         _clock.Advance(TimeSpan.FromDays(1));
-        var tomorrow = await codes.SendAsync(SmsPurpose.PhoneEnroll, account, NewNumber(), NewAddress(), default);
+        var tomorrow = await codes.SendAsync(SmsCodePurpose.PhoneEnroll, account, NewNumber(), NewAddress(), default);
 
         fourth.Outcome.ShouldBe(SendOutcome.Limited);
         fourth.Reason.ShouldBe(SmsCodes.DistinctNumbersName);

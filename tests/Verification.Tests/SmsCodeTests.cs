@@ -1,3 +1,4 @@
+using AuthPlatform.Contracts.Internal;
 using AuthPlatform.Contracts;
 using AuthPlatform.AppHost;
 using AuthPlatform.Testing;
@@ -42,7 +43,7 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
 
     public async ValueTask InitializeAsync()
     {
-        _services = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
+        _services = new ServiceCollection().AddMetrics().AddSingleton<VerificationMetrics>().AddMassTransitTestHarness().BuildServiceProvider(true);
         _bus = _services.GetRequiredService<ITestHarness>();
         await _bus.Start();
     }
@@ -50,7 +51,7 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 
     private SmsCodes Codes(SmsCodeOptions? options = null) =>
-        new(redis.Redis, _bus.Bus, options ?? new SmsCodeOptions(), _clock, NullLogger<SmsCodes>.Instance);
+        new(redis.Redis, _bus.Bus, options ?? new SmsCodeOptions(), _clock, _services.GetRequiredService<VerificationMetrics>(), NullLogger<SmsCodes>.Instance);
 
     /// <summary>A UK-mobile-shaped number with a prefix of its own (the counters live in a Redis the class shares).</summary>
     private static string NewNumber() => "+4479" + Random.Shared.Next(10_000_000, 99_999_999).ToString("D8");
@@ -69,29 +70,30 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
         var codes = Codes();
         var early = Guid.NewGuid();
         var late = Guid.NewGuid();
-        (await codes.SendAsync(SmsPurpose.SignIn, early, "+447911123456", "10.0.0.1", default)).Outcome.ShouldBe(SendOutcome.Sent);
-        (await codes.SendAsync(SmsPurpose.SignIn, late, "+447911123457", "10.0.0.1", default)).Outcome.ShouldBe(SendOutcome.Sent);
+        (await codes.SendAsync(SmsCodePurpose.SignIn, early, "+447911123456", "10.0.0.1", default)).Outcome.ShouldBe(SendOutcome.Sent);
+        (await codes.SendAsync(SmsCodePurpose.SignIn, late, "+447911123457", "10.0.0.1", default)).Outcome.ShouldBe(SendOutcome.Sent);
         var earlyCode = await SentCodeAsync(0);
         var lateCode = await SentCodeAsync(1);
 
-        var ttl = await redis.Redis.GetDatabase().KeyTimeToLiveAsync(SmsCodes.CodeKey(SmsPurpose.SignIn, early));
+        var ttl = await redis.Redis.GetDatabase().KeyTimeToLiveAsync(SmsCodes.CodeKey(SmsCodePurpose.SignIn, early));
         ttl!.Value.ShouldBeInRange(TimeSpan.FromSeconds(179), TimeSpan.FromSeconds(180));
-        (await redis.Redis.GetDatabase().HashGetAllAsync(SmsCodes.CodeKey(SmsPurpose.SignIn, early)))
+        (await redis.Redis.GetDatabase().HashGetAllAsync(SmsCodes.CodeKey(SmsCodePurpose.SignIn, early)))
             .ShouldNotContain(entry => entry.Value.ToString().Contains(earlyCode), "only a salted hash is stored");
 
         _clock.Advance(TimeSpan.FromSeconds(179));
-        (await codes.VerifyAsync(SmsPurpose.SignIn, early, "+447911123456", earlyCode)).ShouldBeTrue();
+        (await codes.VerifyAsync(SmsCodePurpose.SignIn, early, "+447911123456", earlyCode)).ShouldBeTrue();
         _clock.Advance(TimeSpan.FromSeconds(2));
-        (await codes.VerifyAsync(SmsPurpose.SignIn, late, "+447911123457", lateCode)).ShouldBeFalse();
+        (await codes.VerifyAsync(SmsCodePurpose.SignIn, late, "+447911123457", lateCode)).ShouldBeFalse();
     }
 
     [Fact]
     public async Task The_text_request_carries_the_moment_the_code_dies_so_a_late_text_is_not_sent()
     {
-        (await Codes().SendAsync(SmsPurpose.SignIn, Guid.NewGuid(), NewNumber(), NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
+        (await Codes().SendAsync(SmsCodePurpose.SignIn, Guid.NewGuid(), NewNumber(), NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
         await _bus.Published.Any<SendSmsCode>();
 
         _bus.Published.Select<SendSmsCode>().Single().Context.Message.ExpiresAt.ShouldBe(_clock.GetUtcNow().AddSeconds(180));
+        _bus.Published.Select<SendSmsCode>().Single().Context.Message.Lifetime.ShouldBe(TimeSpan.FromSeconds(180));
     }
 
     public static TheoryData<string> PumpingLimits => ["per-number limit", "per-prefix limit", "per-account limit", "per-IP limit"];
@@ -117,7 +119,7 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
         for (var i = 1; i <= 3; i++)
         {
             await Task.Delay(5); // past the resend cooldown of the shared account
-            outcomes.Add(await codes.SendAsync(SmsPurpose.SignIn,
+            outcomes.Add(await codes.SendAsync(SmsCodePurpose.SignIn,
                 limit == "per-account limit" ? account : Guid.NewGuid(),
                 limit switch { "per-number limit" => number, "per-prefix limit" => number[..^4] + i.ToString("D4"), _ => NewNumber() },
                 limit == "per-IP limit" ? address : NewAddress(),
@@ -136,19 +138,19 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
     {
         var codes = Codes();
         var account = Guid.NewGuid();
-        await codes.SendAsync(SmsPurpose.PhoneEnroll, account, "+447911123458", null, default);
+        await codes.SendAsync(SmsCodePurpose.PhoneEnroll, account, "+447911123458", null, default);
         var code = await SentCodeAsync();
         var wrong = ((int.Parse(code) + 1) % 1_000_000).ToString("D6");
 
-        (await codes.VerifyAsync(SmsPurpose.SignIn, account, "+447911123458", code)).ShouldBeFalse("other purpose");
-        (await codes.VerifyAsync(SmsPurpose.PhoneEnroll, Guid.NewGuid(), "+447911123458", code)).ShouldBeFalse("other account");
-        (await codes.VerifyAsync(SmsPurpose.PhoneEnroll, account, "+447911000000", code)).ShouldBeFalse("other number");
+        (await codes.VerifyAsync(SmsCodePurpose.SignIn, account, "+447911123458", code)).ShouldBeFalse("other purpose");
+        (await codes.VerifyAsync(SmsCodePurpose.PhoneEnroll, Guid.NewGuid(), "+447911123458", code)).ShouldBeFalse("other account");
+        (await codes.VerifyAsync(SmsCodePurpose.PhoneEnroll, account, "+447911000000", code)).ShouldBeFalse("other number");
         // That was one attempt (the number mismatch); four wrong codes make five; the sixth attempt finds it dead.
         for (var i = 0; i < 4; i++)
         {
-            (await codes.VerifyAsync(SmsPurpose.PhoneEnroll, account, "+447911123458", wrong)).ShouldBeFalse();
+            (await codes.VerifyAsync(SmsCodePurpose.PhoneEnroll, account, "+447911123458", wrong)).ShouldBeFalse();
         }
-        (await codes.VerifyAsync(SmsPurpose.PhoneEnroll, account, "+447911123458", code)).ShouldBeFalse("five attempts used up");
+        (await codes.VerifyAsync(SmsCodePurpose.PhoneEnroll, account, "+447911123458", code)).ShouldBeFalse("five attempts used up");
     }
 
     [Fact]
@@ -156,10 +158,10 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
     {
         var codes = Codes(new SmsCodeOptions { MaxAttempts = 100 });
         var account = Guid.NewGuid();
-        await codes.SendAsync(SmsPurpose.SignIn, account, "+447911123459", null, default);
+        await codes.SendAsync(SmsCodePurpose.SignIn, account, "+447911123459", null, default);
         var code = await SentCodeAsync();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => codes.VerifyAsync(SmsPurpose.SignIn, account, "+447911123459", code)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => codes.VerifyAsync(SmsCodePurpose.SignIn, account, "+447911123459", code)));
 
         results.Count(ok => ok).ShouldBe(1);
     }
@@ -171,15 +173,15 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
         var codes = Codes(new SmsCodeOptions { ResendCooldown = TimeSpan.FromSeconds(2), PerNumberLimit = 2, GlobalDailyCap = 1_000 });
         var account = Guid.NewGuid();
 
-        (await codes.SendAsync(SmsPurpose.SignIn, account, "+447911123460", null, default)).Outcome.ShouldBe(SendOutcome.Sent);
-        var cooldown = await codes.SendAsync(SmsPurpose.SignIn, account, "+447911123460", null, default);
+        (await codes.SendAsync(SmsCodePurpose.SignIn, account, "+447911123460", null, default)).Outcome.ShouldBe(SendOutcome.Sent);
+        var cooldown = await codes.SendAsync(SmsCodePurpose.SignIn, account, "+447911123460", null, default);
         cooldown.Outcome.ShouldBe(SendOutcome.Cooldown);
         cooldown.RetryAfter!.Value.ShouldBeGreaterThan(TimeSpan.Zero);
 
         await Task.Delay(2100);
-        (await codes.SendAsync(SmsPurpose.SignIn, account, "+447911123460", null, default)).Outcome.ShouldBe(SendOutcome.Sent);
+        (await codes.SendAsync(SmsCodePurpose.SignIn, account, "+447911123460", null, default)).Outcome.ShouldBe(SendOutcome.Sent);
         await Task.Delay(2100);
-        var limited = await codes.SendAsync(SmsPurpose.SignIn, account, "+447911123460", null, default);
+        var limited = await codes.SendAsync(SmsCodePurpose.SignIn, account, "+447911123460", null, default);
         limited.Outcome.ShouldBe(SendOutcome.Limited);
         limited.Reason.ShouldBe("per-number limit");
     }
@@ -189,7 +191,7 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
     {
         var codes = Codes(new SmsCodeOptions { GlobalDailyCap = 0 });
 
-        var result = await codes.SendAsync(SmsPurpose.SignIn, Guid.NewGuid(), "+447911123461", null, default);
+        var result = await codes.SendAsync(SmsCodePurpose.SignIn, Guid.NewGuid(), "+447911123461", null, default);
 
         result.Outcome.ShouldBe(SendOutcome.Limited);
         result.Reason.ShouldBe("global daily cap");

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
-using AuthPlatform.Contracts;
 using AuthPlatform.Outbox;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

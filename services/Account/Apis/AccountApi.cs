@@ -4,7 +4,6 @@ using AuthPlatform.Account.Model;
 using AuthPlatform.Account.Passwords;
 using AuthPlatform.Account.Registration;
 using AuthPlatform.Account.Tokens;
-using AuthPlatform.Contracts;
 using AuthPlatform.Outbox;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -19,9 +18,9 @@ public sealed record PasswordResetConfirmRequest(string Token, string NewPasswor
 
 public sealed record ChangePasswordRequest(string CurrentPassword, string NewPassword);
 
-public sealed record MfaStatus(bool Enabled, string? Method);
+public sealed record AccountMfaSummary(bool Enabled, string? Method);
 
-public sealed record AccountProfile(Guid Id, string Email, bool EmailVerified, MfaStatus Mfa);
+public sealed record AccountProfile(Guid Id, string Email, bool EmailVerified, AccountMfaSummary Mfa);
 
 public static class AccountApi
 {
@@ -82,7 +81,7 @@ public static class AccountApi
             return TypedResults.NotFound();
         }
         var state = await mfa.GetStateAsync(account.Id, cancellationToken);
-        return TypedResults.Ok(new AccountProfile(account.Id, account.Email, EmailVerified: true, new MfaStatus(state.Enabled, state.Method)));
+        return TypedResults.Ok(new AccountProfile(account.Id, account.Email, EmailVerified: true, new AccountMfaSummary(state.Enabled, state.Method)));
     }
 
     /// <summary>
@@ -103,7 +102,7 @@ public static class AccountApi
     }
 
     public static async Task<Results<Ok, ProblemHttpResult>> ConfirmPasswordResetAsync(
-        PasswordResetConfirmRequest request, AccountDbContext db, VerificationClient verification, PasswordHasher hasher,
+        PasswordResetConfirmRequest request, AccountDbContext db, VerificationTokensClient verification, PasswordHasher hasher,
         PasswordPolicy policy, SessionTokens sessions, IEventOutbox outbox, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!OpaqueToken.IsWellFormed(request.Token))
@@ -115,15 +114,8 @@ public static class AccountApi
         {
             return Problems.WeakPassword(weakness);
         }
-        RedeemedToken? redeemed;
-        try
-        {
-            redeemed = await verification.RedeemAsync(request.Token, "password-reset", cancellationToken);
-        }
-        catch (HttpRequestException)
-        {
-            return Problems.Unavailable();
-        }
+        // verification unreachable: the global handler answers 503 (fail closed).
+        var redeemed = await verification.RedeemAsync(request.Token, TokenPurpose.PasswordReset, cancellationToken);
         if (redeemed is null)
         {
             return Problems.InvalidResetToken();

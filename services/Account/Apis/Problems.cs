@@ -58,8 +58,4 @@ public static class Problems
         return TypedResults.Problem($"The service is busy. Try again in {seconds} seconds.", statusCode: 503,
             title: "Busy", type: ProblemTypes.Base + "busy");
     }
-
-    public static ProblemHttpResult Unavailable() =>
-        TypedResults.Problem("A service needed to answer safely is unavailable. Try again shortly.", statusCode: 503,
-            title: "Temporarily unavailable", type: ProblemTypes.Base + "unavailable");
 }

@@ -18,7 +18,7 @@ public static class ResetPasswordPage
                 : HtmlPage.Render(context, InvalidLink, 400))
             .ExcludeFromDescription();
 
-        app.MapPost("/reset-password", async (HttpContext context, AccountDbContext db, VerificationClient verification,
+        app.MapPost("/reset-password", async (HttpContext context, AccountDbContext db, VerificationTokensClient verification,
                 PasswordHasher hasher, PasswordPolicy policy, SessionTokens sessions, IEventOutbox outbox, TimeProvider time) =>
             {
                 var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;

@@ -4,6 +4,7 @@ using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
 using AuthPlatform.Account.Passwords;
 using AuthPlatform.Account.Registration;
+using AuthPlatform.Account.SignIn;
 using AuthPlatform.Account.Throttling;
 using AuthPlatform.Account.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -59,75 +60,31 @@ public static class SessionApi
     }
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> SignInAsync(
-        SignInRequest request, HttpContext context, PasswordSignIn passwordSignIn, SessionTokens sessions, MfaClient mfa,
-        MfaChallenges challenges, ILoggerFactory loggers, CancellationToken cancellationToken)
+        SignInRequest request, HttpContext context, SignInFlow flow, CancellationToken cancellationToken)
     {
         var email = EmailAddress.Normalize(request.Email);
         if (email is null || request.Password.Length > PasswordPolicy.MaxLength * 4)
         {
             return Problems.Invalid("Give a valid email address and a password.");
         }
-        var clientAddress = context.Connection.RemoteIpAddress?.ToString();
-        var outcome = await passwordSignIn.CheckAsync(EmailAddress.Key(email), request.Password, request.DeviceToken,
-            context.Connection.RemoteIpAddress, cancellationToken);
-        switch (outcome.Result)
+        var outcome = await flow.SignInAsync(email, request.Password, request.DeviceToken, context.Connection.RemoteIpAddress, cancellationToken);
+        return outcome.Result switch
         {
-            case PasswordSignInResult.Throttled:
-                return Problems.TooManyAttempts(context, outcome.RetryAfter);
-            case PasswordSignInResult.Busy:
-                return Problems.Busy(context, outcome.RetryAfter);
-            case PasswordSignInResult.WrongCredentials:
-                return Problems.InvalidCredentials();
-            case PasswordSignInResult.EmailNotVerified:
-                return Problems.EmailNotVerified();
-        }
-        var account = outcome.Account!;
-        var provenAt = outcome.ProvenAt;
-
-        // Asked synchronously, never from a projection: a factor turned on a second ago must count. If mfa cannot
-        // answer, nobody gets in on the password alone.
-        MfaState state;
-        try
-        {
-            state = await mfa.GetStateAsync(account.Id, cancellationToken);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return Problems.Unavailable();
-        }
-        if (state.Enabled)
-        {
-            string[] methods = [state.Method!, "recovery_code"];
-            var mfaToken = await challenges.IssueAsync(account.Id, methods, provenAt);
-            if (state.Method == "sms")
-            {
-                // Sent at once; if a limit refuses it, the client can resend later or use a recovery code.
-                try
-                {
-                    await mfa.SendSmsChallengeAsync(account.Id, clientAddress, cancellationToken);
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-                {
-                    loggers.CreateLogger("AuthPlatform.Account.SignIn").LogWarning(ex, "Could not send the sign-in SMS for {AccountId}", account.Id);
-                }
-            }
-            return TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true, MfaToken: mfaToken, Methods: methods,
-                DeviceToken: outcome.DeviceToken));
-        }
-        // Null when a password reset landed while the old password was being checked.
-        if (await sessions.StartAsync(account, ["pwd"], provenAt, cancellationToken) is not { } tokens)
-        {
-            return Problems.InvalidCredentials();
-        }
-        AccountMetrics.SignIns.Add(1);
-        return TypedResults.Ok(SignInResponse.Tokens(tokens) with { DeviceToken = outcome.DeviceToken });
+            SignInOutcomeKind.SignedIn => TypedResults.Ok(SignInResponse.Tokens(outcome.Tokens!) with { DeviceToken = outcome.DeviceToken }),
+            SignInOutcomeKind.SecondFactorRequired => TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true,
+                MfaToken: outcome.MfaToken, Methods: outcome.Methods, DeviceToken: outcome.DeviceToken)),
+            SignInOutcomeKind.Throttled => Problems.TooManyAttempts(context, outcome.RetryAfter),
+            SignInOutcomeKind.Busy => Problems.Busy(context, outcome.RetryAfter),
+            SignInOutcomeKind.EmailNotVerified => Problems.EmailNotVerified(),
+            _ => Problems.InvalidCredentials(),
+        };
     }
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> CompleteMfaAsync(
         MfaSignInRequest request, HttpContext context, AccountDbContext db, MfaClient mfa, MfaChallenges challenges,
-        SessionTokens sessions, TimeProvider time, CancellationToken cancellationToken)
+        SessionTokens sessions, TimeProvider time, AccountMetrics metrics, CancellationToken cancellationToken)
     {
-        if (request.Method is not ("totp" or "sms" or "recovery_code"))
+        if (!FactorMethod.IsKnown(request.Method))
         {
             return Problems.Invalid("method must be \"totp\", \"sms\" or \"recovery_code\".");
         }
@@ -149,15 +106,8 @@ public static class SessionApi
             return Problems.InvalidMfaToken();
         }
 
-        MfaVerification verification;
-        try
-        {
-            verification = await mfa.VerifyAsync(account.Id, account.Email, request.Method, request.Code, cancellationToken);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return Problems.Unavailable();
-        }
+        // mfa unreachable: the global handler answers 503 (fail closed).
+        var verification = await mfa.VerifyAsync(account.Id, account.Email, request.Method, request.Code, cancellationToken);
         if (!verification.Accepted)
         {
             return Problems.Relayed(context, verification);
@@ -167,12 +117,12 @@ public static class SessionApi
         {
             return Problems.InvalidMfaToken();
         }
-        string[] methods = request.Method == "recovery_code" ? ["pwd", "mfa"] : ["pwd", request.Method == "totp" ? "otp" : "sms", "mfa"];
+        string[] methods = request.Method == FactorMethod.RecoveryCode ? ["pwd", "mfa"] : ["pwd", request.Method == FactorMethod.Totp ? "otp" : "sms", "mfa"];
         if (await sessions.StartAsync(account, methods, challenge.PasswordCheckedAt ?? time.GetUtcNow(), cancellationToken) is not { } tokens)
         {
             return Problems.InvalidMfaToken();
         }
-        AccountMetrics.SignIns.Add(1);
+        metrics.SignedIn();
         return TypedResults.Ok(SignInResponse.Tokens(tokens));
     }
 
@@ -183,19 +133,11 @@ public static class SessionApi
         {
             return Problems.InvalidMfaToken();
         }
-        if (!challenge.Methods.Split(' ').Contains("sms"))
+        if (!challenge.Methods.Split(' ').Contains(FactorMethod.Sms))
         {
             return Problems.Invalid("This account does not use text messages for two-factor authentication.");
         }
-        MfaVerification sent;
-        try
-        {
-            sent = await mfa.SendSmsChallengeAsync(challenge.AccountId, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return Problems.Unavailable();
-        }
+        var sent = await mfa.SendSmsChallengeAsync(challenge.AccountId, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         return sent.Accepted ? TypedResults.Accepted((string?)null) : Problems.Relayed(context, sent);
     }
 

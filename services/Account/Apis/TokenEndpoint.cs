@@ -1,10 +1,6 @@
-using System.Security.Cryptography;
 using System.Text;
-using AuthPlatform.Account.Infrastructure;
-using AuthPlatform.Account.Throttling;
 using AuthPlatform.Account.Tokens;
 using AuthPlatform.Web;
-using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Apis;
 
@@ -15,9 +11,6 @@ namespace AuthPlatform.Account.Apis;
 /// </summary>
 public static class TokenEndpoint
 {
-    // Compared against when the key id is unknown, so that every failure costs the same.
-    private static readonly byte[] DummyHash = Encoding.ASCII.GetBytes(OpaqueToken.Hash("no such key"));
-
     public static IEndpointRouteBuilder MapTokenEndpoint(this IEndpointRouteBuilder app)
     {
         app.MapPost("/connect/token", IssueAsync)
@@ -27,8 +20,7 @@ public static class TokenEndpoint
         return app;
     }
 
-    public static async Task<IResult> IssueAsync(HttpContext context, AccountDbContext db, SignInThrottle throttle,
-        AccessTokenIssuer issuer, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<IResult> IssueAsync(HttpContext context, AccessKeyTokenFlow flow, CancellationToken cancellationToken)
     {
         context.Response.Headers.CacheControl = "no-store";
         if (!context.Request.HasFormContentType)
@@ -70,38 +62,18 @@ public static class TokenEndpoint
             return InvalidClient(context);
         }
 
-        // Per client network only: key ids are not secret, so a per-key lock would let anyone disable a key.
-        var network = ClientNetwork.Of(context);
-        if (await throttle.TakeKeySecretAttemptAsync(network) is { } retryAfter)
+        var outcome = await flow.IssueAsync(clientId, clientSecret, ClientNetwork.Of(context), cancellationToken);
+        switch (outcome.Result)
         {
-            RetryAfterHeader.Set(context.Response, retryAfter);
-            return Error(429, "invalid_client", "Too many failed attempts; try again later.");
+            case AccessKeyTokenResult.Throttled:
+                RetryAfterHeader.Set(context.Response, outcome.RetryAfter);
+                return Error(429, "invalid_client", "Too many failed attempts; try again later.");
+            case AccessKeyTokenResult.InvalidClient:
+                return InvalidClient(context);
         }
-
-        var secretHash = Encoding.ASCII.GetBytes(OpaqueToken.Hash(clientSecret));
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Row lock: a revoke waits for this request, so none can mint a token after a revoke has returned.
-        var key = await db.AccessKeys
-            .FromSql($"SELECT * FROM access_keys WHERE \"AccessKeyId\" = {clientId} FOR UPDATE")
-            .SingleOrDefaultAsync(cancellationToken);
-        var matches = CryptographicOperations.FixedTimeEquals(key is null ? DummyHash : Encoding.ASCII.GetBytes(key.SecretHash), secretHash);
-        if (key is null || !matches || key.RevokedAt is not null)
-        {
-            return InvalidClient(context);
-        }
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == key.AccountId, cancellationToken);
-        if (account is null)
-        {
-            return InvalidClient(context);
-        }
-        var accessToken = await issuer.IssueAsync(account.Id, account.Email, [SignedInCaller.AccessKeyMethod], session: null, cancellationToken);
-        key.LastUsedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await throttle.ForgiveKeySecretAttemptAsync(network);
         return Results.Json(new Dictionary<string, object>
         {
-            ["access_token"] = accessToken,
+            ["access_token"] = outcome.AccessToken!,
             ["token_type"] = "Bearer",
             ["expires_in"] = (int)AccessTokenIssuer.Lifetime.TotalSeconds,
         });

@@ -1,6 +1,5 @@
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Registration;
-using AuthPlatform.Contracts;
 using AuthPlatform.Outbox;
 using MassTransit;
 

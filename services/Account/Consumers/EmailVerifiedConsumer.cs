@@ -1,5 +1,4 @@
 using AuthPlatform.Account.Registration;
-using AuthPlatform.Contracts;
 using MassTransit;
 
 namespace AuthPlatform.Account.Consumers;

@@ -1,5 +1,4 @@
 using AuthPlatform.Account.Tokens;
-using AuthPlatform.Contracts;
 using MassTransit;
 
 namespace AuthPlatform.Account.Consumers;

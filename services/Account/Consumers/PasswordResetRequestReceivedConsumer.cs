@@ -1,5 +1,4 @@
 using AuthPlatform.Account.Infrastructure;
-using AuthPlatform.Contracts;
 using AuthPlatform.Outbox;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,6 @@
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Throttling;
 using AuthPlatform.Account.Tokens;
-using AuthPlatform.Contracts;
 using AuthPlatform.Outbox;
 using Microsoft.EntityFrameworkCore;
 

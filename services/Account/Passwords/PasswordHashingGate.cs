@@ -16,8 +16,11 @@ public sealed class PasswordHashingGate
     private readonly int _capacity;
     private int _admitted;
 
-    public PasswordHashingGate(IOptions<PasswordHashingOptions> options)
+    private readonly AccountMetrics _metrics;
+
+    public PasswordHashingGate(IOptions<PasswordHashingOptions> options, AccountMetrics metrics)
     {
+        _metrics = metrics;
         var cores = Environment.ProcessorCount;
         _cores = new SemaphoreSlim(cores, cores);
         _capacity = cores + options.Value.MaxQueued;
@@ -49,7 +52,7 @@ public sealed class PasswordHashingGate
         if (Interlocked.Increment(ref _admitted) > _capacity)
         {
             Interlocked.Decrement(ref _admitted);
-            AccountMetrics.PasswordHashingRefused.Add(1);
+            _metrics.PasswordHashingRefused();
             throw new PasswordHashingBusyException(RetryAfter);
         }
     }

@@ -1,7 +1,6 @@
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
 using AuthPlatform.Account.Passwords;
-using AuthPlatform.Contracts;
 using AuthPlatform.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -8,7 +8,7 @@ public sealed class SignInThrottleOptions
     /// <summary>Failures for one account from one client network within <see cref="Window"/>; a known device is exempt.</summary>
     public int MaxFailuresPerAccountAndNetwork { get; set; } = 10;
 
-    /// <summary>High on purpose: an office behind one NAT shares the address (design §5: at least 100).</summary>
+    /// <summary>High on purpose: an office behind one NAT shares the address (docs/api.md, Sign-in throttling: at least 100).</summary>
     public int MaxFailuresPerNetwork { get; set; } = 100;
 
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);

@@ -54,9 +54,9 @@ public sealed class Reauthentication(AccountDbContext db, PasswordSignIn passwor
         var state = await mfa.GetStateAsync(account.Id, cancellationToken);
         if (state.Enabled)
         {
-            if (string.IsNullOrWhiteSpace(code) || (method != state.Method && method != "recovery_code"))
+            if (string.IsNullOrWhiteSpace(code) || (method != state.Method && method != FactorMethod.RecoveryCode))
             {
-                return new(ReauthenticationOutcome.SecondFactorRequired, Methods: [state.Method!, "recovery_code"],
+                return new(ReauthenticationOutcome.SecondFactorRequired, Methods: [state.Method!, FactorMethod.RecoveryCode],
                     Detail: $"Two-factor authentication is on: give method \"{state.Method}\" (or \"recovery_code\") and its code with your password.");
             }
             var verification = await mfa.VerifyAsync(account.Id, account.Email, method!, code, cancellationToken);

@@ -7,8 +7,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Mfa.Apis;
 
-public sealed record VerifyFactorRequest(string Method, string Code, string Email);
-
 /// <summary>
 /// What account asks during sign-in: on the internal listener only, for account's service token only. The account
 /// is the token's <c>sub</c>; the end user's address (for SMS limits) its <c>client_addr</c>.
@@ -19,22 +17,22 @@ public static class InternalMfaApi
 
     public static IEndpointRouteBuilder MapInternalMfaApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapInternalGroup("/internal/mfa", Caller);
+        var api = app.MapInternalGroup(MfaCalls.Group, Caller);
 
-        api.MapGet("/", async Task<Results<Ok<MfaStatusResponse>, ProblemHttpResult>> (
+        api.MapGet("/", async Task<Results<Ok<MfaStatus>, ProblemHttpResult>> (
             HttpContext context, MfaDbContext db, RecoveryCodeBook recoveryCodes, CancellationToken cancellationToken) =>
             context.InternalCaller().AccountId is { } accountId
                 ? TypedResults.Ok(await MfaApi.StatusAsync(accountId, db, recoveryCodes, cancellationToken))
                 : NoAccount());
 
-        api.MapPost("/verify", async Task<Results<Ok<FactorCheck>, ProblemHttpResult>> (
+        api.MapPost(MfaCalls.Verify[MfaCalls.Group.Length..], async Task<Results<Ok<FactorCheck>, ProblemHttpResult>> (
             VerifyFactorRequest request, HttpContext context, SecondFactorCheck check, CancellationToken cancellationToken) =>
         {
             if (context.InternalCaller().AccountId is not { } accountId)
             {
                 return NoAccount();
             }
-            if (request.Method is not (FactorMethod.Totp or FactorMethod.Sms or FactorMethod.RecoveryCode))
+            if (!FactorMethod.IsKnown(request.Method))
             {
                 return MfaProblems.Malformed("method must be \"totp\", \"sms\" or \"recovery_code\".");
             }
@@ -42,8 +40,8 @@ public static class InternalMfaApi
             return MfaProblems.For(result, context, wrongStatus: 401) is { } problem ? problem : TypedResults.Ok(result);
         });
         // Sign-in with SMS: text the sign-in code to the enrolled number (first send and resends, 30 s apart).
-        api.MapPost("/sms-challenge", async Task<Results<Accepted, ProblemHttpResult>> (
-            HttpContext context, MfaDbContext db, VerificationClient verification, CancellationToken cancellationToken) =>
+        api.MapPost(MfaCalls.SmsChallenge[MfaCalls.Group.Length..], async Task<Results<Accepted<SmsCodeSent>, ProblemHttpResult>> (
+            HttpContext context, MfaDbContext db, VerificationSmsCodesClient verification, CancellationToken cancellationToken) =>
         {
             var caller = context.InternalCaller();
             if (caller.AccountId is not { } accountId)
@@ -55,8 +53,8 @@ public static class InternalMfaApi
             {
                 return MfaProblems.NotEnabled();
             }
-            var sent = await verification.SendSmsCodeAsync(VerificationClient.SignIn, accountId, phone, caller.ClientAddress, cancellationToken);
-            return sent.Sent ? TypedResults.Accepted((string?)null) : MfaProblems.Relayed(context, sent);
+            var sent = await verification.SendSmsCodeAsync(SmsCodePurpose.SignIn, accountId, phone, caller.ClientAddress, cancellationToken);
+            return sent.Code is { } code ? TypedResults.Accepted((string?)null, code) : MfaProblems.Relayed(context, sent);
         });
         return app;
     }

@@ -8,8 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Mfa.Apis;
 
-public sealed record MfaStatusResponse(bool Enabled, string? Method, int RecoveryCodesRemaining);
-
 public sealed record StartTotpRequest(string? CurrentCode = null);
 
 public sealed record CodeRequest(string Code);
@@ -35,7 +33,7 @@ public static class MfaApi
         api.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync).RequireRecentSignIn().WithSummary("New recovery codes (the old ones stop working)");
         api.MapDelete("/", DisableAsync).RequireRecentSignIn().WithSummary("Turn 2FA off with a current code or a recovery code");
         api.MapPost("/sms", StartSmsAsync).RequireRecentSignIn()
-            .WithSummary("Start text-message setup: a 6-digit code (valid 3 minutes) goes to the number")
+            .WithSummary("Start text-message setup: a 6-digit code goes to the number; expiresIn says for how many seconds it works")
             .WithDescription(SmsAdvice);
         api.MapPost("/sms/confirm", ConfirmSmsAsync).RequireRecentSignIn().WithSummary("Confirm the texted code: 2FA is on with SMS; the recovery codes are shown only here");
         return app;
@@ -70,11 +68,12 @@ public static class MfaApi
             }
         }
         var sent = await enrollment.StartAsync(accountId, e164, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
-        if (!sent.Sent)
+        if (sent.Code is not { } code)
         {
             return MfaProblems.Relayed(context, sent);
         }
-        return TypedResults.Accepted((string?)null, new SmsStartedResponse(PhoneNumberPolicy.Masked(e164), 180, SmsAdvice));
+        // verification owns the code's lifetime; this answer relays it.
+        return TypedResults.Accepted((string?)null, new SmsStartedResponse(PhoneNumberPolicy.Masked(e164), code.ExpiresIn, SmsAdvice));
     }
 
     public static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult, UnauthorizedHttpResult>> ConfirmSmsAsync(
@@ -96,7 +95,7 @@ public static class MfaApi
     private static (Guid AccountId, string Email)? Caller(ClaimsPrincipal user) =>
         user.AccountId() is { } id && user.FindFirstValue("email") is { Length: > 0 } email ? (id, email) : null;
 
-    public static async Task<Results<Ok<MfaStatusResponse>, UnauthorizedHttpResult>> GetStatusAsync(
+    public static async Task<Results<Ok<MfaStatus>, UnauthorizedHttpResult>> GetStatusAsync(
         ClaimsPrincipal user, MfaDbContext db, RecoveryCodeBook recoveryCodes, CancellationToken cancellationToken)
     {
         if (Caller(user) is not (var accountId, _))
@@ -106,12 +105,12 @@ public static class MfaApi
         return TypedResults.Ok(await StatusAsync(accountId, db, recoveryCodes, cancellationToken));
     }
 
-    internal static async Task<MfaStatusResponse> StatusAsync(Guid accountId, MfaDbContext db, RecoveryCodeBook recoveryCodes, CancellationToken cancellationToken)
+    internal static async Task<MfaStatus> StatusAsync(Guid accountId, MfaDbContext db, RecoveryCodeBook recoveryCodes, CancellationToken cancellationToken)
     {
         var factor = await db.SecondFactors.AsNoTracking().SingleOrDefaultAsync(f => f.AccountId == accountId, cancellationToken);
         return factor is null
-            ? new MfaStatusResponse(false, null, 0)
-            : new MfaStatusResponse(true, factor.Method, await recoveryCodes.RemainingAsync(accountId, cancellationToken));
+            ? new MfaStatus(false, null, 0)
+            : new MfaStatus(true, factor.Method, await recoveryCodes.RemainingAsync(accountId, cancellationToken));
     }
 
     public static async Task<Results<Ok<TotpSetup>, ProblemHttpResult, UnauthorizedHttpResult>> StartTotpAsync(

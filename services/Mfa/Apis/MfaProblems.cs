@@ -32,7 +32,7 @@ public static class MfaProblems
     }
 
     /// <summary>verification's refusal to text a code (cooldown or pumping limit), passed on as it is.</summary>
-    public static ProblemHttpResult Relayed(HttpContext context, SmsSendResult sent) =>
+    public static ProblemHttpResult Relayed(HttpContext context, SmsCodeRequestOutcome sent) =>
         InternalCalls.RelayProblem(context, (int)sent.Status, sent.Problem, sent.RetryAfter);
 
     /// <summary>The problem for a check that did not pass, or null when it was accepted.</summary>

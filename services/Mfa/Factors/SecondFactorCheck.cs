@@ -1,4 +1,3 @@
-using AuthPlatform.Contracts;
 using AuthPlatform.Mfa.Infrastructure;
 using AuthPlatform.Mfa.Model;
 using AuthPlatform.Mfa.RecoveryCodes;
@@ -27,7 +26,7 @@ public sealed record FactorCheck(CheckResult Result, TimeSpan? RetryAfter = null
 /// </summary>
 public sealed class SecondFactorCheck(
     MfaDbContext db, TotpVerifier totp, TotpReplayGuard replays, FactorAttemptThrottle throttle, RecoveryCodeBook recoveryCodes,
-    TotpSecrets secrets, VerificationClient verification, IEventOutbox outbox, TimeProvider time)
+    TotpSecrets secrets, VerificationSmsCodesClient verification, IEventOutbox outbox, MfaMetrics metrics, TimeProvider time)
 {
     /// <summary>Either the current factor's code (six digits) or a recovery code, whichever the input looks like.</summary>
     public async Task<FactorCheck> VerifyCurrentAsync(Guid accountId, string email, string? code, CancellationToken cancellationToken)
@@ -51,11 +50,11 @@ public sealed class SecondFactorCheck(
         {
             FactorMethod.Totp when factor.Method == FactorMethod.Totp => await CheckTotpAsync(accountId, factor.ProtectedSecret!, code),
             FactorMethod.Sms when factor.Method == FactorMethod.Sms =>
-                await CheckSmsAsync(accountId, VerificationClient.SignIn, factor.PhoneNumber!, code, cancellationToken),
+                await CheckSmsAsync(accountId, SmsCodePurpose.SignIn, factor.PhoneNumber!, code, cancellationToken),
             FactorMethod.RecoveryCode => await CheckRecoveryCodeAsync(accountId, email, code, cancellationToken),
             _ => new FactorCheck(CheckResult.Malformed),
         };
-        MfaMetrics.Verified(method, result.Result.ToString().ToLowerInvariant());
+        metrics.Verified(method, result.Result.ToString().ToLowerInvariant());
         if (result.Result == CheckResult.Wrong && await throttle.FailedAsync(accountId))
         {
             outbox.Stage(new MfaFailuresDetected(accountId, email, throttle.AlertThreshold, time.GetUtcNow()));
@@ -74,7 +73,7 @@ public sealed class SecondFactorCheck(
     public async Task<FactorCheck> VerifyNewSecretAsync(Guid accountId, byte[] secret, string? code)
     {
         var result = await CheckTotpSecretAsync(accountId, secret, code);
-        MfaMetrics.Verified("totp-setup", result.Result.ToString().ToLowerInvariant());
+        metrics.Verified("totp-setup", result.Result.ToString().ToLowerInvariant());
         return result;
     }
 
@@ -82,7 +81,7 @@ public sealed class SecondFactorCheck(
     public async Task<FactorCheck> VerifySmsAsync(Guid accountId, string purpose, string phoneNumber, string? code, CancellationToken cancellationToken)
     {
         var result = await CheckSmsAsync(accountId, purpose, phoneNumber, code, cancellationToken);
-        MfaMetrics.Verified("sms-setup", result.Result.ToString().ToLowerInvariant());
+        metrics.Verified("sms-setup", result.Result.ToString().ToLowerInvariant());
         return result;
     }
 

@@ -1,4 +1,3 @@
-using AuthPlatform.Contracts;
 using AuthPlatform.Mfa.Infrastructure;
 using AuthPlatform.Mfa.Model;
 using AuthPlatform.Mfa.RecoveryCodes;

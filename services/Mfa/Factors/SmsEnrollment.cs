@@ -5,13 +5,13 @@ using Microsoft.EntityFrameworkCore;
 namespace AuthPlatform.Mfa.Factors;
 
 /// <summary>
-/// Text-message enrolment: a pending number gets a code (valid 3 minutes); confirming it makes SMS the account's
+/// Text-message enrolment: a pending number gets a code (valid as long as verification says); confirming it makes SMS the account's
 /// factor. SMS is a restricted authenticator (NIST 800-63B): an authenticator app is the stronger choice.
 /// </summary>
-public sealed class SmsEnrollment(MfaDbContext db, VerificationClient verification, SecondFactorCheck check, SecondFactorSettings settings,
+public sealed class SmsEnrollment(MfaDbContext db, VerificationSmsCodesClient verification, SecondFactorCheck check, SecondFactorSettings settings,
     TimeProvider time)
 {
-    public async Task<SmsSendResult> StartAsync(Guid accountId, string phoneNumber, string? clientAddress, CancellationToken cancellationToken)
+    public async Task<SmsCodeRequestOutcome> StartAsync(Guid accountId, string phoneNumber, string? clientAddress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await db.PendingFactors.Where(p => p.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
@@ -24,7 +24,7 @@ public sealed class SmsEnrollment(MfaDbContext db, VerificationClient verificati
             ExpiresAt = now + TotpEnrollment.PendingLifetime,
         });
         await db.SaveChangesAsync(cancellationToken);
-        return await verification.SendSmsCodeAsync(VerificationClient.PhoneEnroll, accountId, phoneNumber, clientAddress, cancellationToken);
+        return await verification.SendSmsCodeAsync(SmsCodePurpose.PhoneEnroll, accountId, phoneNumber, clientAddress, cancellationToken);
     }
 
     public async Task<(FactorCheck Check, IReadOnlyList<string>? RecoveryCodes)?> ConfirmAsync(
@@ -35,7 +35,7 @@ public sealed class SmsEnrollment(MfaDbContext db, VerificationClient verificati
         {
             return null;
         }
-        var result = await check.VerifySmsAsync(accountId, VerificationClient.PhoneEnroll, pending.PhoneNumber!, code, cancellationToken);
+        var result = await check.VerifySmsAsync(accountId, SmsCodePurpose.PhoneEnroll, pending.PhoneNumber!, code, cancellationToken);
         if (result.Result != CheckResult.Accepted)
         {
             return (result, null);

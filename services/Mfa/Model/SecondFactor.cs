@@ -1,12 +1,5 @@
 namespace AuthPlatform.Mfa.Model;
 
-public static class FactorMethod
-{
-    public const string Totp = "totp";
-    public const string Sms = "sms";
-    public const string RecoveryCode = "recovery_code";
-}
-
 /// <summary>An account's confirmed second factor: two-factor authentication is on while this row exists.</summary>
 public sealed class SecondFactor
 {

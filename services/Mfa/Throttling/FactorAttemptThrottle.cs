@@ -2,20 +2,6 @@ using StackExchange.Redis;
 
 namespace AuthPlatform.Mfa.Throttling;
 
-public sealed class FactorThrottleOptions
-{
-    public int MaxWrongCodes { get; set; } = 5;
-
-    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>The first lock; each further lock within a day doubles it, up to <see cref="MaxLock"/>.</summary>
-    public TimeSpan FirstLock { get; set; } = TimeSpan.FromMinutes(5);
-
-    public TimeSpan MaxLock { get; set; } = TimeSpan.FromHours(24);
-
-    public int AlertAfterConsecutiveFailures { get; set; } = 20;
-}
-
 /// <summary>
 /// Per account and factor: at most 5 wrong codes per 5 minutes, then the factor is locked for a growing time.
 /// Each attempt is reserved atomically in Redis before the code is checked, so concurrent guesses on any number of

@@ -6,7 +6,7 @@ namespace AuthPlatform.Mfa.Totp;
 /// Accepts each TOTP time step at most once per account, across every replica: a step is accepted only if it is
 /// later than the last accepted one, decided atomically in Redis (ASVS 2.8.4; ASP.NET Identity #14423).
 /// </summary>
-public sealed class TotpReplayGuard(IConnectionMultiplexer redis, ILogger<TotpReplayGuard> logger)
+public sealed partial class TotpReplayGuard(IConnectionMultiplexer redis, MfaMetrics metrics, ILogger<TotpReplayGuard> logger)
 {
     // Long enough to outlive the ±1-step window; after that an old step no longer verifies anyway.
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(10);
@@ -27,8 +27,8 @@ public sealed class TotpReplayGuard(IConnectionMultiplexer redis, ILogger<TotpRe
             [$"mfa:totp:last-step:{accountId}"], [step, (long)Remember.TotalMilliseconds]) == 1;
         if (!claimed)
         {
-            MfaMetrics.ReplaysRejected.Add(1);
-            logger.LogWarning("Rejected a reused TOTP time step {Step} for account {AccountId}", step, accountId);
+            metrics.ReplayRejected();
+            LogReplayRejected(step, accountId);
         }
         return claimed;
     }
@@ -36,4 +36,7 @@ public sealed class TotpReplayGuard(IConnectionMultiplexer redis, ILogger<TotpRe
     /// <summary>True at most once per <see cref="AlertInterval"/> for an account, across every replica.</summary>
     public Task<bool> TryStartAlertAsync(Guid accountId) =>
         redis.GetDatabase().StringSetAsync($"mfa:totp:replay-alert:{accountId}", "1", AlertInterval, When.NotExists);
+
+    [LoggerMessage(LogLevel.Warning, "Rejected a reused TOTP time step {Step} for account {AccountId}")]
+    private partial void LogReplayRejected(long step, Guid accountId);
 }

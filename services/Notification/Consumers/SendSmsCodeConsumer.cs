@@ -1,4 +1,5 @@
 using AuthPlatform.Contracts;
+using AuthPlatform.Contracts.Internal;
 using AuthPlatform.Notification.Delivery;
 using AuthPlatform.Notification.Sms;
 using MassTransit;
@@ -16,9 +17,5 @@ public sealed class SendSmsCodeConsumer(SmsComposer composer, SmsDelivery delive
             context.Message.ExpiresAt);
 
     // For logs only: the text is the same for every purpose. Anything unexpected is not echoed (log forging).
-    private static string Describe(string? purpose) => purpose switch
-    {
-        "phone-enroll" or "sign-in" => purpose + " code",
-        _ => "one-time code",
-    };
+    private static string Describe(string? purpose) => SmsCodePurpose.IsKnown(purpose) ? purpose + " code" : "one-time code";
 }

@@ -1,7 +1,7 @@
 namespace AuthPlatform.Notification.Diagnostics;
 
 /// <summary>
-/// Email addresses in logs are masked (design §5): enough to tell deliveries apart and to spot a wrong domain,
+/// Email addresses in logs are masked (docs/security.md, Email and notifications): enough to tell deliveries apart and to spot a wrong domain,
 /// not enough to build a list of our users from the logs.
 /// </summary>
 public static class EmailAddressMask

@@ -1,7 +1,7 @@
 namespace AuthPlatform.Notification.Diagnostics;
 
 /// <summary>
-/// Phone numbers in logs are masked like email addresses (design §5): the country code and the last digits, enough
+/// Phone numbers in logs are masked like email addresses (docs/security.md, Email and notifications): the country code and the last digits, enough
 /// to tell deliveries apart and to spot a wrong country, not enough to dial anyone.
 /// </summary>
 public static class PhoneNumberMask

@@ -324,8 +324,8 @@ public sealed class EmailComposer(IOptions<EmailOptions> options)
     /// <remarks>An unknown method still gets its email, only without naming the method: the alert matters more.</remarks>
     private static string? MfaMethodInWords(string? method) => method?.Trim().ToLowerInvariant() switch
     {
-        "totp" => "an authenticator app",
-        "sms" => "text messages to your phone",
+        FactorMethod.Totp => "an authenticator app",
+        FactorMethod.Sms => "text messages to your phone",
         _ => null,
     };
 

@@ -36,8 +36,18 @@ public sealed class SmsComposer
         {
             throw new InvalidSmsValueException("The code is not six digits.");
         }
-        // The SMS TTL is exactly 180 s (design §2, verification): the text promises no more than that.
-        return $"{request.Code} is your {Product} code. It expires in 3 minutes.\n\n@{host} #{request.Code}";
+        // verification owns the code's lifetime and sends it along; a message from before it did says no duration.
+        var expiry = request.Lifetime is { } lifetime ? $" It expires in {Duration(lifetime)}." : "";
+        return $"{request.Code} is your {Product} code.{expiry}\n\n@{host} #{request.Code}";
+    }
+
+    /// <summary>Whole minutes as minutes ("3 minutes"), anything else in seconds ("90 seconds").</summary>
+    internal static string Duration(TimeSpan lifetime)
+    {
+        var seconds = Math.Max(1, (long)lifetime.TotalSeconds);
+        return seconds % 60 == 0
+            ? (seconds == 60 ? "1 minute" : $"{seconds / 60} minutes")
+            : (seconds == 1 ? "1 second" : $"{seconds} seconds");
     }
 
     /// <summary><c>+</c>, a non-zero digit, 8 to 15 digits in all.</summary>

@@ -3,10 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuthPlatform.Verification.Apis;
 
-public sealed record SendSmsCodeRequest(string Purpose, string PhoneNumber);
-
-public sealed record VerifySmsCodeRequest(string Purpose, string? PhoneNumber, string Code);
-
 /// <summary>
 /// SMS codes for the mfa service, on the internal listener only and only for mfa's service token. The account is the
 /// token's <c>sub</c> and the end user's address its <c>client_addr</c>: nothing in the body can change whose
@@ -18,13 +14,13 @@ public static class SmsCodeApi
 
     public static IEndpointRouteBuilder MapSmsCodeApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapInternalGroup("/internal/sms-codes", Caller);
+        var api = app.MapInternalGroup(SmsCodeCalls.Group, Caller);
 
-        api.MapPost("/", async Task<Results<Accepted, ProblemHttpResult>> (SendSmsCodeRequest request, HttpContext context, SmsCodes codes,
+        api.MapPost("/", async Task<Results<Accepted<SmsCodeSent>, ProblemHttpResult>> (SendSmsCodeRequest request, HttpContext context, SmsCodes codes,
             PhoneNumberPolicy phones, CancellationToken cancellationToken) =>
         {
             var caller = context.InternalCaller();
-            if (caller.AccountId is not { } accountId || !SmsPurpose.IsKnown(request.Purpose))
+            if (caller.AccountId is not { } accountId || !SmsCodePurpose.IsKnown(request.Purpose))
             {
                 return TypedResults.Problem("Unknown purpose, or no account in the service token.", statusCode: 400, title: "Invalid request");
             }
@@ -37,7 +33,7 @@ public static class SmsCodeApi
             var result = await codes.SendAsync(request.Purpose, accountId, e164, caller.ClientAddress, cancellationToken);
             if (result.Outcome == SendOutcome.Sent)
             {
-                return TypedResults.Accepted((string?)null);
+                return TypedResults.Accepted((string?)null, new SmsCodeSent((int)result.CodeLifetime!.Value.TotalSeconds));
             }
             var seconds = RetryAfterHeader.Set(context.Response, result.RetryAfter!.Value);
             return result.Outcome == SendOutcome.Cooldown
@@ -47,8 +43,8 @@ public static class SmsCodeApi
                     statusCode: 429, title: "Too many text messages", type: ProblemTypes.Base + "sms-limit");
         });
 
-        api.MapPost("/verify", async Task<Results<Ok, ProblemHttpResult>> (VerifySmsCodeRequest request, HttpContext context, SmsCodes codes) =>
-            context.InternalCaller().AccountId is { } accountId && SmsPurpose.IsKnown(request.Purpose)
+        api.MapPost(SmsCodeCalls.Verify[SmsCodeCalls.Group.Length..], async Task<Results<Ok, ProblemHttpResult>> (VerifySmsCodeRequest request, HttpContext context, SmsCodes codes) =>
+            context.InternalCaller().AccountId is { } accountId && SmsCodePurpose.IsKnown(request.Purpose)
                 && await codes.VerifyAsync(request.Purpose, accountId, request.PhoneNumber, request.Code)
                 ? TypedResults.Ok()
                 : TypedResults.Problem("The code is wrong, expired or already used.", statusCode: 400, title: "Invalid code",

@@ -1,4 +1,3 @@
-using AuthPlatform.Contracts;
 using AuthPlatform.Verification.Tokens;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,10 +8,6 @@ public sealed record ConfirmEmailRequest(string Token);
 
 public sealed record ResendEmailRequest(string Email);
 
-public sealed record RedeemTokenRequest(string Token, string Purpose);
-
-public sealed record RedeemTokenResponse(Guid AccountId, string Email, DateTimeOffset? RequestedAt);
-
 public static class VerificationApi
 {
     public static IEndpointRouteBuilder MapVerificationApi(this IEndpointRouteBuilder app)
@@ -22,14 +17,15 @@ public static class VerificationApi
         api.MapPost("/email/resend", ResendEmailAsync).WithSummary("Send the verification email again (always 202; one per address per minute)");
 
         // Service-to-service only: the internal listener, account's service token.
-        app.MapInternalGroup("/internal/tokens", "account").MapPost("/redeem", RedeemAsync);
+        app.MapInternalGroup(TokenRedemptionCalls.Group, "account").MapPost(TokenRedemptionCalls.Redeem[TokenRedemptionCalls.Group.Length..], RedeemAsync);
         return app;
     }
 
     public static async Task<Results<Ok, ProblemHttpResult>> ConfirmEmailAsync(
-        ConfirmEmailRequest request, VerificationTokens tokens, IPublishEndpoint bus, TimeProvider time, CancellationToken cancellationToken)
+        ConfirmEmailRequest request, VerificationTokens tokens, IPublishEndpoint bus, TimeProvider time, VerificationMetrics metrics,
+        CancellationToken cancellationToken)
     {
-        return await ConfirmAsync(request.Token, tokens, bus, time, cancellationToken) switch
+        return await ConfirmAsync(request.Token, tokens, bus, time, metrics, cancellationToken) switch
         {
             ConfirmOutcome.Verified => TypedResults.Ok(),
             ConfirmOutcome.Unavailable => TypedResults.Problem("Try again shortly.", statusCode: 503, title: "Temporarily unavailable",
@@ -42,7 +38,7 @@ public static class VerificationApi
 
     /// <summary>Spends the token and announces <see cref="EmailVerified"/>; if the announcement fails, the token is put back.</summary>
     internal static async Task<ConfirmOutcome> ConfirmAsync(string? token, VerificationTokens tokens, IPublishEndpoint bus,
-        TimeProvider time, CancellationToken cancellationToken)
+        TimeProvider time, VerificationMetrics metrics, CancellationToken cancellationToken)
     {
         if (token is null || await tokens.RedeemAsync(TokenPurpose.EmailVerify, token) is not { } redeemed)
         {
@@ -53,7 +49,7 @@ public static class VerificationApi
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
             await bus.Publish(new EmailVerified(redeemed.Subject.SubjectId, redeemed.Subject.Email, time.GetUtcNow()), timeout.Token);
-            VerificationMetrics.EmailsVerified.Add(1);
+            metrics.EmailVerified();
             return ConfirmOutcome.Verified;
         }
         catch (Exception ex) when (ex is OperationCanceledException or MassTransitException or System.Net.Sockets.SocketException)
@@ -78,14 +74,14 @@ public static class VerificationApi
         return TypedResults.Accepted((string?)null);
     }
 
-    public static async Task<Results<Ok<RedeemTokenResponse>, ProblemHttpResult>> RedeemAsync(
+    public static async Task<Results<Ok<RedeemedToken>, ProblemHttpResult>> RedeemAsync(
         RedeemTokenRequest request, VerificationTokens tokens)
     {
         if (!TokenPurpose.IsKnown(request.Purpose) || await tokens.RedeemAsync(request.Purpose, request.Token) is not { } redeemed)
         {
             return InvalidToken();
         }
-        return TypedResults.Ok(new RedeemTokenResponse(redeemed.Subject.SubjectId, redeemed.Subject.Email, redeemed.Subject.RequestedAt));
+        return TypedResults.Ok(new RedeemedToken(redeemed.Subject.SubjectId, redeemed.Subject.Email, redeemed.Subject.RequestedAt));
     }
 
     /// <summary>One answer for unknown, expired and used tokens.</summary>

@@ -26,10 +26,10 @@ public static class VerifyEmailPage
                 : InvalidLink, OpaqueToken.IsWellFormed(token) ? 200 : 400))
             .ExcludeFromDescription();
 
-        app.MapPost("/verify-email", async (HttpContext context, VerificationTokens tokens, IPublishEndpoint bus, TimeProvider time) =>
+        app.MapPost("/verify-email", async (HttpContext context, VerificationTokens tokens, IPublishEndpoint bus, TimeProvider time, VerificationMetrics metrics) =>
             {
                 var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
-                var outcome = await VerificationApi.ConfirmAsync(form?["token"].ToString(), tokens, bus, time, context.RequestAborted);
+                var outcome = await VerificationApi.ConfirmAsync(form?["token"].ToString(), tokens, bus, time, metrics, context.RequestAborted);
                 return outcome switch
                 {
                     VerificationApi.ConfirmOutcome.Verified => Page(context,

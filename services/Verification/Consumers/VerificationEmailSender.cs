@@ -1,4 +1,3 @@
-using AuthPlatform.Contracts;
 using AuthPlatform.Verification.Tokens;
 using MassTransit;
 

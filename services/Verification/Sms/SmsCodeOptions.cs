@@ -1,9 +1,11 @@
 namespace AuthPlatform.Verification.Sms;
 
-/// <summary>SMS code rules (design §5) and the pumping / toll-fraud limits; every number is configurable (Sms__*).</summary>
+/// <summary>SMS code rules (docs/api.md, Two-factor authentication) and the pumping / toll-fraud limits; every number is configurable (Sms__*).</summary>
 public sealed class SmsCodeOptions
 {
-    /// <summary>Exactly three minutes, as promised in the message.</summary>
+    public const string Section = "Sms";
+
+    /// <summary>How long a code works. Said in the text and in mfa's answer, which both relay it from here.</summary>
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromSeconds(180);
 
     public int MaxAttempts { get; set; } = 5;
@@ -38,4 +40,9 @@ public sealed class SmsCodeOptions
 
     /// <summary>Distinct numbers one account may try to enrol per UTC day.</summary>
     public int EnrolmentNumbersPerAccountPerDay { get; set; } = 3;
+
+    public bool IsValid() => Lifetime > TimeSpan.Zero && MaxAttempts > 0 && ResendCooldown >= TimeSpan.Zero
+        && PerNumberLimit > 0 && PerNumberWindow > TimeSpan.Zero && PerPrefixLimit > 0 && PerPrefixWindow > TimeSpan.Zero
+        && PerAddressLimit > 0 && PerAddressWindow > TimeSpan.Zero && PerAccountLimit > 0 && PerAccountWindow > TimeSpan.Zero
+        && GlobalDailyCap > 0 && EnrolmentShareOfGlobalCap is >= 0 and <= 1 && EnrolmentNumbersPerAccountPerDay > 0;
 }

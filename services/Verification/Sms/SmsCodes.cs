@@ -1,33 +1,24 @@
 using System.Security.Cryptography;
-using AuthPlatform.Contracts;
 using AuthPlatform.Web;
 using MassTransit;
 using StackExchange.Redis;
 
 namespace AuthPlatform.Verification.Sms;
 
-/// <summary>The purposes of <see cref="SmsCodePurpose"/>, as this service names them.</summary>
-public static class SmsPurpose
-{
-    public const string PhoneEnroll = SmsCodePurpose.PhoneEnroll;
-    public const string SignIn = SmsCodePurpose.SignIn;
-
-    public static bool IsKnown(string? purpose) => SmsCodePurpose.IsKnown(purpose);
-}
-
 public enum SendOutcome { Sent, Cooldown, Limited }
 
-public sealed record SendResult(SendOutcome Outcome, TimeSpan? RetryAfter = null, string? Reason = null);
+/// <param name="CodeLifetime">When sent: how long the code works (<see cref="SmsCodeOptions.Lifetime"/>).</param>
+public sealed record SendResult(SendOutcome Outcome, TimeSpan? RetryAfter = null, string? Reason = null, TimeSpan? CodeLifetime = null);
 
 /// <summary>
 /// One-time SMS codes: 6 digits from a CSPRNG, bound to purpose + account + number, stored in Redis only as a
-/// salted SHA-256 with a TTL of exactly 180 s, at most 5 attempts, single use. Sending is guarded by a 30 s resend
+/// salted SHA-256 with a TTL of <see cref="SmsCodeOptions.Lifetime"/>, a few attempts, single use. Sending is guarded by a 30 s resend
 /// cooldown and by per-number, per-prefix, per-IP, per-account and global daily limits (SMS pumping).
 /// Each purpose has budgets of its own: enrolments (anyone can type anyone's number) never use up the sign-in codes
 /// of a number already enrolled. Enrolment is also held to a few distinct numbers per account per day, and stops
 /// first when the global cap comes near; sign-in codes go on until the full cap.
 /// </summary>
-public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus, SmsCodeOptions options, TimeProvider time, ILogger<SmsCodes> logger)
+public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus, SmsCodeOptions options, TimeProvider time, VerificationMetrics metrics, ILogger<SmsCodes> logger)
 {
     // Counts one more attempt atomically; a code past its attempts is deleted on the spot.
     private const string AttemptScript = """
@@ -89,7 +80,7 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
 
         var day = time.GetUtcNow().ToString("yyyyMMdd");
         var prefix = phoneNumber.Length > 8 ? phoneNumber[..^4] : phoneNumber;
-        var enrolment = purpose == SmsPurpose.PhoneEnroll;
+        var enrolment = purpose == SmsCodePurpose.PhoneEnroll;
         var enrolmentCap = EnrolmentCap(options);
         // One global counter for every purpose; enrolment stops at its share of it, sign-in only at the full cap.
         // Every other counter is per purpose, so one purpose cannot spend another's budget.
@@ -116,23 +107,22 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
         {
             var limit = limits[exhausted - 1];
             await database.KeyDeleteAsync(cooldownKey);
-            VerificationMetrics.SmsRefused.Add(1, new KeyValuePair<string, object?>("limit", limit.Name));
+            metrics.SmsRefused(limit.Name);
             if (exhausted == 1 && !enrolment)
             {
-                logger.LogError("SMS global daily cap of {Cap} reached: no more SMS codes are sent today", limit.Limit);
+                LogGlobalCapReached(limit.Limit);
             }
             else
             {
-                logger.LogWarning("SMS refused by the {Limit} for account {AccountId}", limit.Name, accountId);
+                LogRefused(limit.Name, accountId);
             }
             return new SendResult(SendOutcome.Limited, TimeSpan.FromMilliseconds(Math.Max(1000, (long)result[1])), limit.Name);
         }
         if ((long)result[2] == enrolmentCap && enrolmentCap < options.GlobalDailyCap)
         {
             // Exactly one send crosses the line, so operators are told once per day.
-            VerificationMetrics.SmsCapAlerts.Add(1);
-            logger.LogError("SMS global daily cap nearly reached ({Sent} of {Cap}): enrolment codes are refused for the rest of the day; sign-in codes continue",
-                enrolmentCap, options.GlobalDailyCap);
+            metrics.SmsCapAlert();
+            LogEnrolmentCapReached(enrolmentCap, options.GlobalDailyCap);
         }
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
@@ -149,16 +139,16 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
         _ = transaction.KeyExpireAsync(key, options.Lifetime);
         await transaction.ExecuteAsync();
 
-        await bus.Publish(new SendSmsCode(phoneNumber, code, purpose, issuedAt + options.Lifetime), cancellationToken);
-        VerificationMetrics.SmsCodesIssued.Add(1, new KeyValuePair<string, object?>("purpose", purpose));
-        return new SendResult(SendOutcome.Sent);
+        await bus.Publish(new SendSmsCode(phoneNumber, code, purpose, issuedAt + options.Lifetime, options.Lifetime), cancellationToken);
+        metrics.SmsCodeIssued(purpose);
+        return new SendResult(SendOutcome.Sent, CodeLifetime: options.Lifetime);
     }
 
     /// <summary>The share of the global daily cap that enrolment codes may use (80 % by default).</summary>
     public static int EnrolmentCap(SmsCodeOptions options) =>
         (int)Math.Floor(options.GlobalDailyCap * Math.Clamp(options.EnrolmentShareOfGlobalCap, 0, 1));
 
-    /// <summary>True once for the right code within 180 s and 5 attempts; the code is spent.</summary>
+    /// <summary>True once for the right code within its lifetime and attempts; the code is spent.</summary>
     public async Task<bool> VerifyAsync(string purpose, Guid accountId, string? phoneNumber, string code)
     {
         var key = CodeKey(purpose, accountId);
@@ -185,4 +175,13 @@ public sealed class SmsCodes(IConnectionMultiplexer redis, IPublishEndpoint bus,
         }
         return (long)await database.ScriptEvaluateAsync(SpendScript, [key], [hash]) == 1;
     }
+
+    [LoggerMessage(LogLevel.Error, "SMS global daily cap of {Cap} reached: no more SMS codes are sent today")]
+    private partial void LogGlobalCapReached(int cap);
+
+    [LoggerMessage(LogLevel.Warning, "SMS refused by the {Limit} for account {AccountId}")]
+    private partial void LogRefused(string limit, Guid accountId);
+
+    [LoggerMessage(LogLevel.Error, "SMS global daily cap nearly reached ({Sent} of {Cap}): enrolment codes are refused for the rest of the day; sign-in codes continue")]
+    private partial void LogEnrolmentCapReached(int sent, int cap);
 }

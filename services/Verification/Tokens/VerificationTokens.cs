@@ -4,26 +4,6 @@ using StackExchange.Redis;
 
 namespace AuthPlatform.Verification.Tokens;
 
-public static class TokenPurpose
-{
-    public const string EmailVerify = "email-verify";
-    public const string PasswordReset = "password-reset";
-
-    public static bool IsKnown(string? purpose) => purpose is EmailVerify or PasswordReset;
-}
-
-public sealed class VerificationTokenOptions
-{
-    public TimeSpan EmailVerifyLifetime { get; set; } = TimeSpan.FromHours(24);
-
-    public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromMinutes(30);
-
-    public TimeSpan ResendCooldown { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>At most one password-reset email per address in this interval, however often it is asked for.</summary>
-    public TimeSpan PasswordResetCooldown { get; set; } = TimeSpan.FromSeconds(60);
-}
-
 /// <summary>
 /// Whom a link is for: a pending registration (email-verify) or an account (password-reset). Stored as "AccountId"
 /// so that links mailed before registrations existed still redeem.
@@ -59,7 +39,7 @@ public sealed class VerificationTokens(IConnectionMultiplexer redis, Verificatio
     }
 
     /// <summary>Spends the token; null when it is unknown, expired or already used (one answer for all three).</summary>
-    public async Task<RedeemedToken?> RedeemAsync(string purpose, string token)
+    public async Task<SpentToken?> RedeemAsync(string purpose, string token)
     {
         if (!OpaqueToken.IsWellFormed(token))
         {
@@ -73,11 +53,11 @@ public sealed class VerificationTokens(IConnectionMultiplexer redis, Verificatio
         }
         var parts = (RedisResult[])result!;
         var subject = JsonSerializer.Deserialize<TokenSubject>((string)parts[0]!)!;
-        return new RedeemedToken(key, (string)parts[0]!, TimeSpan.FromMilliseconds(Math.Max(1, long.Parse((string)parts[1]!))), subject);
+        return new SpentToken(key, (string)parts[0]!, TimeSpan.FromMilliseconds(Math.Max(1, long.Parse((string)parts[1]!))), subject);
     }
 
     /// <summary>Puts a redeemed token back (its action could not be completed), for the time it had left.</summary>
-    public Task RestoreAsync(RedeemedToken redeemed) =>
+    public Task RestoreAsync(SpentToken redeemed) =>
         redis.GetDatabase().StringSetAsync(redeemed.Key, redeemed.Value, redeemed.RemainingLifetime);
 
     /// <summary>True at most once per cooldown for an address: at most one resend email per address per minute.</summary>
@@ -101,4 +81,4 @@ public sealed class VerificationTokens(IConnectionMultiplexer redis, Verificatio
             [(messageId ?? Guid.NewGuid()).ToString("N"), Math.Max(1, (long)options.PasswordResetCooldown.TotalMilliseconds)]) == 1;
 }
 
-public sealed record RedeemedToken(string Key, string Value, TimeSpan RemainingLifetime, TokenSubject Subject);
+public sealed record SpentToken(string Key, string Value, TimeSpan RemainingLifetime, TokenSubject Subject);

@@ -1,19 +1,25 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using AuthPlatform.Gateway.RateLimiting;
+using AuthPlatform.Gateway.Routing;
 using AuthPlatform.Web.Proxies;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Yarp.ReverseProxy.Transforms;
 
-namespace AuthPlatform.Gateway.Extensions;
+namespace AuthPlatform.Gateway.Hosting;
 
-public static partial class GatewayExtensions
+/// <summary>The gateway's services and its edge middleware (correlation id, /internal refused, body limit, rate limits).</summary>
+public static partial class GatewayHosting
 {
     public const string CorrelationIdHeader = "X-Correlation-Id";
 
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
+            .Validate(gateway => gateway.IsValid(), "Gateway: MaxRequestBodyBytes, HealthProbeInterval, HealthProbeTimeout and UnhealthyAfterFailedProbes must be positive.")
+            .ValidateOnStart();
+        // The route table is built before the container, so it reads the same section directly.
         var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
-        builder.Services.AddSingleton(options);
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
 
         builder.AddEdgeRateLimits();
@@ -36,7 +42,7 @@ public static partial class GatewayExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        var limit = app.Services.GetRequiredService<GatewayOptions>().MaxRequestBodyBytes;
+        var limit = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value.MaxRequestBodyBytes;
         app.Use(async (context, next) =>
         {
             var correlationId = context.Request.Headers[CorrelationIdHeader].ToString();

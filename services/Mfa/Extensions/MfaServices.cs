@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.DataProtection;
 
 namespace AuthPlatform.Mfa.Extensions;
 
-public static class Extensions
+public static class MfaServices
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -29,9 +29,13 @@ public static class Extensions
             .PersistKeysToDbContext<MfaDbContext>()
             .ProtectKeysWithKeyEncryptionCertificate(builder.Configuration);
 
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Mfa:Throttle").Get<FactorThrottleOptions>() ?? new FactorThrottleOptions());
+        builder.Services.AddOptions<FactorThrottleOptions>().BindConfiguration(FactorThrottleOptions.Section)
+            .Validate(options => options.IsValid(), "Mfa:Throttle: limits and windows must be positive and MaxLock at least FirstLock.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FactorThrottleOptions>>().Value);
         builder.Services.AddSingleton<FactorAttemptThrottle>();
         builder.Services.AddSingleton<TotpVerifier>();
+        builder.Services.AddSingleton<MfaMetrics>();
         builder.Services.AddSingleton<TotpReplayGuard>();
         builder.Services.AddSingleton<TotpSecrets>();
         builder.Services.AddScoped<RecoveryCodeBook>();
@@ -41,7 +45,7 @@ public static class Extensions
         builder.Services.AddScoped<SecondFactorSettings>();
         builder.Services.AddSingleton<PhoneNumberPolicy>();
         builder.AddInternalApi();
-        builder.Services.AddInternalClient<VerificationClient>("verification");
+        builder.Services.AddInternalClient<VerificationSmsCodesClient>("verification");
         builder.Services.AddOpenApi();
         return builder;
     }

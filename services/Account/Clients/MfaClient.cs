@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text.Json;
 
-namespace AuthPlatform.Account;
-
-public sealed record MfaState(bool Enabled, string? Method, int RecoveryCodesRemaining);
+namespace AuthPlatform.Account.Clients;
 
 /// <summary>The outcome of a second-factor check at mfa: success, or the problem (status, body, Retry-After) to relay.</summary>
 public sealed record MfaVerification(bool Accepted, HttpStatusCode Status, JsonElement? Problem, string? RetryAfter);
@@ -15,25 +13,25 @@ public sealed record MfaVerification(bool Accepted, HttpStatusCode Status, JsonE
 /// </summary>
 public sealed class MfaClient(HttpClient http)
 {
-    public async Task<MfaState> GetStateAsync(Guid accountId, CancellationToken cancellationToken)
+    public async Task<MfaStatus> GetStateAsync(Guid accountId, CancellationToken cancellationToken)
     {
-        using var request = InternalCalls.Request(HttpMethod.Get, "/internal/mfa", accountId);
+        using var request = InternalCalls.Request(HttpMethod.Get, MfaCalls.Status, accountId);
         using var response = await http.SendAsync(request, cancellationToken);
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<MfaState>(cancellationToken) ?? throw new HttpRequestException("mfa returned no state");
+        return await response.Content.ReadFromJsonAsync<MfaStatus>(cancellationToken) ?? throw new HttpRequestException("mfa returned no state");
     }
 
     /// <summary>Texts the sign-in code to the account's number (first send or resend); refusals come back as problems.</summary>
     public async Task<MfaVerification> SendSmsChallengeAsync(Guid accountId, string? clientAddress, CancellationToken cancellationToken)
     {
-        using var request = InternalCalls.Request(HttpMethod.Post, "/internal/mfa/sms-challenge", accountId, clientAddress, new { });
+        using var request = InternalCalls.Request(HttpMethod.Post, MfaCalls.SmsChallenge, accountId, clientAddress, new { });
         using var response = await http.SendAsync(request, cancellationToken);
         return await ToVerificationAsync(response, cancellationToken);
     }
 
     public async Task<MfaVerification> VerifyAsync(Guid accountId, string email, string method, string code, CancellationToken cancellationToken)
     {
-        using var request = InternalCalls.Request(HttpMethod.Post, "/internal/mfa/verify", accountId, body: new { method, code, email });
+        using var request = InternalCalls.Request(HttpMethod.Post, MfaCalls.Verify, accountId, body: new VerifyFactorRequest(method, code, email));
         using var response = await http.SendAsync(request, cancellationToken);
         return await ToVerificationAsync(response, cancellationToken);
     }

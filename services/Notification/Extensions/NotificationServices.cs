@@ -11,7 +11,7 @@ using MimeKit;
 
 namespace AuthPlatform.Notification.Extensions;
 
-public static class Extensions
+public static class NotificationServices
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -54,7 +54,7 @@ public static class Extensions
     /// Composing and delivering text messages, with the sender chosen by configuration: Twilio when
     /// <c>Twilio__AccountSid</c>, <c>Twilio__AuthToken</c> and <c>Twilio__From</c> (or <c>Twilio__MessagingServiceSid</c>)
     /// are set; the development sender, which only logs, when <c>Sms__UseDevelopmentSender=true</c>; otherwise the
-    /// worker refuses to start (design §3). The environment's name never decides. The ledger is not registered here.
+    /// worker refuses to start (docs/operations.md, Email (SMTP) and SMS (Twilio)). The environment's name never decides. The ledger is not registered here.
     /// </summary>
     /// <exception cref="InvalidOperationException">Twilio settings are incomplete, or no sender is configured.</exception>
     public static IServiceCollection AddSmsDelivery(this IServiceCollection services, IConfiguration configuration)

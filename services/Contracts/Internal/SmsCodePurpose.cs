@@ -1,4 +1,4 @@
-namespace AuthPlatform.Contracts;
+namespace AuthPlatform.Contracts.Internal;
 
 /// <summary>
 /// What an SMS code is for. Each purpose has its own codes and its own send budget at verification, so enrolment

@@ -1,11 +1,40 @@
+using AuthPlatform.Gateway.Hosting;
+using AuthPlatform.Gateway.RateLimiting;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Health;
 
-namespace AuthPlatform.Gateway.Extensions;
+namespace AuthPlatform.Gateway.Routing;
 
-/// <summary>The public path prefixes of design §4 and the service behind each.</summary>
+/// <summary>One row of the limited routes: the request, the service behind it and the rate-limit policy it counts against.</summary>
+public sealed record LimitedRoute(string Method, string Path, string Service, string RateLimitPolicy);
+
+/// <summary>
+/// The public path prefixes (docs/architecture.md, Gateway) and the service behind each, and the requests that count
+/// against an edge rate limit (docs/api.md, Rate limits at the gateway).
+/// </summary>
 public static class GatewayRoutes
 {
+    /// <summary>
+    /// Each limited request with its policy. A row is more specific than its service's prefix route, so routing picks
+    /// it for that method and path; other methods and paths under the prefix are not limited at the edge.
+    /// </summary>
+    public static readonly IReadOnlyList<LimitedRoute> Limited =
+    [
+        new("POST", "/api/accounts", "account", EdgeRateLimits.SignUp),
+        new("POST", "/api/accounts/password-reset/{**rest}", "account", EdgeRateLimits.PasswordReset),
+        new("POST", "/api/sessions", "account", EdgeRateLimits.SignIn),
+        new("POST", "/api/sessions/reauthenticate", "account", EdgeRateLimits.SignIn),
+        new("POST", "/api/sessions/refresh", "account", EdgeRateLimits.Refresh),
+        new("POST", "/api/sessions/mfa", "account", EdgeRateLimits.MfaStep),
+        new("POST", "/api/sessions/mfa/sms", "account", EdgeRateLimits.SmsResend),
+        new("POST", "/connect/token", "account", EdgeRateLimits.AccessKeyToken),
+        new("POST", "/api/verification/email/resend", "verification", EdgeRateLimits.EmailResend),
+        new("POST", "/api/mfa/{**rest}", "mfa", EdgeRateLimits.MfaSettings),
+        new("PUT", "/api/mfa/{**rest}", "mfa", EdgeRateLimits.MfaSettings),
+        new("PATCH", "/api/mfa/{**rest}", "mfa", EdgeRateLimits.MfaSettings),
+        new("DELETE", "/api/mfa/{**rest}", "mfa", EdgeRateLimits.MfaSettings),
+    ];
+
     public static readonly IReadOnlyDictionary<string, string[]> PrefixesByService = new Dictionary<string, string[]>
     {
         ["account"] = ["/api/accounts", "/api/sessions", "/api/access-keys", "/connect", "/.well-known", "/reset-password"],
@@ -22,6 +51,15 @@ public static class GatewayRoutes
             // "{**rest}" also matches the bare prefix, and nothing that merely starts with its letters.
             Match = new RouteMatch { Path = prefix + "/{**rest}" },
         })),
+        .. Limited.Select(route => new RouteConfig
+        {
+            RouteId = $"{route.Service}-{route.Method.ToLowerInvariant()}{route.Path.Replace("/{**rest}", "").Replace('/', '-')}",
+            ClusterId = route.Service,
+            Match = new RouteMatch { Path = route.Path, Methods = [route.Method] },
+            RateLimiterPolicy = route.RateLimitPolicy,
+            // Before the service's prefix route, which matches the same paths for every method.
+            Order = -1,
+        }),
         // Each service's OpenAPI document, published at /openapi/<service>.json.
         .. PrefixesByService.Keys.Select(service => new RouteConfig
         {

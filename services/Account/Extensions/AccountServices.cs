@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.DataProtection;
 
 namespace AuthPlatform.Account.Extensions;
 
-public static class Extensions
+public static class AccountServices
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -28,6 +28,7 @@ public static class Extensions
 
         builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section)
             .Validate(o => o.MaxQueued is >= 0 and <= 10_000, "PasswordHashing:MaxQueued must be between 0 and 10000.").ValidateOnStart();
+        builder.Services.AddSingleton<AccountMetrics>();
         builder.Services.AddSingleton<PasswordHashingGate>();
         builder.Services.AddExceptionHandler<PasswordHashingBusyHandler>();
         var iterations = builder.Configuration.GetValue("Passwords:Iterations", PasswordHasher.OwaspIterations);
@@ -43,6 +44,8 @@ public static class Extensions
         builder.Services.AddDataProtection();
         builder.Services.AddSingleton<KnownDevices>();
         builder.Services.AddScoped<PasswordSignIn>();
+        builder.Services.AddScoped<AuthPlatform.Account.SignIn.SignInFlow>();
+        builder.Services.AddScoped<AccessKeyTokenFlow>();
         builder.AddKeyEncryption();
         builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.SectionName)
             .Validate(o => o.IsValid(), "SigningKeys needs PublishAhead >= 5 minutes (the replicas' key cache) and RotateAfter > PublishAhead.")
@@ -65,7 +68,7 @@ public static class Extensions
         builder.AddRecentSignInRule();
         builder.Services.AddSingleton<MfaChallenges>();
         builder.AddInternalApi();
-        builder.Services.AddInternalClient<VerificationClient>("verification");
+        builder.Services.AddInternalClient<VerificationTokensClient>("verification");
         builder.Services.AddInternalClient<MfaClient>("mfa");
 
         builder.AddLocalTokenValidation();

@@ -1,0 +1,83 @@
+using AuthPlatform.Account.Throttling;
+using AuthPlatform.Account.Tokens;
+
+namespace AuthPlatform.Account.SignIn;
+
+public enum SignInOutcomeKind
+{
+    /// <summary>No second factor: <see cref="SignInOutcome.Tokens"/> are set.</summary>
+    SignedIn,
+    /// <summary>2FA is on: <see cref="SignInOutcome.MfaToken"/> and <see cref="SignInOutcome.Methods"/> are set (an SMS code is on its way).</summary>
+    SecondFactorRequired,
+    Throttled,
+    Busy,
+    WrongCredentials,
+    EmailNotVerified,
+}
+
+public sealed record SignInOutcome(SignInOutcomeKind Result, IssuedTokens? Tokens = null, string? MfaToken = null,
+    IReadOnlyList<string>? Methods = null, string? DeviceToken = null, TimeSpan RetryAfter = default);
+
+/// <summary>
+/// The first step of a sign-in: the password (with its limits), then whether a second factor is needed, asked of mfa
+/// synchronously, never from a projection: a factor turned on a second ago must count. If mfa cannot answer, the call
+/// throws and the request fails closed with 503: nobody gets in on the password alone.
+/// </summary>
+public sealed partial class SignInFlow(PasswordSignIn passwords, SessionTokens sessions, MfaClient mfa, MfaChallenges challenges,
+    AccountMetrics metrics, ILogger<SignInFlow> logger)
+{
+    public async Task<SignInOutcome> SignInAsync(string email, string password, string? deviceToken, System.Net.IPAddress? client,
+        CancellationToken cancellationToken)
+    {
+        var checkedPassword = await passwords.CheckAsync(EmailAddress.Key(email), password, deviceToken, client, cancellationToken);
+        switch (checkedPassword.Result)
+        {
+            case PasswordSignInResult.Throttled:
+                return new(SignInOutcomeKind.Throttled, RetryAfter: checkedPassword.RetryAfter);
+            case PasswordSignInResult.Busy:
+                return new(SignInOutcomeKind.Busy, RetryAfter: checkedPassword.RetryAfter);
+            case PasswordSignInResult.WrongCredentials:
+                return new(SignInOutcomeKind.WrongCredentials);
+            case PasswordSignInResult.EmailNotVerified:
+                return new(SignInOutcomeKind.EmailNotVerified);
+        }
+        var account = checkedPassword.Account!;
+        var provenAt = checkedPassword.ProvenAt;
+
+        var state = await mfa.GetStateAsync(account.Id, cancellationToken);
+        if (state.Enabled)
+        {
+            string[] methods = [state.Method!, FactorMethod.RecoveryCode];
+            var mfaToken = await challenges.IssueAsync(account.Id, methods, provenAt);
+            if (state.Method == FactorMethod.Sms)
+            {
+                await SendSmsCodeAsync(account.Id, client?.ToString(), cancellationToken);
+            }
+            return new(SignInOutcomeKind.SecondFactorRequired, MfaToken: mfaToken, Methods: methods, DeviceToken: checkedPassword.DeviceToken);
+        }
+        // Null when a password reset landed while the old password was being checked.
+        if (await sessions.StartAsync(account, ["pwd"], provenAt, cancellationToken) is not { } tokens)
+        {
+            return new(SignInOutcomeKind.WrongCredentials);
+        }
+        metrics.SignedIn();
+        return new(SignInOutcomeKind.SignedIn, Tokens: tokens, DeviceToken: checkedPassword.DeviceToken);
+    }
+
+    // Sent at once; if it cannot go now (a limit, mfa or verification down), the client can resend later or use a
+    // recovery code, so the sign-in still answers with its mfaToken.
+    private async Task SendSmsCodeAsync(Guid accountId, string? clientAddress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await mfa.SendSmsChallengeAsync(accountId, clientAddress, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogSmsNotSent(ex, accountId);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Could not send the sign-in SMS for {AccountId}")]
+    private partial void LogSmsNotSent(Exception exception, Guid accountId);
+}
