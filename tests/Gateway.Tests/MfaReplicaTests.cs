@@ -59,7 +59,7 @@ public sealed class MfaReplicaTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task Killing_a_replica_under_load_fails_only_requests_near_the_kill_and_the_platform_keeps_serving()
+    public async Task Killing_a_replica_under_load_fails_at_most_the_requests_in_flight_and_the_platform_keeps_serving()
     {
         var ct = TestContext.Current.CancellationToken;
         var victim = platform.Fleet.Replicas("mfa").Single(r => r.Replica == 1);
@@ -102,8 +102,10 @@ public sealed class MfaReplicaTests(PlatformFixture platform)
             await File.WriteAllTextAsync(Path.Combine(platform.LogDirectory, "mfa-replica-kill-under-load.txt"), figures + "\n", ct);
 
             failed.Count(o => o.At < killedAt).ShouldBe(0, figures);
-            // The gateway takes the dead replica out within its probe window; after that nothing fails.
-            lastFailure.ShouldBeLessThan(TimeSpan.FromSeconds(5), figures);
+            // A request the dead replica never got goes to the survivor, so at most the requests in flight at the
+            // kill (one per client) can fail, and only right then.
+            failed.Count.ShouldBeLessThanOrEqualTo(4, figures);
+            lastFailure.ShouldBeLessThan(TimeSpan.FromSeconds(2), figures);
             outcomes.Count(o => o.At > killedAt + TimeSpan.FromSeconds(5)).ShouldBeGreaterThan(0, "requests are still served after the kill");
 
             // The rest of the platform runs on: the survivor serves, nothing else stopped.
