@@ -16,6 +16,7 @@ namespace AuthPlatform.Testing;
 public sealed class PlatformFixture : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "authplatform-tests", Guid.NewGuid().ToString("N")[..12]);
+    private readonly PortBlock _ports = PortBlock.Reserve();
     private ResourceWatch? _watch;
 
     /// <summary>The running AppHost.</summary>
@@ -94,8 +95,8 @@ public sealed class PlatformFixture : IAsyncLifetime
             "--Platform:Servers=local",
             $"--Platform:DataPath={_dataDirectory}",
             "--Platform:DurableData=false",
-            "--Platform:PortBase=0",
-            "--Platform:GatewayPort=0",
+            $"--Platform:PortBase={_ports.Base}",
+            $"--Platform:GatewayPort={_ports.Last}",
             "--Platform:MfaReplicas=2",
             $"--Platform:LogPath={LogDirectory}",
             "--environment=Development",

@@ -32,6 +32,17 @@ public sealed class ResourceWatch(ResourceNotificationService notifications) : I
             ? pid
             : null;
 
+    /// <summary>
+    /// Waits until the AppHost itself reports the resource stopped. Its process can be gone before that: starting it
+    /// again in between would race the stale "running" state, and resources waiting for it would see it finish later.
+    /// </summary>
+    public async Task WaitStoppedAsync(string resourceName, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        await notifications.WaitForResourceAsync(resourceName, KnownResourceStates.TerminalStates, timeout.Token);
+    }
+
     public async Task WaitHealthyAsync(string resourceName, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

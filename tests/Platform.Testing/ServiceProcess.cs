@@ -65,6 +65,7 @@ public sealed class ResourceProcess(string resourceName, PlatformLayout layout, 
         }
         await PlatformFixture.EventuallyAsync($"{resourceName} (pid {pid}) has stopped",
             () => Task.FromResult(pid == 0 || !Directory.Exists($"/proc/{pid}")), grace + TimeSpan.FromSeconds(30));
+        await watch.WaitStoppedAsync(resourceName);
     }
 
     /// <summary>Starts the resource again and waits until it is healthy.</summary>
