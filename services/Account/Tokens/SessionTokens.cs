@@ -128,9 +128,19 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, time.GetUtcNow()), cancellationToken);
 
     /// <summary>Every session but <paramref name="keep"/> ends ("sign out everywhere else", a factor enrolled, a password change).</summary>
-    public Task<int> RevokeOthersAsync(Guid accountId, Guid? keep, CancellationToken cancellationToken) =>
-        db.RefreshTokens.Where(t => t.AccountId == accountId && t.RevokedAt == null && t.FamilyId != keep)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, time.GetUtcNow()), cancellationToken);
+    /// <summary>
+    /// Ends the account's sessions other than <paramref name="keep"/> that existed at <paramref name="asOf"/> (default: now):
+    /// started by then, or proven by then (a password proven before a factor was turned on, whose session was created
+    /// just after). An event handled late passes the time it happened, so a session signed in since then survives.
+    /// </summary>
+    public Task<int> RevokeOthersAsync(Guid accountId, Guid? keep, CancellationToken cancellationToken, DateTimeOffset? asOf = null)
+    {
+        var now = time.GetUtcNow();
+        var cutoff = asOf ?? now;
+        return db.RefreshTokens.Where(t => t.AccountId == accountId && t.RevokedAt == null && t.FamilyId != keep
+                && (t.StartedAt <= cutoff || t.AuthenticatedAt <= cutoff))
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+    }
 
     private Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken) =>
         db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
