@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using MassTransit;
 using OtpNet;
 
 namespace AuthPlatform.Account.Tests;
@@ -87,6 +88,36 @@ public sealed class SensitiveChangeTests(PlatformFixture platform)
         using var withCode = await _accounts.SendAsync(HttpMethod.Post, "/api/sessions/reauthenticate", fresh,
             new { password = AccountClient.GoodPassword, method = "totp", code = Code(step + 1) });
         withCode.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task An_enrolment_event_handled_late_ends_the_sessions_of_its_moment_but_not_one_signed_in_since()
+    {
+        var (email, enrolling) = await _accounts.CreateVerifiedAccountAsync("late-event");
+        var before = await _accounts.SignInVerifiedAsync(email);
+        var occurredAt = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var since = await _accounts.SignInVerifiedAsync(email);
+        var accountId = (await AccountClient.JsonAsync(await _accounts.GetProfileAsync(enrolling.AccessToken))).GetProperty("id").GetGuid();
+        var enrollingSession = (await AccountClient.JsonAsync(await _accounts.SendAsync(HttpMethod.Get, "/api/sessions", enrolling.AccessToken)))
+            .EnumerateArray().Single(s => s.GetProperty("current").GetBoolean()).GetProperty("id").GetGuid();
+
+        // The event of an enrolment at occurredAt, handled only now (as after a broker outage).
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(platform.Servers.RabbitMq.ConnectionString)));
+        await bus.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await bus.Publish(new AuthPlatform.Contracts.MfaEnabled(accountId, email, "totp", Reconfigured: false, occurredAt, enrollingSession));
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+
+        await PlatformFixture.EventuallyAsync("the session of that moment is revoked", async () =>
+            (await _accounts.RefreshAsync(before.RefreshToken)).StatusCode == HttpStatusCode.Unauthorized);
+        (await _accounts.RefreshAsync(since.RefreshToken)).StatusCode.ShouldBe(HttpStatusCode.OK, "signed in after the enrolment");
+        (await _accounts.RefreshAsync(enrolling.RefreshToken)).StatusCode.ShouldBe(HttpStatusCode.OK, "the enrolling session");
     }
 
     private async Task<string> KeyTokenAsync(string sessionToken)
