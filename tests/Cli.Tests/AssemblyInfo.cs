@@ -2,16 +2,15 @@
 [assembly: AssemblyFixture(typeof(PlatformFixture))]
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
-namespace AuthPlatform.Cli.Tests
+namespace AuthPlatform.Cli.Tests;
+
+internal static class PlatformSettings
 {
-    internal static class PlatformSettings
-    {
 #pragma warning disable CA2255 // a test assembly is the one place a module initializer belongs
-        [System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void Apply() => PlatformFixture.ExtraEnvironment = new Dictionary<string, string?>(PlatformFixture.LiftedPerClientLimits)
-        {
-            // The reauthentication test waits this out instead of 10 minutes.
-            ["RecentSignIn__MaxAge"] = "00:00:10",
-        };
-    }
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Apply() => PlatformFixture.ExtraEnvironment = new Dictionary<string, string?>(PlatformFixture.LiftedPerClientLimits)
+    {
+        // The reauthentication test waits this out instead of 10 minutes.
+        ["RecentSignIn__MaxAge"] = "00:00:10",
+    };
 }

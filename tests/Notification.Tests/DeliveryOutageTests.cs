@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using AuthPlatform.Contracts;
 using AuthPlatform.AppHost;
+using AuthPlatform.Contracts;
 using AuthPlatform.Testing;
 using MassTransit;
 using RabbitMQ.Client;

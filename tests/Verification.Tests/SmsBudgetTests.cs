@@ -1,6 +1,6 @@
-using AuthPlatform.Contracts.Internal;
 using System.Diagnostics.Metrics;
 using AuthPlatform.Contracts;
+using AuthPlatform.Contracts.Internal;
 using AuthPlatform.Verification.Sms;
 using MassTransit;
 using MassTransit.Testing;

@@ -1,6 +1,6 @@
-using AuthPlatform.Contracts.Internal;
-using AuthPlatform.Contracts;
 using AuthPlatform.AppHost;
+using AuthPlatform.Contracts;
+using AuthPlatform.Contracts.Internal;
 using AuthPlatform.Testing;
 using AuthPlatform.Verification.Sms;
 using MassTransit;

@@ -1,6 +1,6 @@
 using System.Net;
-using AuthPlatform.Web.Pages;
 using AuthPlatform.Verification.Tokens;
+using AuthPlatform.Web.Pages;
 using MassTransit;
 
 namespace AuthPlatform.Verification.Apis;
