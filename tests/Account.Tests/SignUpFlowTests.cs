@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 
 namespace AuthPlatform.Account.Tests;
 
-public sealed class SignUpFlowTests(PlatformFixture platform)
+public sealed class SignUpFlowTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 

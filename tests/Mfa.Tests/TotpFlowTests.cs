@@ -3,7 +3,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AuthPlatform.Mfa.Tests;
 
-public sealed class TotpFlowTests(PlatformFixture platform)
+public sealed class TotpFlowTests(MfaPlatform platform)
 {
     private readonly TwoFactorClient _client = new(platform);
 

@@ -11,9 +11,10 @@ namespace AuthPlatform.Testing;
 /// The whole platform for one test assembly, started through the AppHost (Aspire.Hosting.Testing) exactly as
 /// ./run.sh runs it: real PostgreSQL, Redis, RabbitMQ and MailDev as local executable resources on free loopback
 /// ports, every service from its built binary (MFA as two replicas) and the gateway in front; no dashboard.
-/// Started once per test run of the assembly and torn down at its end.
+/// Started once per test run of the assembly and torn down at its end. Each test project derives its own fixture
+/// (AccountPlatform, MfaPlatform, …) that says which settings its services get, and its tests take that type.
 /// </summary>
-public sealed class PlatformFixture : IAsyncLifetime
+public abstract class PlatformFixture : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "authplatform-tests", Guid.NewGuid().ToString("N")[..12]);
     private readonly PortBlock _ports = PortBlock.Reserve();
@@ -54,7 +55,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// The per-client limits lifted: tests sign up, sign in and text from one address far more often than one person
     /// would. Gateway.Tests and Verification.Tests check the limits at their defaults.
     /// </summary>
-    public static IReadOnlyDictionary<string, string?> LiftedPerClientLimits { get; } = new Dictionary<string, string?>
+    protected static IReadOnlyDictionary<string, string?> LiftedPerClientLimits { get; } = new Dictionary<string, string?>
     {
         ["Gateway__RateLimits__SignUpPerMinute"] = "100000",
         ["Gateway__RateLimits__SignInPerMinute"] = "100000",
@@ -70,8 +71,11 @@ public sealed class PlatformFixture : IAsyncLifetime
         ["Sms__PerPrefixLimit"] = "100000",
     };
 
-    /// <summary>Settings a test assembly wants every service to see (short TTLs and the like).</summary>
-    public static IReadOnlyDictionary<string, string?> ExtraEnvironment { get; set; } = new Dictionary<string, string?>();
+    /// <summary>
+    /// What this test project sets for every service on top of appsettings.json (short TTLs, lifted limits and the
+    /// like), as environment variables (<c>Section__Key</c>).
+    /// </summary>
+    protected abstract IReadOnlyDictionary<string, string?> ServiceSettings { get; }
 
     public async ValueTask InitializeAsync()
     {
@@ -86,7 +90,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 
         Twilio = await new FakeTwilio().StartAsync();
         var environment = new Dictionary<string, string?>(Twilio.Environment) { ["Sms__AllowedRegions"] = "GB,US,DE" };
-        foreach (var (key, value) in ExtraEnvironment)
+        foreach (var (key, value) in ServiceSettings)
         {
             environment[key] = value;
         }
