@@ -45,6 +45,7 @@ public static class AccountServices
         builder.Services.AddSingleton<KnownDevices>();
         builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddScoped<AuthPlatform.Account.SignIn.SignInFlow>();
+        builder.Services.AddScoped<AuthPlatform.Account.SignIn.MfaSignInFlow>();
         builder.Services.AddScoped<AccessKeyTokenFlow>();
         builder.AddKeyEncryption();
         builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.SectionName)
