@@ -106,23 +106,31 @@ public static class SessionApi
             return Problems.InvalidMfaToken();
         }
 
-        // mfa unreachable: the global handler answers 503 (fail closed).
-        var verification = await mfa.VerifyAsync(account.Id, account.Email, request.Method, request.Code, cancellationToken);
+        MfaVerification verification;
+        try
+        {
+            verification = await mfa.VerifyAsync(account.Id, account.Email, request.Method, request.Code, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // mfa unreachable: the global handler answers 503 (fail closed).
+            metrics.SignInAttempted(SignInTags.MfaStep, SignInTags.Unavailable);
+            throw;
+        }
         if (!verification.Accepted)
         {
+            metrics.SignInAttempted(SignInTags.MfaStep, SignInTags.MfaRejected);
             return Problems.Relayed(context, verification);
         }
         // The code was right; the token is spent by exactly one request (a concurrent twin gets 401).
-        if (!await challenges.TrySpendAsync(request.MfaToken))
-        {
-            return Problems.InvalidMfaToken();
-        }
         string[] methods = request.Method == FactorMethod.RecoveryCode ? ["pwd", "mfa"] : ["pwd", request.Method == FactorMethod.Totp ? "otp" : "sms", "mfa"];
-        if (await sessions.StartAsync(account, methods, challenge.PasswordCheckedAt ?? time.GetUtcNow(), cancellationToken) is not { } tokens)
+        if (!await challenges.TrySpendAsync(request.MfaToken)
+            || await sessions.StartAsync(account, methods, challenge.PasswordCheckedAt ?? time.GetUtcNow(), cancellationToken) is not { } tokens)
         {
+            metrics.SignInAttempted(SignInTags.MfaStep, SignInTags.InvalidMfaToken);
             return Problems.InvalidMfaToken();
         }
-        metrics.SignedIn();
+        metrics.SignInAttempted(SignInTags.MfaStep, SignInTags.SignedIn);
         return TypedResults.Ok(SignInResponse.Tokens(tokens));
     }
 
