@@ -83,9 +83,6 @@ public sealed class HeadlessChromium : IAsyncDisposable
     /// <summary>Runs a script in the page (a click, say).</summary>
     public Task EvaluateAsync(string script) => SendAsync("Runtime.evaluate", new JsonObject { ["expression"] = script });
 
-    /// <summary>Types into the focused element, as a keyboard would.</summary>
-    public Task TypeAsync(string text) => SendAsync("Input.insertText", new JsonObject { ["text"] = text });
-
     public async Task ScreenshotAsync(string path)
     {
         var result = await SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png" });
