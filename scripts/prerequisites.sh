@@ -9,6 +9,7 @@ install_prerequisites() {
   command -v node >/dev/null || missing+=(nodejs npm)
   command -v setpriv >/dev/null || missing+=(util-linux)
   command -v zbarimg >/dev/null || missing+=(zbar-tools) # a desktop QR decoder: the tests scan the enrolment QR code
+  command -v chromium >/dev/null || missing+=(chromium) # headless: Operations.Tests read the Aspire dashboard's pages
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       echo "Missing: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2

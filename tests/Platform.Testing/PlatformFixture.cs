@@ -10,7 +10,8 @@ namespace AuthPlatform.Testing;
 /// <summary>
 /// The whole platform for one test assembly, started through the AppHost (Aspire.Hosting.Testing) exactly as
 /// ./run.sh runs it: real PostgreSQL, Redis, RabbitMQ and MailDev as local executable resources on free loopback
-/// ports, every service from its built binary (MFA as two replicas) and the gateway in front; no dashboard.
+/// ports, every service from its built binary (MFA as two replicas) and the gateway in front; the dashboard only
+/// when a fixture sets <see cref="WithDashboard"/>.
 /// Started once per test run of the assembly and torn down at its end. Each test project derives its own fixture
 /// (AccountPlatform, MfaPlatform, …) that says which settings its services get, and its tests take that type.
 /// </summary>
@@ -77,6 +78,15 @@ public abstract class PlatformFixture : IAsyncLifetime
     /// </summary>
     protected abstract IReadOnlyDictionary<string, string?> ServiceSettings { get; }
 
+    /// <summary>
+    /// Start the Aspire dashboard too, as ./run.sh does (Operations.Tests), on loopback ports of the platform's block,
+    /// unsecured: its pages and telemetry API (<c>/api/telemetry/*</c>) answer without a login.
+    /// </summary>
+    protected virtual bool WithDashboard => false;
+
+    /// <summary>The dashboard's pages and telemetry API, when <see cref="WithDashboard"/>.</summary>
+    public Uri? DashboardAddress { get; private set; }
+
     public async ValueTask InitializeAsync()
     {
         // Logs outlive the run so a failure in CI can be read afterwards.
@@ -110,12 +120,13 @@ public abstract class PlatformFixture : IAsyncLifetime
             "--Logging:LogLevel:AppHost.Resources=None",
             "--Platform:PrintSummary=false",
             .. environment.Where(e => e.Value is not null).Select(e => $"--Platform:ServiceEnvironment:{e.Key}={e.Value}"),
+            .. DashboardArguments(),
         ];
         var stopwatch = Stopwatch.StartNew();
         try
         {
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(arguments,
-                (options, _) => options.DisableDashboard = true);
+                (options, _) => options.DisableDashboard = !WithDashboard);
             App = await builder.BuildAsync();
             Layout = App.Services.GetRequiredService<PlatformLayout>();
             _watch = new ResourceWatch(App.Services.GetRequiredService<ResourceNotificationService>());
@@ -168,6 +179,25 @@ public abstract class PlatformFixture : IAsyncLifetime
         catch (IOException)
         {
         }
+    }
+
+    /// <summary>The dashboard below the gateway's port at the top of the block, away from the AppHost's numbering from the bottom.</summary>
+    private IEnumerable<string> DashboardArguments()
+    {
+        if (!WithDashboard)
+        {
+            yield break;
+        }
+        DashboardAddress = new Uri($"http://127.0.0.1:{_ports.Last - 1}");
+        yield return $"--ASPNETCORE_URLS={DashboardAddress}";
+        yield return $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{_ports.Last - 2}";
+        yield return $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{_ports.Last - 3}";
+        yield return "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true";
+        yield return "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true";
+        // It warns that the unsecured OTLP endpoint and API are open: on loopback, for a test run, that is the point.
+        yield return "--Logging:LogLevel:Aspire.Hosting.Dashboard=Error";
+        // Aspire.Hosting.Testing moves proxied endpoints (the dashboard's) to random ports unless told not to.
+        yield return "--DcpPublisher:RandomizePorts=false";
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds, or fails with <paramref name="what"/>.</summary>

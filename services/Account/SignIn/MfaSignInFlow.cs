@@ -44,22 +44,31 @@ public sealed class MfaSignInFlow(AccountDbContext db, MfaClient mfa, MfaChallen
             return new(MfaSignInOutcomeKind.ChallengeGone);
         }
 
-        var verification = await mfa.VerifyAsync(account.Id, account.Email, method, code, cancellationToken);
+        MfaVerification verification;
+        try
+        {
+            verification = await mfa.VerifyAsync(account.Id, account.Email, method, code, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // mfa unreachable: counted here, answered 503 by the global handler (fail closed).
+            metrics.SignInAttempted(SignInTags.MfaStep, SignInTags.Unavailable);
+            throw;
+        }
         if (!verification.Accepted)
         {
+            metrics.SignInAttempted(SignInTags.MfaStep, SignInTags.MfaRejected);
             return new(MfaSignInOutcomeKind.Refused, Refusal: verification);
         }
         // The code was right; the token is spent by exactly one request (a concurrent twin gets 401).
-        if (!await challenges.TrySpendAsync(mfaToken))
-        {
-            return new(MfaSignInOutcomeKind.ChallengeGone);
-        }
         string[] methods = method == FactorMethod.RecoveryCode ? ["pwd", "mfa"] : ["pwd", method == FactorMethod.Totp ? "otp" : "sms", "mfa"];
-        if (await sessions.StartAsync(account, methods, challenge.PasswordCheckedAt ?? time.GetUtcNow(), cancellationToken) is not { } tokens)
+        if (!await challenges.TrySpendAsync(mfaToken)
+            || await sessions.StartAsync(account, methods, challenge.PasswordCheckedAt ?? time.GetUtcNow(), cancellationToken) is not { } tokens)
         {
+            metrics.SignInAttempted(SignInTags.MfaStep, SignInTags.InvalidMfaToken);
             return new(MfaSignInOutcomeKind.ChallengeGone);
         }
-        metrics.SignedIn();
+        metrics.SignInAttempted(SignInTags.MfaStep, SignInTags.SignedIn);
         return new(MfaSignInOutcomeKind.SignedIn, Tokens: tokens);
     }
 

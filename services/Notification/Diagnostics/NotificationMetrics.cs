@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace AuthPlatform.Notification.Diagnostics;
@@ -11,6 +12,7 @@ public sealed class NotificationMetrics
     private readonly Histogram<double> _sendDuration;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _smtpTlsUnavailable;
+    private readonly ConcurrentDictionary<string, long> _queueDepths = new();
 
     public NotificationMetrics(IMeterFactory meterFactory)
     {
@@ -34,7 +36,14 @@ public sealed class NotificationMetrics
             "authplatform.notification.smtp.tls_unavailable",
             unit: "{attempt}",
             description: "Emails not sent because the SMTP server offered no STARTTLS while TLS is required (credentials configured or a non-loopback host). Any value means the mail server or its connection string needs fixing.");
+        meter.CreateObservableGauge(
+            "authplatform.notification.queue.depth",
+            () => _queueDepths.Select(q => new Measurement<long>(q.Value, new KeyValuePair<string, object?>("queue", q.Key))),
+            unit: "{message}",
+            description: "Messages waiting in each queue the worker consumes, and in its _error queue (given up on), as the broker last counted them. A queue that keeps growing means the workers fall behind: add replicas or look at the provider.");
     }
+
+    public void QueueDepth(string queue, uint messages) => _queueDepths[queue] = messages;
 
     public void SmtpTlsUnavailable() => _smtpTlsUnavailable.Add(1);
 
