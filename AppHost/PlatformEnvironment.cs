@@ -11,6 +11,7 @@ public static class PlatformEnvironment
         ["verification"] = "Verification",
         ["mfa"] = "Mfa",
         ["notification"] = "Notification",
+        ["portal"] = "Portal",
         ["gateway"] = "Gateway",
     };
 
