@@ -13,6 +13,8 @@ namespace AuthPlatform.Portal.Tests
         {
             // A second reset link within a test instead of a minute later.
             ["Verification__PasswordResetCooldown"] = "00:00:03",
+            // A session ended elsewhere ends in the browser at its next page after this (instead of a minute).
+            ["Portal__SessionCheckInterval"] = "00:00:02",
         };
     }
 }

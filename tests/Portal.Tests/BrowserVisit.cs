@@ -60,6 +60,22 @@ public sealed partial class BrowserVisit : IAsyncDisposable
         return file;
     }
 
+    /// <summary>Fills the sign-in form (on the page now, or opened first) and presses "Sign in".</summary>
+    public async Task SubmitSignInAsync(string email, string password, bool open = true)
+    {
+        if (open)
+        {
+            await GotoAsync("/sign-in");
+        }
+        await Page.GetByLabel("Email address").FillAsync(email);
+        await Page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).Last.ClickAsync();
+    }
+
+    /// <summary>Waits for the page whose h1 is <paramref name="heading"/>.</summary>
+    public Task ExpectHeadingAsync(string heading) =>
+        Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 }).WaitForAsync();
+
     /// <summary>The text of the page's main landmark.</summary>
     public Task<string> MainTextAsync() => Page.Locator("main").InnerTextAsync();
 
