@@ -85,15 +85,20 @@ public sealed partial class PortalSecurityTests(PlatformFixture platform, Browse
         var (email, _) = await _accounts.CreateVerifiedAccountAsync("portal-secure-cookie");
         var portal = platform.Fleet.StartAdditional("portal", new Dictionary<string, string?> { ["PublicBaseUrl"] = "https://auth.example.test" });
         await ServiceFleet.WaitHealthyAsync(portal);
-        using var handler = new HttpClientHandler { UseCookies = true, AllowAutoRedirect = false };
+        // Cookies by hand: a cookie container keeps Secure cookies away from this plain-http hop.
+        using var handler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };
         using var client = new HttpClient(handler) { BaseAddress = portal.BaseAddress };
         // As from a gateway behind TLS termination: the portal's own hop is plain http.
         client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
 
         using var form = await client.GetAsync("/sign-in");
         var csrf = AntiforgeryField().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
-        using var signIn = await client.PostAsync("/sign-in", new FormUrlEncodedContent(
-            [new("email", email), new("password", AccountClient.GoodPassword), new("__csrf", csrf)]));
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/sign-in")
+        {
+            Content = new FormUrlEncodedContent([new("email", email), new("password", AccountClient.GoodPassword), new("__csrf", csrf)]),
+        };
+        post.Headers.Add("Cookie", string.Join("; ", form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
+        using var signIn = await client.SendAsync(post);
 
         signIn.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var setCookies = form.Headers.GetValues("Set-Cookie").Concat(signIn.Headers.GetValues("Set-Cookie")).ToList();
