@@ -12,6 +12,7 @@ public static class PlatformEnvironment
         ["verification"] = "services/Verification/Verification.csproj",
         ["mfa"] = "services/Mfa/Mfa.csproj",
         ["notification"] = "services/Notification/Notification.csproj",
+        ["portal"] = "services/Portal/Portal.csproj",
         ["gateway"] = "gateway/Gateway.csproj",
     };
 

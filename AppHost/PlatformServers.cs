@@ -13,6 +13,7 @@ public abstract class PlatformServers
         ["verification"] = ["redis", "eventbus"],
         ["mfa"] = ["mfadb", "redis", "eventbus"],
         ["notification"] = ["redis", "eventbus", "smtp"],
+        ["portal"] = [],
         ["gateway"] = [],
     };
 

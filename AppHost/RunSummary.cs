@@ -12,6 +12,7 @@ public static class RunSummary
             "",
             "AuthPlatform is running.",
             $"  Gateway:      {layout.Topology.PublicBaseUrl}   (try: curl {layout.Topology.PublicBaseUrl}/health)",
+            $"  Portal:       {layout.Topology.PublicBaseUrl}/   (sign up, sign in, two-factor, access keys)",
             $"  Dashboard:    {DashboardLogin(configuration) ?? "off"}",
         };
         lines.AddRange(layout.Servers.Consoles.Select(console => $"  {console.Key + ":",-13} {console.Value}"));

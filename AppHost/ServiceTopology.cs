@@ -18,7 +18,7 @@ public sealed record ServiceReplica(string Service, int Replica, string Resource
 /// </summary>
 public sealed class ServiceTopology
 {
-    public static readonly string[] Services = ["account", "verification", "mfa", "notification", "gateway"];
+    public static readonly string[] Services = ["account", "verification", "mfa", "notification", "portal", "gateway"];
 
     // Who calls whom over HTTP.
     private static readonly Dictionary<string, string[]> References = new()
@@ -27,7 +27,9 @@ public sealed class ServiceTopology
         ["verification"] = ["account"],
         ["mfa"] = ["account", "verification"],
         ["notification"] = [],
-        ["gateway"] = ["account", "verification", "mfa"],
+        // The portal calls the public APIs for the browser in front of it, relaying its address like the gateway does.
+        ["portal"] = ["account", "verification", "mfa"],
+        ["gateway"] = ["account", "verification", "mfa", "portal"],
     };
 
     // Who calls whose /internal API (on the callee's internal listener, with a service token).

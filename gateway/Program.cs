@@ -10,6 +10,7 @@ var app = builder.Build();
 
 app.UseGatewayEdge();
 app.MapDefaultEndpoints();
+app.MapApiOnlyPrefixes();
 app.MapReverseProxy(proxy =>
 {
     proxy.UseUnreachableDestinationRetry();

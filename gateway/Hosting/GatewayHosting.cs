@@ -63,6 +63,12 @@ public static partial class GatewayHosting
             // Refuse a declared oversized body before any of it is read; chunked bodies hit Kestrel's limit.
             if (context.Request.ContentLength > limit)
             {
+                if (GatewayRoutes.IsPortalPath(context.Request.Path))
+                {
+                    await RefusalPage.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "That was too much to send",
+                        "What you entered is too long. Go back and shorten it.");
+                    return;
+                }
                 await Results.Problem(
                     statusCode: StatusCodes.Status413PayloadTooLarge,
                     title: "Request body too large",
@@ -72,6 +78,17 @@ public static partial class GatewayHosting
             await next(context);
         });
         app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>An unknown path under an API-only prefix is a 404 problem here, not a portal page.</summary>
+    public static WebApplication MapApiOnlyPrefixes(this WebApplication app)
+    {
+        foreach (var prefix in GatewayRoutes.ApiOnlyPrefixes)
+        {
+            app.Map(prefix + "/{**rest}", () => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found"))
+                .ExcludeFromDescription();
+        }
         return app;
     }
 

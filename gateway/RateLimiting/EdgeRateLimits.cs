@@ -51,6 +51,12 @@ public static class EdgeRateLimits
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
                 var seconds = RetryAfterHeader.Set(rejected.HttpContext.Response, retryAfter);
+                if (Routing.GatewayRoutes.IsPortalPath(rejected.HttpContext.Request.Path))
+                {
+                    await RefusalPage.WriteAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
+                        $"Too many requests from your network. Try again in {seconds} seconds.");
+                    return;
+                }
                 await Results.Problem(
                     statusCode: StatusCodes.Status429TooManyRequests,
                     title: "Too many requests",

@@ -33,12 +33,35 @@ public static class GatewayRoutes
         new("PUT", "/api/mfa/{**rest}", "mfa", EdgeRateLimits.MfaSettings),
         new("PATCH", "/api/mfa/{**rest}", "mfa", EdgeRateLimits.MfaSettings),
         new("DELETE", "/api/mfa/{**rest}", "mfa", EdgeRateLimits.MfaSettings),
+        // The portal's forms spend the same budgets as the API requests they lead to.
+        new("POST", "/sign-up", Portal, EdgeRateLimits.SignUp),
+        new("POST", "/sign-in", Portal, EdgeRateLimits.SignIn),
+        new("POST", "/sign-in/two-factor", Portal, EdgeRateLimits.MfaStep),
+        new("POST", "/sign-in/recovery", Portal, EdgeRateLimits.MfaStep),
+        new("POST", "/sign-in/two-factor/send-code", Portal, EdgeRateLimits.SmsResend),
+        new("POST", "/verify-email/resend", Portal, EdgeRateLimits.EmailResend),
+        new("POST", "/forgot-password", Portal, EdgeRateLimits.PasswordReset),
+        new("POST", "/reset-password", Portal, EdgeRateLimits.PasswordReset),
     ];
+
+    /// <summary>The web portal: every path no API prefix claims (sign-up, sign-in, the emailed links, the account pages).</summary>
+    public const string Portal = "portal";
+
+    /// <summary>
+    /// Prefixes that belong to the APIs as a whole: an unknown path under them is the gateway's 404 problem, never
+    /// a portal page (an API client asking for a path that does not exist must not get HTML).
+    /// </summary>
+    public static readonly string[] ApiOnlyPrefixes = ["/api", "/openapi", "/internal"];
+
+    /// <summary>Whether a browser, not an API client, is the one asking (its refusals are pages, not problem+json).</summary>
+    public static bool IsPortalPath(PathString path) =>
+        !ApiOnlyPrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+        && !PrefixesByService.Values.SelectMany(prefixes => prefixes).Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
 
     public static readonly IReadOnlyDictionary<string, string[]> PrefixesByService = new Dictionary<string, string[]>
     {
-        ["account"] = ["/api/accounts", "/api/sessions", "/api/access-keys", "/connect", "/.well-known", "/reset-password"],
-        ["verification"] = ["/api/verification", "/verify-email"],
+        ["account"] = ["/api/accounts", "/api/sessions", "/api/access-keys", "/connect", "/.well-known"],
+        ["verification"] = ["/api/verification"],
         ["mfa"] = ["/api/mfa"],
     };
 
@@ -60,6 +83,14 @@ public static class GatewayRoutes
             // Before the service's prefix route, which matches the same paths for every method.
             Order = -1,
         }),
+        // Everything else is the portal's, after every API route (Order 1): it never shadows an API path.
+        new RouteConfig
+        {
+            RouteId = Portal,
+            ClusterId = Portal,
+            Match = new RouteMatch { Path = "/{**rest}" },
+            Order = 1,
+        },
         // Each service's OpenAPI document, published at /openapi/<service>.json.
         .. PrefixesByService.Keys.Select(service => new RouteConfig
         {
@@ -71,7 +102,7 @@ public static class GatewayRoutes
     ];
 
     public static IReadOnlyList<ClusterConfig> Clusters(GatewayOptions options) =>
-        [.. PrefixesByService.Keys.Select(service => new ClusterConfig
+        [.. PrefixesByService.Keys.Append(Portal).Select(service => new ClusterConfig
         {
             ClusterId = service,
             LoadBalancingPolicy = "RoundRobin",

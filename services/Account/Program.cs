@@ -15,7 +15,6 @@ app.MapOpenApi();
 app.MapWellKnownApi();
 app.MapAccountApi();
 app.MapSessionApi();
-app.MapResetPasswordPage();
 app.MapAccessKeyApi();
 app.MapTokenEndpoint();
 

@@ -11,7 +11,6 @@ app.UseWebConventions();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapVerificationApi();
-app.MapVerifyEmailPage();
 app.MapSmsCodeApi();
 
 app.Run();

@@ -42,23 +42,6 @@ public sealed class PasswordResetTests(AccountPlatform platform)
     }
 
     [Fact]
-    public async Task The_reset_form_page_works_without_javascript()
-    {
-        var (email, _) = await _accounts.CreateVerifiedAccountAsync("reset-form");
-        await platform.Gateway.PostAsJsonAsync("/api/accounts/password-reset", new { email });
-        var link = new Uri((await platform.Mailbox.WaitForAsync(email, "Reset your AuthPlatform password"))
-            .LinkStartingWith(platform.Fleet.PublicBaseUrl + "/reset-password?token="));
-        var token = Uri.UnescapeDataString(link.Query["?token=".Length..]);
-
-        using var done = await platform.Gateway.PostAsync("/reset-password",
-            new FormUrlEncodedContent([new("token", token), new("newPassword", "typed into a form")]));
-
-        done.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await done.Content.ReadAsStringAsync()).ShouldContain("Password changed");
-        (await _accounts.SignInAsync(email, "typed into a form")).StatusCode.ShouldBe(HttpStatusCode.OK);
-    }
-
-    [Fact]
     public async Task Two_reset_requests_within_the_cooldown_send_one_email()
     {
         var (email, _) = await _accounts.CreateVerifiedAccountAsync("reset-flood");

@@ -11,7 +11,6 @@ public sealed class RoutingTests(GatewayPlatform platform)
     [InlineData("/connect/probe", "account")]
     [InlineData("/.well-known/probe", "account")]
     [InlineData("/api/verification/probe", "verification")]
-    [InlineData("/verify-email/probe", "verification")]
     [InlineData("/api/mfa/probe", "mfa")]
     public async Task Each_public_prefix_reaches_its_service(string path, string service)
     {

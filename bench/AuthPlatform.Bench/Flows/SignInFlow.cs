@@ -95,9 +95,8 @@ public sealed class SignInFlow : IBenchFlow
         // 2. The "Verify your email" email's link.
         var token = await MailDev.WaitForVerifyTokenAsync(context, email, cancellationToken);
 
-        // 3. Press the button on the link's page (a plain form POST).
-        using (var verify = await context.Http.PostAsync(context.Gateway("verify-email"),
-                   new FormUrlEncodedContent([new("token", token)]), cancellationToken))
+        // 3. Confirm the link's token (what the portal's "Verify email" button does for a browser).
+        using (var verify = await context.Http.PostAsJsonAsync(context.Gateway("api/verification/email/confirm"), new { token }, cancellationToken))
         {
             await Expect(verify, HttpStatusCode.OK, "verify-email", email);
         }

@@ -1,0 +1,3 @@
+global using AuthPlatform.Portal.Clients;
+global using AuthPlatform.Portal.Hosting;
+global using AuthPlatform.Portal.Sessions;

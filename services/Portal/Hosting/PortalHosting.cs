@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.DataProtection;
+using AuthPlatform.Web.Proxies;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace AuthPlatform.Portal.Hosting;
+
+/// <summary>The portal's services and middleware: Razor Pages, the cookie session, antiforgery, strict headers, error pages.</summary>
+public static class PortalHosting
+{
+    /// <summary>Largest form the portal reads; the gateway's body limit is larger, so this one speaks first, as a page.</summary>
+    public const int MaxFormBytes = 16 * 1024;
+
+    public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section)
+            .Validate(options => options.IsValid(), "Portal: SessionLifetime, SignInStepLifetime, SessionCheckInterval and ApiTimeout must be positive.")
+            .ValidateOnStart();
+        var options = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
+        var securePolicy = PortalCookies.SecurePolicy(builder.Configuration["PublicBaseUrl"]);
+        builder.Services.Configure<PortalCookieSettings>(settings => settings.SecurePolicy = securePolicy);
+
+        // The browser's address comes from the gateway's hop only (loopback or ForwardedHeaders:KnownProxies).
+        builder.AddForwardedHeadersTrust();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddDataProtection().SetApplicationName("AuthPlatform.Portal");
+
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out
+        builder.Services.AddTransient<ClientAddressRelay>();
+        foreach (var service in PlatformApi.Services)
+        {
+            builder.Services.AddHttpClient(service, http =>
+                {
+                    http.BaseAddress = new Uri($"http://{service}");
+                    http.Timeout = options.ApiTimeout;
+                })
+                .AddHttpMessageHandler<ClientAddressRelay>()
+                .RemoveAllResilienceHandlers();
+        }
+#pragma warning restore EXTEXP0001
+        builder.Services.AddScoped<PlatformApi>();
+        builder.Services.AddScoped<PortalSession>();
+        builder.Services.AddScoped<SessionRefresh>();
+        builder.Services.AddSingleton<SealedCookie>();
+        builder.Services.AddSingleton<RefreshSingleFlight>();
+
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(cookie =>
+            {
+                cookie.Cookie.Name = PortalCookies.Session;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = securePolicy;
+                cookie.Cookie.IsEssential = true;
+                cookie.LoginPath = "/sign-in";
+                cookie.LogoutPath = "/sign-out";
+                cookie.AccessDeniedPath = "/sign-in";
+                cookie.ReturnUrlParameter = "returnUrl";
+                cookie.SlidingExpiration = false;
+                cookie.ExpireTimeSpan = options.SessionLifetime;
+                cookie.EventsType = typeof(SessionRefresh);
+            });
+        builder.Services.AddAuthorization();
+        builder.Services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = PortalCookies.Antiforgery;
+            antiforgery.Cookie.SecurePolicy = securePolicy;
+            antiforgery.Cookie.SameSite = SameSiteMode.Lax;
+            antiforgery.FormFieldName = "__csrf";
+        });
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form =>
+        {
+            form.MultipartBodyLengthLimit = MaxFormBytes;
+            form.ValueLengthLimit = MaxFormBytes;
+            form.ValueCountLimit = 32;
+        });
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxFormBytes);
+        builder.Services.AddRazorPages(pages =>
+        {
+            pages.Conventions.AuthorizeFolder("/Account");
+        });
+        return builder;
+    }
+
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
+        // Every failure a browser can meet is a page with a sentence: exceptions, 400 (a refused form), 404, 413, 405.
+        app.UseExceptionHandler("/error");
+        app.UseStatusCodePagesWithReExecute("/error", "?status={0}");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace AuthPlatform.Portal.Pages.SignIn;
+
+/// <summary>
+/// Email and password. Calls POST /api/sessions (with this browser's device token); tokens start the session, a
+/// second-factor answer leads to the code page, an unverified address offers POST /api/verification/email/resend.
+/// </summary>
+public sealed class SignInModel(PlatformApi api, PortalSession session, SealedCookie cookies, IOptions<PortalOptions> options) : PortalPage
+{
+    /// <summary>Why the person is here (after a reset, a sign-out, a verified email).</summary>
+    public string? Notice { get; private set; }
+
+    public string? Email { get; private set; }
+
+    public string? EmailError { get; private set; }
+
+    public string? PasswordError { get; private set; }
+
+    public string ReturnUrl { get; private set; } = "/account";
+
+    public bool OfferResend { get; private set; }
+
+    public IActionResult OnGet(string? returnUrl, string? notice, string? email)
+    {
+        if (User.Identity?.IsAuthenticated == true)
+        {
+            return LocalRedirect(SafeReturnUrl(returnUrl));
+        }
+        ReturnUrl = SafeReturnUrl(returnUrl);
+        Email = email is null ? null : Trimmed(email, FieldLimits.Email);
+        Notice = notice switch
+        {
+            "signed-out" => "You are signed out.",
+            "password-reset" => "Your password was changed and every session was signed out. Sign in with your new password.",
+            "session-ended" => "Your session has ended. Please sign in again.",
+            "sign-in-expired" => "That sign-in took too long. Please enter your email and password again.",
+            _ => null,
+        };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? email, string? password, string? returnUrl)
+    {
+        ReturnUrl = SafeReturnUrl(returnUrl);
+        Email = Trimmed(email, FieldLimits.Email);
+        if (Email.Length == 0)
+        {
+            EmailError = "Enter your email address.";
+        }
+        if (string.IsNullOrEmpty(password))
+        {
+            PasswordError = "Enter your password.";
+        }
+        else if (password.Length > FieldLimits.Password)
+        {
+            PasswordError = "That password is too long.";
+        }
+        if (EmailError is not null || PasswordError is not null)
+        {
+            FormError = "Check the highlighted fields.";
+            return PageWithStatus(StatusCodes.Status400BadRequest);
+        }
+
+        var device = cookies.Read<DeviceToken>(HttpContext, PortalCookies.Device);
+        var answer = await api.SignInAsync(Email, password!, device?.Value, HttpContext.RequestAborted);
+        if (answer.Value is not { } signIn)
+        {
+            OfferResend = answer.Problem!.Is("email-not-verified");
+            return Refused(answer.Problem!);
+        }
+        if (signIn.DeviceToken is { Length: > 0 } deviceToken)
+        {
+            cookies.Write(HttpContext, PortalCookies.Device, new DeviceToken(deviceToken), DeviceToken.Lifetime);
+        }
+        if (signIn.MfaRequired && signIn.MfaToken is { } mfaToken)
+        {
+            cookies.Write(HttpContext, PortalCookies.SignInStep, new PendingSignIn(mfaToken, signIn.Methods ?? [FactorMethods.Totp], ReturnUrl),
+                options.Value.SignInStepLifetime);
+            return Redirect("/sign-in/two-factor");
+        }
+        if (signIn.AccessToken is null || signIn.ExpiresIn is null)
+        {
+            return Refused(ApiProblem.Unreachable);
+        }
+        if (await session.StartAsync(HttpContext, new SessionTokens(signIn.AccessToken, signIn.RefreshToken, signIn.ExpiresIn.Value)) is { } problem)
+        {
+            return Refused(problem);
+        }
+        return LocalRedirect(ReturnUrl);
+    }
+}

@@ -1,0 +1,8 @@
+namespace AuthPlatform.Portal.Sessions;
+
+/// <summary>A sign-in between its password and its second factor, kept sealed in <see cref="PortalCookies.SignInStep"/>.</summary>
+public sealed record PendingSignIn(string MfaToken, IReadOnlyList<string> Methods, string ReturnUrl)
+{
+    /// <summary>The factor the code page asks for: the account's own (TOTP or SMS), never the recovery code.</summary>
+    public string PrimaryMethod => Methods.FirstOrDefault(m => m != FactorMethods.RecoveryCode) ?? FactorMethods.Totp;
+}
