@@ -69,8 +69,9 @@ public sealed class AccessKeyTests(PlatformFixture platform, BrowserFixture brow
         oversized.ShouldBe(20000);
         var tooLarge = await visit.Page.RunAndWaitForResponseAsync(
             () => visit.Page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync(), response => response.Request.Method == "POST");
-        tooLarge.Status.ShouldBe(413);
-        (await visit.MainTextAsync()).ShouldContain("What you entered is too long.");
+        // Kestrel's body limit (413) or the form reader's value limit (400) speaks first: either way a page that says what to do.
+        tooLarge.Status.ShouldBeOneOf(400, 413);
+        (await visit.Page.Locator("h1").InnerTextAsync()).ShouldBeOneOf("That was too much to send", "This form could not be sent");
         (await visit.GotoAsync("/account/access-keys/not-a-key/revoke"))!.Status.ShouldBe(404);
         (await visit.GotoAsync($"/account/access-keys/{Guid.NewGuid()}/revoke"))!.Status.ShouldBe(404);
         (await visit.MainTextAsync()).ShouldContain("Page not found");
