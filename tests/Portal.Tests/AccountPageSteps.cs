@@ -6,7 +6,7 @@ public static class AccountPageSteps
     public const string QrImage = "img.qr-code";
 
     /// <summary>A verified account (made through the API) signed in through the portal's form, on its account page.</summary>
-    public static async Task<string> SignedInAsync(PlatformFixture platform, BrowserVisit visit, string hint)
+    public static async Task<string> SignedInAsync(PortalPlatform platform, BrowserVisit visit, string hint)
     {
         var (email, _) = await new AccountClient(platform).CreateVerifiedAccountAsync(hint);
         await visit.GotoAsync("/sign-in");

@@ -8,7 +8,7 @@ namespace AuthPlatform.Portal.Tests;
 /// the key typed by hand matching it, the first code, the recovery codes downloaded and confirmed; then the on state's
 /// Regenerate recovery codes, Reconfigure (the old app works until the new one is confirmed) and Turn off.
 /// </summary>
-public sealed partial class AuthenticatorAppTests(PlatformFixture platform, BrowserFixture browser)
+public sealed partial class AuthenticatorAppTests(PortalPlatform platform, BrowserFixture browser)
 {
     private readonly AccountClient _accounts = new(platform);
 

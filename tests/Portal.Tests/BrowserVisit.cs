@@ -27,7 +27,7 @@ public sealed partial class BrowserVisit : IAsyncDisposable
     /// <summary>Where this visit's screenshots go (artifacts/portal-screenshots/&lt;test&gt;/).</summary>
     public string ScreenshotFolder => _screenshots;
 
-    public static async Task<BrowserVisit> StartAsync(PlatformFixture platform, BrowserFixture browser, string? viewport = null)
+    public static async Task<BrowserVisit> StartAsync(PortalPlatform platform, BrowserFixture browser, string? viewport = null)
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {

@@ -6,7 +6,7 @@ namespace AuthPlatform.Portal.Tests;
 /// Whatever a browser sends, it gets a page with a sentence: never a stack trace, never problem+json, never a 500.
 /// The API's paths stay the API's (the portal behind "/" shadows none of them).
 /// </summary>
-public sealed class ErrorPageTests(PlatformFixture platform, BrowserFixture browser)
+public sealed class ErrorPageTests(PortalPlatform platform, BrowserFixture browser)
 {
     [Theory]
     [InlineData("/verify-email?token=%3Cscript%3Ealert(1)%3C%2Fscript%3E", 400, "This link is invalid or has expired")]

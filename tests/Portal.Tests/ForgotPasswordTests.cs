@@ -3,7 +3,7 @@ using System.Net;
 namespace AuthPlatform.Portal.Tests;
 
 /// <summary>Forgot password → email → reset form → every session signed out → sign in with the new password.</summary>
-public sealed class ForgotPasswordTests(PlatformFixture platform, BrowserFixture browser)
+public sealed class ForgotPasswordTests(PortalPlatform platform, BrowserFixture browser)
 {
     private readonly AccountClient _accounts = new(platform);
 

@@ -3,7 +3,7 @@ using System.Net;
 namespace AuthPlatform.Portal.Tests;
 
 /// <summary>Account page → Turn On → SMS Number: country and number, the texted code (from the fake Twilio), the recovery codes.</summary>
-public sealed class PhoneSetupTests(PlatformFixture platform, BrowserFixture browser)
+public sealed class PhoneSetupTests(PortalPlatform platform, BrowserFixture browser)
 {
     [Fact]
     public async Task Turning_on_text_message_codes_sends_a_code_to_the_number_and_ends_with_the_recovery_codes()

@@ -7,7 +7,7 @@ namespace AuthPlatform.Portal.Tests;
 /// What the browser holds and what it may send: no token anywhere the browser can read, cookie flags, antiforgery,
 /// strict headers, and the platform's throttles counting the browser's own address (which it cannot choose).
 /// </summary>
-public sealed partial class PortalSecurityTests(PlatformFixture platform, BrowserFixture browser)
+public sealed partial class PortalSecurityTests(PortalPlatform platform, BrowserFixture browser)
 {
     private readonly AccountClient _accounts = new(platform);
 

@@ -3,7 +3,7 @@ using System.Net;
 namespace AuthPlatform.Portal.Tests;
 
 /// <summary>Signed-in devices (sign out everywhere else) and changing the password, in Chromium.</summary>
-public sealed class SessionsAndPasswordTests(PlatformFixture platform, BrowserFixture browser)
+public sealed class SessionsAndPasswordTests(PortalPlatform platform, BrowserFixture browser)
 {
     private readonly AccountClient _accounts = new(platform);
 

@@ -6,7 +6,7 @@ namespace AuthPlatform.Portal.Tests;
 /// Signing in through the portal in Chromium: the password step, the two-factor code page (authenticator app or SMS,
 /// with "Send a new code" and its cooldown), "Can't access two-factor device" with a recovery code, and signing out.
 /// </summary>
-public sealed class SignInTests(PlatformFixture platform, BrowserFixture browser)
+public sealed class SignInTests(PortalPlatform platform, BrowserFixture browser)
 {
     private readonly AccountClient _accounts = new(platform);
     private readonly TwoFactorSetup _twoFactor = new(platform);

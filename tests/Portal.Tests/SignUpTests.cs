@@ -1,7 +1,7 @@
 namespace AuthPlatform.Portal.Tests;
 
 /// <summary>Sign up → "Check your email" → the email's Verify email button → "Email verified" → signed in.</summary>
-public sealed class SignUpTests(PlatformFixture platform, BrowserFixture browser)
+public sealed class SignUpTests(PortalPlatform platform, BrowserFixture browser)
 {
     [Fact]
     public async Task Sign_up_verify_the_email_and_sign_in()

@@ -7,7 +7,7 @@ namespace AuthPlatform.Portal.Tests;
 /// <summary>An account with 2FA turned on through the JSON API (the portal's own enrolment pages are tested in their own classes).</summary>
 public sealed record TwoFactorAccount(string Email, string Password, string[] RecoveryCodes, AuthenticatorApp? App, string? Phone);
 
-public sealed class TwoFactorSetup(PlatformFixture platform)
+public sealed class TwoFactorSetup(PortalPlatform platform)
 {
     public AccountClient Accounts { get; } = new(platform);
 

@@ -8,4 +8,10 @@ public static class FieldLimits
 
     /// <summary>Well above the policy's maximum (counted after normalisation by the API), far below the form limit.</summary>
     public const int Password = 1024;
+
+    /// <summary>A six-digit code as people type it (spaces allowed); the API says whether it is right.</summary>
+    public const int OneTimeCode = 12;
+
+    /// <summary>A recovery code with dashes or spaces.</summary>
+    public const int RecoveryCode = 40;
 }

@@ -40,7 +40,7 @@ public sealed class ConfirmIdentityModel(PlatformApi api, PortalSession session)
         {
             PasswordError = "Enter your password.";
         }
-        else if (password.Length > Pages.SignIn.SignInModel.MaxPasswordLength)
+        else if (password.Length > FieldLimits.Password)
         {
             PasswordError = "That password is too long.";
         }

@@ -28,7 +28,7 @@ public sealed class ChangePasswordModel(PlatformApi api) : AccountPage
         {
             CurrentPasswordError = "Enter your current password.";
         }
-        else if (currentPassword.Length > Pages.SignIn.SignInModel.MaxPasswordLength)
+        else if (currentPassword.Length > FieldLimits.Password)
         {
             CurrentPasswordError = "That password is too long.";
         }
@@ -36,7 +36,7 @@ public sealed class ChangePasswordModel(PlatformApi api) : AccountPage
         {
             NewPasswordError = "Enter a new password.";
         }
-        else if (newPassword.Length > Pages.SignIn.SignInModel.MaxPasswordLength)
+        else if (newPassword.Length > FieldLimits.Password)
         {
             NewPasswordError = "Use at most 128 characters.";
         }
