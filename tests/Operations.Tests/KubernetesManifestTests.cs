@@ -24,7 +24,7 @@ public sealed partial class KubernetesManifestTests : IAsyncLifetime
     public void Every_AppHost_service_has_a_Deployment_and_a_Service_with_its_ports_and_no_Deployment_is_left_over()
     {
         var projects = _aspire.Projects.Select(p => p.Name).ToList();
-        projects.ShouldBe(["account", "verification", "mfa", "notification", "gateway"], ignoreOrder: true);
+        projects.ShouldBe(["account", "verification", "mfa", "notification", "portal", "gateway"], ignoreOrder: true);
         foreach (var (name, resource) in _aspire.Projects)
         {
             _kubernetes.Find("Deployment", name).ShouldNotBeNull($"deploy/kubernetes has no Deployment for AppHost project {name}");
