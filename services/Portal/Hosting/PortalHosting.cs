@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.DataProtection;
 using AuthPlatform.Web.Proxies;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace AuthPlatform.Portal.Hosting;
