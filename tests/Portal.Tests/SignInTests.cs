@@ -118,7 +118,7 @@ public sealed class SignInTests(PortalPlatform platform, BrowserFixture browser)
         await visit.Page.GetByLabel("Six-digit code").FillAsync(text.Code);
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
         await visit.Page.WaitForURLAsync("**/account");
-        (await visit.MainTextAsync()).ShouldContain("On, with SMS codes.");
+        (await visit.MainTextAsync()).ShouldContain("On, with codes by text message (SMS).");
     }
 
     [Fact]

@@ -41,6 +41,17 @@ public abstract class AccountPage : PortalPage
         return null;
     }
 
+    /// <summary>The account's two-factor state, or the result that leaves the page instead (see <see cref="Leave"/>).</summary>
+    protected async Task<(MfaStatus? Status, IActionResult? Leave)> MfaStatusAsync(PlatformApi api, string returnUrl)
+    {
+        if (await AccessTokenAsync() is not { } accessToken)
+        {
+            return (null, SessionEnded());
+        }
+        var status = await api.GetMfaStatusAsync(accessToken, HttpContext.RequestAborted);
+        return status.Problem is { } problem ? (null, Leave(problem, returnUrl) ?? Shown(problem)) : (status.Value, null);
+    }
+
     /// <summary>The page again with the refusal's sentence (see <see cref="AccountMessages"/>).</summary>
     protected PageResult Shown(ApiProblem problem)
     {

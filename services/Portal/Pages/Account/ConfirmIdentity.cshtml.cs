@@ -79,16 +79,7 @@ public sealed class ConfirmIdentityModel(PlatformApi api, PortalSession session)
 
     private async Task<IActionResult?> LoadAsync()
     {
-        if (await AccessTokenAsync() is not { } accessToken)
-        {
-            return SessionEnded();
-        }
-        var status = await api.GetMfaStatusAsync(accessToken, HttpContext.RequestAborted);
-        if (status.Problem is { } problem)
-        {
-            return Leave(problem, ReturnUrl) ?? Shown(problem);
-        }
-        Mfa = status.Value;
-        return null;
+        (Mfa, var leave) = await MfaStatusAsync(api, ReturnUrl);
+        return leave;
     }
 }

@@ -51,16 +51,7 @@ public abstract class CurrentCodePage(PlatformApi api) : AccountPage
 
     private async Task<IActionResult?> LoadAsync()
     {
-        if (await AccessTokenAsync() is not { } accessToken)
-        {
-            return SessionEnded();
-        }
-        var status = await api.GetMfaStatusAsync(accessToken, HttpContext.RequestAborted);
-        if (status.Problem is { } problem)
-        {
-            return Leave(problem, Path) ?? Shown(problem);
-        }
-        Mfa = status.Value;
-        return Mfa!.Enabled ? null : Redirect("/account");
+        (Mfa, var leave) = await MfaStatusAsync(api, Path);
+        return leave ?? (Mfa!.Enabled ? null : Redirect("/account"));
     }
 }

@@ -27,9 +27,9 @@ public sealed class ChooseMethodModel(PlatformApi api, SealedCookie cookies) : A
         switch (method)
         {
             case FactorMethods.Sms:
-                return Redirect(PhoneSetupModel.Path);
+                return Redirect(PhoneSetupModel.PagePath);
             case FactorMethods.Totp when Mfa is { Enabled: true }:
-                return Redirect(AuthenticatorSetupModel.Path);
+                return Redirect(AuthenticatorSetupModel.PagePath);
             case FactorMethods.Totp:
                 var accessToken = (await AccessTokenAsync())!;
                 var started = await api.StartAuthenticatorSetupAsync(accessToken, null, HttpContext.RequestAborted);
@@ -39,7 +39,7 @@ public sealed class ChooseMethodModel(PlatformApi api, SealedCookie cookies) : A
                 }
                 cookies.Write(HttpContext, AccountSteps.AuthenticatorSetupCookie, new PendingAuthenticator(setup.OtpauthUri, setup.Secret),
                     AccountSteps.SetupLifetime);
-                return Redirect(AuthenticatorSetupModel.Path);
+                return Redirect(AuthenticatorSetupModel.PagePath);
             default:
                 MethodError = "Choose how you want to get your codes.";
                 FormError = "Check the highlighted field.";
@@ -49,16 +49,7 @@ public sealed class ChooseMethodModel(PlatformApi api, SealedCookie cookies) : A
 
     private async Task<IActionResult?> LoadAsync()
     {
-        if (await AccessTokenAsync() is not { } accessToken)
-        {
-            return SessionEnded();
-        }
-        var status = await api.GetMfaStatusAsync(accessToken, HttpContext.RequestAborted);
-        if (status.Problem is { } problem)
-        {
-            return Leave(problem, Path) ?? Shown(problem);
-        }
-        Mfa = status.Value;
-        return null;
+        (Mfa, var leave) = await MfaStatusAsync(api, Path);
+        return leave;
     }
 }

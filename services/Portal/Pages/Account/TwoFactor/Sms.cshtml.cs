@@ -7,9 +7,9 @@ namespace AuthPlatform.Portal.Pages.Account.TwoFactor;
 /// (POST /api/mfa/sms/confirm) leading to the recovery codes. "Send a new code" asks the API again (its cooldown
 /// and anti-pumping limits answer as sentences).
 /// </summary>
-public sealed class PhoneSetupModel(PlatformApi api, SealedCookie cookies, TimeProvider time) : AccountPage
+public sealed class PhoneSetupModel(PlatformApi api, SealedCookie cookies, TimeProvider time) : FactorSetupPage<PendingPhone>(api, cookies)
 {
-    public const string Path = "/account/two-factor/sms";
+    public const string PagePath = "/account/two-factor/sms";
     public const int MaxNumberLength = 32;
 
     /// <summary>Countries whose mobile numbers the portal offers (the platform's Sms__AllowedRegions decide in the end).</summary>
@@ -19,10 +19,6 @@ public sealed class PhoneSetupModel(PlatformApi api, SealedCookie cookies, TimeP
         ("NL", "Netherlands", "31"), ("GB", "United Kingdom", "44"), ("US", "United States", "1"),
     ];
 
-    public PendingPhone? Pending { get; private set; }
-
-    public bool Reconfiguring { get; private set; }
-
     public string? Country { get; private set; }
 
     public string? Number { get; private set; }
@@ -31,20 +27,15 @@ public sealed class PhoneSetupModel(PlatformApi api, SealedCookie cookies, TimeP
 
     public string? NumberError { get; private set; }
 
-    public string? CodeError { get; private set; }
-
     public string? CurrentCodeError { get; private set; }
-
-    public string? Notice { get; private set; }
 
     public int MinutesLeft => Pending is null ? 0 : Math.Max(1, (int)Math.Ceiling((Pending.ExpiresAt - time.GetUtcNow()).TotalMinutes));
 
-    public async Task<IActionResult> OnGetAsync(string? notice)
-    {
-        Pending = cookies.Read<PendingPhone>(HttpContext, AccountSteps.PhoneSetupCookie);
-        Notice = notice == "sent" && Pending is not null ? $"We texted a code to {Pending.MaskedNumber}." : null;
-        return Pending is null ? await StatusAsync() ?? Page() : Page();
-    }
+    protected override string Path => PagePath;
+
+    protected override string SetupCookie => AccountSteps.PhoneSetupCookie;
+
+    protected override string CodeMissing => "Enter the six-digit code from the text message.";
 
     public async Task<IActionResult> OnPostSendAsync(string? country, string? number, string? currentCode)
     {
@@ -77,7 +68,7 @@ public sealed class PhoneSetupModel(PlatformApi api, SealedCookie cookies, TimeP
             FormError = "Check the highlighted fields.";
             return PageWithStatus(StatusCodes.Status400BadRequest);
         }
-        var sent = await api.StartPhoneSetupAsync((await AccessTokenAsync())!, e164!, code, HttpContext.RequestAborted);
+        var sent = await Api.StartPhoneSetupAsync((await AccessTokenAsync())!, e164!, code, HttpContext.RequestAborted);
         if (sent.Value is not { } answer)
         {
             var problem = sent.Problem!;
@@ -97,7 +88,7 @@ public sealed class PhoneSetupModel(PlatformApi api, SealedCookie cookies, TimeP
 
     public async Task<IActionResult> OnPostResendAsync()
     {
-        Pending = cookies.Read<PendingPhone>(HttpContext, AccountSteps.PhoneSetupCookie);
+        Pending = Cookies.Read<PendingPhone>(HttpContext, AccountSteps.PhoneSetupCookie);
         if (Pending is null || Pending.Reconfiguring)
         {
             return Redirect(Path);
@@ -106,7 +97,7 @@ public sealed class PhoneSetupModel(PlatformApi api, SealedCookie cookies, TimeP
         {
             return SessionEnded();
         }
-        var sent = await api.StartPhoneSetupAsync(accessToken, Pending.PhoneNumber, null, HttpContext.RequestAborted);
+        var sent = await Api.StartPhoneSetupAsync(accessToken, Pending.PhoneNumber, null, HttpContext.RequestAborted);
         if (sent.Value is not { } answer)
         {
             return Leave(sent.Problem!, Path) ?? Shown(sent.Problem!);
@@ -117,45 +108,15 @@ public sealed class PhoneSetupModel(PlatformApi api, SealedCookie cookies, TimeP
 
     public IActionResult OnPostRestart()
     {
-        cookies.Delete(HttpContext, AccountSteps.PhoneSetupCookie);
+        Cookies.Delete(HttpContext, AccountSteps.PhoneSetupCookie);
         return Redirect(Path);
     }
 
-    public async Task<IActionResult> OnPostConfirmAsync(string? code)
-    {
-        Pending = cookies.Read<PendingPhone>(HttpContext, AccountSteps.PhoneSetupCookie);
-        if (Pending is null)
-        {
-            FormError = AccountMessages.For(new ApiProblem(System.Net.HttpStatusCode.BadRequest, "no-pending-setup", null, null));
-            return await StatusAsync() ?? PageWithStatus(StatusCodes.Status400BadRequest);
-        }
-        if (SixDigits(code) is not { } digits)
-        {
-            CodeError = "Enter the six-digit code from the text message.";
-            FormError = "Check the highlighted field.";
-            return PageWithStatus(StatusCodes.Status400BadRequest);
-        }
-        if (await AccessTokenAsync() is not { } accessToken)
-        {
-            return SessionEnded();
-        }
-        var confirmed = await api.ConfirmPhoneAsync(accessToken, digits, HttpContext.RequestAborted);
-        if (confirmed.Value is not { } codes)
-        {
-            if (confirmed.Problem!.Is("no-pending-setup"))
-            {
-                cookies.Delete(HttpContext, AccountSteps.PhoneSetupCookie);
-                Pending = null;
-                await StatusAsync();
-            }
-            CodeError = IsAboutTheCode(confirmed.Problem!) ? AccountMessages.For(confirmed.Problem!) : null;
-            return Leave(confirmed.Problem!, Path) ?? Shown(confirmed.Problem!);
-        }
-        cookies.Delete(HttpContext, AccountSteps.PhoneSetupCookie);
-        cookies.Write(HttpContext, AccountSteps.RecoveryCodesCookie, new FreshRecoveryCodes(codes.RecoveryCodes, TwoFactorJustTurnedOn: true),
-            AccountSteps.ShownOnceLifetime);
-        return Redirect(RecoveryCodesModel.Path);
-    }
+    protected override string? NoticeFor(PendingPhone pending, string? notice) =>
+        notice == "sent" ? $"We texted a code to {pending.MaskedNumber}." : null;
+
+    protected override Task<ApiResult<RecoveryCodeList>> ConfirmAsync(string accessToken, string digits) =>
+        Api.ConfirmPhoneAsync(accessToken, digits, HttpContext.RequestAborted);
 
     /// <summary>The number in E.164: as typed when it starts with + (or 00), else the country's code and the national number without its leading 0.</summary>
     public static string? E164(string? region, string typed)
@@ -179,22 +140,7 @@ public sealed class PhoneSetupModel(PlatformApi api, SealedCookie cookies, TimeP
     private void Remember(string e164, PhoneCodeSent answer)
     {
         var expiresAt = time.GetUtcNow().AddSeconds(answer.ExpiresIn);
-        cookies.Write(HttpContext, AccountSteps.PhoneSetupCookie, new PendingPhone(e164, answer.PhoneNumber, expiresAt, Reconfiguring),
+        Cookies.Write(HttpContext, AccountSteps.PhoneSetupCookie, new PendingPhone(e164, answer.PhoneNumber, expiresAt, Reconfiguring),
             AccountSteps.SetupLifetime);
-    }
-
-    private async Task<IActionResult?> StatusAsync()
-    {
-        if (await AccessTokenAsync() is not { } accessToken)
-        {
-            return SessionEnded();
-        }
-        var status = await api.GetMfaStatusAsync(accessToken, HttpContext.RequestAborted);
-        if (status.Problem is { } problem)
-        {
-            return Leave(problem, Path) ?? Shown(problem);
-        }
-        Reconfiguring = status.Value!.Enabled;
-        return null;
     }
 }
