@@ -4,6 +4,7 @@
 # every service (MFA as two replicas) and the gateway on http://localhost:8080.
 #   ./run.sh            start (reuses the data in .data/)
 #   ./run.sh --reset    wipe .data/ first
+#   ./run.sh --debug    Debug builds (a developer's breakpoints); Release otherwise
 # Options: --mfa-replicas N, --servers auto|local|containers, --data DIR, --port-base N (local servers on N+1…N+8,
 # services from N+10), --no-build. GATEWAY_PORT (default 8080), DASHBOARD_PORT (default 18888; OTLP on +1, resource
 # service on +2). Your own ConnectionStrings__*, Twilio__*, PublicBaseUrl, Sms__*, OTEL_*, … reach the services.
@@ -14,12 +15,17 @@ install_prerequisites
 
 args=()
 build=1
+configuration=Release
 for arg in "$@"; do
-  if [ "$arg" = "--no-build" ]; then build=0; else args+=("$arg"); fi
+  case "$arg" in
+    --no-build) build=0 ;;
+    --debug) configuration=Debug ;;
+    *) args+=("$arg") ;;
+  esac
 done
 if [ "$build" = 1 ]; then
-  echo "Building…"
-  dotnet build AuthPlatform.CI.slnf -c Debug -nologo -v quiet -clp:ErrorsOnly
+  echo "Building ($configuration)…"
+  dotnet build AuthPlatform.CI.slnf -c "$configuration" -nologo -v quiet -clp:ErrorsOnly
 fi
 
 # A developer's run: Development (email links over http, SMS to the log). Set ASPNETCORE_ENVIRONMENT to change it.
@@ -45,7 +51,7 @@ marked() {
   return 0
 }
 
-dotnet artifacts/bin/AppHost/debug/AppHost.dll "${args[@]}" &
+dotnet "artifacts/bin/AppHost/${configuration,,}/AppHost.dll" "${args[@]}" &
 apphost=$!
 trap 'kill -TERM $apphost 2>/dev/null || true' TERM INT HUP
 status=0

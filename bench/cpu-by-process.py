@@ -2,6 +2,7 @@
 """CPU per platform process, sampled from /proc once a second (Linux), to see what limits a benchmark.
 
   bench/cpu-by-process.py sample ORCHESTRATOR_PID > cpu.csv   # pgrep -f 'dcp start-apiserver'      # until Ctrl-C / SIGTERM
+  bench/cpu-by-process.py sample NAME=VALUE > cpu.csv         # every process whose environment holds NAME=VALUE (./bench.sh)
   bench/cpu-by-process.py summarize cpu.csv HH:MM:SS HH:MM:SS  # mean % of one core per process, in that UTC window
 
 Groups every descendant of the orchestrator (Aspire's DCP, which the AppHost behind run.sh starts) by what it is: each .NET service by its .dll (replicas
@@ -43,11 +44,12 @@ def group_of(pid, cmd):
         if word.endswith(".dll"):
             name = os.path.basename(word)[:-4]
             return f"{name}[{pid}]" if name == "Mfa" else name
-    for key, name in (("postgres", "postgres"), ("redis", "redis"), ("beam", "rabbitmq"), ("erl", "rabbitmq"),
+    for key, name in (("Aspire.Dashboard", "dashboard"), ("/dcp ", "orchestrator (dcp)"), ("dcpctrl", "orchestrator (dcp)"),
+                      ("postgres", "postgres"), ("redis", "redis"), ("beam", "rabbitmq"), ("erl", "rabbitmq"),
                       ("epmd", "rabbitmq"), ("maildev", "maildev")):
         if key in cmd:
             return name
-    return "launcher-other"
+    return "orchestrator and other"
 
 
 def machine_ticks():
@@ -58,7 +60,22 @@ def machine_ticks():
     return sum(parts[:8]) - parts[3] - parts[4] - steal, steal
 
 
-def sample(launcher):
+def marked(marker):
+    """The processes whose environment holds the marker (everything run.sh started inherits what it was given)."""
+    needle = marker.encode() + b"\0"
+    pids = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/environ", "rb") as f:
+                    if needle in f.read() + b"\0":
+                        pids.append(int(pid))
+            except OSError:
+                pass
+    return pids
+
+
+def sample(launcher, marker=None):
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     out = csv.writer(sys.stdout)
@@ -68,9 +85,13 @@ def sample(launcher):
         while not stop:
             kids, info = children_map()
             ticks = {}
-            todo = [launcher]
+            todo = marked(marker) if marker else [launcher]
+            seen = set()
             while todo:
                 pid = todo.pop()
+                if pid in seen:
+                    continue
+                seen.add(pid)
                 if pid in info:
                     group = "Launcher" if pid == launcher else group_of(pid, info[pid][0])
                     ticks[group] = ticks.get(group, 0) + info[pid][1]
@@ -112,7 +133,9 @@ def summarize(path, start, end):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "sample":
+    if len(sys.argv) == 3 and sys.argv[1] == "sample" and "=" in sys.argv[2]:
+        sample(None, sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "sample":
         sample(int(sys.argv[2]))
     elif len(sys.argv) == 5 and sys.argv[1] == "summarize":
         summarize(sys.argv[2], sys.argv[3], sys.argv[4])

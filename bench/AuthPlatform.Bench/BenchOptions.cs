@@ -9,11 +9,12 @@ public sealed record BenchOptions(
     TimeSpan Duration,
     TimeSpan Warmup,
     int? Accounts,
-    int? Prefetch)
+    int? Prefetch,
+    string? Json = null)
 {
     public static string Usage => $$"""
         Usage:
-          AuthPlatform.Bench <flow> [--gateway URL] [--mail URL] [--concurrency N[,N…]] [--duration S] [--warmup S] [--accounts N] [--prefetch N]
+          AuthPlatform.Bench <flow> [--gateway URL] [--mail URL] [--concurrency N[,N…]] [--duration S] [--warmup S] [--accounts N] [--prefetch N] [--json FILE]
           AuthPlatform.Bench hash        (BenchmarkDotNet: one PBKDF2 password hash; needs a Release build)
 
         Flows: {{string.Join(", ", FlowCatalog.All.Keys)}}
@@ -26,6 +27,7 @@ public sealed record BenchOptions(
                                                                   client-credentials 4)
           --prefetch     mfa-step: mfaTokens fetched, unmeasured, before each measured phase (a quarter before each
                          warm-up); default 2 × accounts
+          --json         also write the measured rows (with their UTC windows) to FILE, for ./bench.sh's report
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -39,7 +41,7 @@ public sealed record BenchOptions(
             }
             values[args[i][2..]] = args[i + 1];
         }
-        var known = new[] { "gateway", "mail", "concurrency", "duration", "warmup", "accounts", "prefetch" };
+        var known = new[] { "gateway", "mail", "concurrency", "duration", "warmup", "accounts", "prefetch", "json" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new FormatException($"Unknown option --{unknown}.");
@@ -53,7 +55,8 @@ public sealed record BenchOptions(
             TimeSpan.FromSeconds(Number(Get("duration", "20"), "duration", 1)),
             TimeSpan.FromSeconds(Number(Get("warmup", "3"), "warmup", 0)),
             values.TryGetValue("accounts", out var accounts) ? Number(accounts, "accounts", 1) : null,
-            values.TryGetValue("prefetch", out var prefetch) ? Number(prefetch, "prefetch", 1) : null);
+            values.TryGetValue("prefetch", out var prefetch) ? Number(prefetch, "prefetch", 1) : null,
+            values.GetValueOrDefault("json"));
         return options;
     }
 

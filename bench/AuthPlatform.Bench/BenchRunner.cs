@@ -44,8 +44,8 @@ public static class BenchRunner
                 await RunPhaseAsync(flow, context, new Phase(concurrency, false, options.Warmup), cancellationToken);
                 var phase = new Phase(concurrency, true, options.Duration);
                 var row = await RunPhaseAsync(flow, context, phase, cancellationToken);
-                rows.Add(row);
                 var end = DateTimeOffset.UtcNow;
+                rows.Add(row with { Start = end - row.Elapsed, End = end });
                 output.WriteLine($"  measured {end - row.Elapsed:HH:mm:ss.f}–{end:HH:mm:ss.f} UTC");
                 if (flow is IPhaseAware aware)
                 {
@@ -63,6 +63,10 @@ public static class BenchRunner
         }
         output.WriteLine();
         Report.PrintTable(output, flow.Name, rows);
+        if (options.Json is { } json)
+        {
+            await Report.WriteJsonAsync(json, flow.Name, rows, notes);
+        }
         if (notes.Count > 0)
         {
             output.WriteLine();

@@ -11,5 +11,9 @@ public static class FlowCatalog
         ["mfa-step"] = () => new MfaStepFlow(),
         ["signin-totp"] = () => new SignInTotpFlow(),
         ["client-credentials"] = () => new ClientCredentialsFlow(),
+        ["refresh"] = () => new RefreshFlow(),
+        ["read-me"] = () => new AuthenticatedReadFlow("read-me", "api/accounts/me"),
+        ["read-mfa"] = () => new AuthenticatedReadFlow("read-mfa", "api/mfa"),
+        ["signup-email"] = () => new SignUpEmailFlow(),
     };
 }

@@ -41,6 +41,34 @@ public static class Report
         }
     }
 
+    /// <summary>The measured rows as JSON: one object per concurrency level, latencies in ms, the window in UTC.</summary>
+    public static async Task WriteJsonAsync(string path, string flow, IReadOnlyList<PhaseResult> rows, IReadOnlyList<string> notes)
+    {
+        var document = new
+        {
+            flow,
+            rows = rows.Select(r => new
+            {
+                concurrency = r.Concurrency,
+                requests = r.Requests,
+                errors = r.ErrorCount,
+                errorsByKind = r.Errors,
+                seconds = Math.Round(r.Elapsed.TotalSeconds, 3),
+                throughput = Math.Round(r.Throughput, 1),
+                p50 = Math.Round(r.Percentile(50), 2),
+                p95 = Math.Round(r.Percentile(95), 2),
+                p99 = Math.Round(r.Percentile(99), 2),
+                max = Math.Round(r.Percentile(100), 2),
+                start = r.Start.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+                end = r.End.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+            }),
+            notes,
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await using var file = File.Create(path);
+        await System.Text.Json.JsonSerializer.SerializeAsync(file, document, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    }
+
     /// <summary>argv exactly as typed where Linux tells it; otherwise .NET's view (the .dll's full path).</summary>
     private static string[] CommandLine()
     {

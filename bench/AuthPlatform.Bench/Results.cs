@@ -19,6 +19,11 @@ public sealed class WorkerResult
 
 public sealed record PhaseResult(int Concurrency, TimeSpan Elapsed, double[] SortedLatenciesMs, IReadOnlyDictionary<string, int> Errors)
 {
+    /// <summary>The measured window in UTC (set by the runner), to match with CPU samples.</summary>
+    public DateTimeOffset Start { get; init; }
+
+    public DateTimeOffset End { get; init; }
+
     public int Requests => SortedLatenciesMs.Length;
 
     public int ErrorCount => Errors.Values.Sum();

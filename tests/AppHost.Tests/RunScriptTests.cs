@@ -19,7 +19,7 @@ public sealed class RunScriptTests
 
         var startInfo = new ProcessStartInfo(Path.Combine(root, "run.sh"))
         {
-            ArgumentList = { "--no-build", "--servers", "local", "--data", data, "--port-base", portBase.ToString() },
+            ArgumentList = { "--no-build", "--debug", "--servers", "local", "--data", data, "--port-base", portBase.ToString() },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -14,7 +14,7 @@ public static partial class MailDev
     private static partial Regex VerifyLink();
 
     /// <summary>Polls until the "Verify your email" email to <paramref name="to"/> arrives; its link's token.</summary>
-    public static async Task<string> WaitForVerifyTokenAsync(BenchContext context, string to, CancellationToken cancellationToken)
+    public static async Task<string> WaitForVerifyTokenAsync(BenchContext context, string to, CancellationToken cancellationToken, TimeSpan? pollEvery = null)
     {
         while (true)
         {
@@ -30,7 +30,7 @@ public static partial class MailDev
             {
                 return match.Groups[1].Value;
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            await Task.Delay(pollEvery ?? TimeSpan.FromMilliseconds(200), cancellationToken);
         }
     }
 }

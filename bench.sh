@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# ./bench.sh — every benchmark flow against a Release build of the whole platform, one report.
+# Builds Release, starts the platform through ./run.sh on its own ports and data (logs at Warning, the gateway's
+# per-client limits lifted so the edge does not answer 429 to one busy client), runs each flow of
+# bench/AuthPlatform.Bench while bench/cpu-by-process.py samples every process, stops the platform, and writes
+# artifacts/bench/report.md and report.json (throughput, p50/p95/p99, errors, CPU per request by process).
+# Not part of ./test.sh. Options:
+#   --flows a,b,…       (default: signin,signin-totp,mfa-step,refresh,client-credentials,read-me,read-mfa,signup-email)
+#   --concurrency N[,N…] (default 4)   --duration S (default 20)   --warmup S (default 3)   --no-build
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/prerequisites.sh
+install_prerequisites
+
+command="./bench.sh $*"
+flows="signin,signin-totp,mfa-step,refresh,client-credentials,read-me,read-mfa,signup-email"
+concurrency=4; duration=20; warmup=3; build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --flows) flows=$2; shift 2 ;;
+    --concurrency) concurrency=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --no-build) build=0; shift ;;
+    *) echo "Unknown option $1 (see the top of bench.sh)" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$build" = 1 ]; then
+  echo "Building Release…"
+  dotnet build AuthPlatform.CI.slnf -c Release -nologo -v quiet -clp:ErrorsOnly
+  dotnet build bench/AuthPlatform.Bench/AuthPlatform.Bench.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+fi
+
+out=artifacts/bench
+rm -rf "$out"; mkdir -p "$out/flows"
+data=$(mktemp -d /tmp/authplatform-bench.XXXXXX); chmod 755 "$data"  # PostgreSQL runs as its own user
+port_base=${BENCH_PORT_BASE:-59300}
+export GATEWAY_PORT=${BENCH_GATEWAY_PORT:-59080} DASHBOARD_PORT=${BENCH_DASHBOARD_PORT:-59888}
+gateway="http://localhost:$GATEWAY_PORT"
+mail="http://localhost:$((port_base + 6))"
+
+# Production-like logging; a benchmark is one client, so the per-client edge limits would only measure themselves.
+export Logging__LogLevel__Default=Warning
+for limit in SignUp SignIn Resend PasswordReset Mfa Refresh MfaStep SmsResend AccessKeyToken; do
+  export "Gateway__RateLimits__${limit}PerMinute=100000000"
+done
+# The same for account's per-account cap on correct sign-ins (a few accounts sign in hundreds of times a minute).
+export SignIn__MaxSuccessesPerAccountPerMinute=100000000
+
+# Every process the platform runs inherits this marker: the CPU sampler finds them by it (the orchestrator is not a
+# child of run.sh).
+export AUTHPLATFORM_BENCH="bench-$$-$RANDOM"
+echo "Starting the platform (Release, data in $data, log in $out/platform.log)…"
+./run.sh --no-build --servers local --data "$data" --port-base "$port_base" >"$out/platform.log" 2>&1 &
+platform=$!
+sampler=""
+stop_all() {
+  [ -n "$sampler" ] && kill -TERM "$sampler" 2>/dev/null || true
+  kill -TERM "$platform" 2>/dev/null || true
+  wait "$platform" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap stop_all EXIT
+for _ in $(seq 1 300); do
+  grep -q "AuthPlatform is running" "$out/platform.log" 2>/dev/null && break
+  kill -0 "$platform" 2>/dev/null || { echo "The platform stopped while starting:"; tail -30 "$out/platform.log"; exit 1; }
+  sleep 1
+done
+grep -q "AuthPlatform is running" "$out/platform.log" || { echo "The platform did not start within 300 s."; tail -30 "$out/platform.log"; exit 1; }
+echo "Running at $gateway."
+
+env -u AUTHPLATFORM_BENCH python3 bench/cpu-by-process.py sample "AUTHPLATFORM_BENCH=$AUTHPLATFORM_BENCH" >"$out/cpu.csv" &
+sampler=$!
+
+IFS=',' read -r -a flow_list <<<"$flows"
+cat >"$out/run.json" <<JSON
+{"command": "$command", "date": "$(date -u '+%Y-%m-%d %H:%M')", "machine": "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)",
+ "cores": $(nproc), "configuration": "Release", "logLevel": "Warning", "concurrency": "$concurrency", "duration": $duration, "warmup": $warmup,
+ "flows": [$(printf '"%s",' "${flow_list[@]}" | sed 's/,$//')]}
+JSON
+status=0
+for flow in "${flow_list[@]}"; do
+  echo "=== $flow"
+  env -u AUTHPLATFORM_BENCH dotnet artifacts/bin/AuthPlatform.Bench/release/AuthPlatform.Bench.dll "$flow" --gateway "$gateway" --mail "$mail" \
+    --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --json "$out/flows/$flow.json" | tee -a "$out/bench.log" || status=1
+done
+kill -TERM "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; sampler=""
+
+echo
+python3 bench/report.py "$out"
+echo
+echo "Report: $out/report.md and $out/report.json"
+exit $status

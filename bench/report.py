@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""./bench.sh's report: the harness's JSON rows (one file per flow) joined with the CPU samples of the platform.
+
+  bench/report.py OUT_DIR     # reads OUT_DIR/flows/*.json and OUT_DIR/cpu.csv; writes OUT_DIR/report.md, report.json
+
+CPU per request (ms) = a process group's mean CPU over the measured window / the window's requests per second.
+"""
+import csv
+import glob
+import json
+import os
+import sys
+
+PLATFORM_EXCLUDED = ("other", "(stolen by the hypervisor)", "Launcher")
+
+
+def cpu_by_group(samples, start, end):
+    sums, seconds = {}, set()
+    for row in samples:
+        if start <= row["utc"] <= end:
+            seconds.add(row["utc"])
+            group = row["group"]
+            if group.startswith("bench harness"):
+                group = "bench harness"
+            elif group.startswith("Mfa["):
+                group = "Mfa (all replicas)"
+            sums[group] = sums.get(group, 0.0) + float(row["cpu_percent"])
+    n = max(1, len(seconds))
+    return {group: total / n for group, total in sums.items()}
+
+
+def main(out):
+    samples = []
+    if os.path.exists(os.path.join(out, "cpu.csv")):
+        with open(os.path.join(out, "cpu.csv")) as f:
+            samples = list(csv.DictReader(f))
+    with open(os.path.join(out, "run.json")) as f:
+        run = json.load(f)
+    flows = []
+    for path in sorted(glob.glob(os.path.join(out, "flows", "*.json")), key=lambda p: run["flows"].index(os.path.basename(p)[:-5])
+                       if os.path.basename(p)[:-5] in run["flows"] else 99):
+        with open(path) as f:
+            flow = json.load(f)
+        for row in flow["rows"]:
+            cpu = cpu_by_group(samples, row["start"], row["end"])
+            platform = sum(v for g, v in cpu.items() if g not in PLATFORM_EXCLUDED and g != "bench harness")
+            per_request = lambda percent: percent / 100 * 1000 / row["throughput"] if row["throughput"] else None
+            row["cpuPercent"] = {g: round(v, 1) for g, v in sorted(cpu.items(), key=lambda kv: -kv[1])}
+            row["platformCpuMsPerRequest"] = round(per_request(platform), 2) if row["throughput"] else None
+            row["cpuMsPerRequest"] = {g: round(per_request(v), 3) for g, v in cpu.items()
+                                      if g not in PLATFORM_EXCLUDED and g != "bench harness" and row["throughput"]}
+        flows.append(flow)
+    report = {**run, "flows": flows}
+    with open(os.path.join(out, "report.json"), "w") as f:
+        json.dump(report, f, indent=2)
+
+    lines = [
+        "# AuthPlatform benchmark",
+        "",
+        f"- Command: `{run['command']}`",
+        f"- Date: {run['date']} UTC; machine: {run['machine']}",
+        f"- Build: {run['configuration']}; logs at {run['logLevel']}; edge limits lifted; concurrency {run['concurrency']}, "
+        f"{run['duration']} s measured per flow after {run['warmup']} s of warm-up",
+        "",
+        "| flow | concurrency | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms | platform CPU ms/request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for flow in flows:
+        for row in flow["rows"]:
+            errors = str(row["errors"]) if not row["errors"] else f"{row['errors']} ({', '.join(f'{k}: {v}' for k, v in row['errorsByKind'].items())})"
+            cpu = "-" if row["platformCpuMsPerRequest"] is None else f"{row['platformCpuMsPerRequest']:.2f}"
+            lines.append(f"| {flow['flow']} | {row['concurrency']} | {row['requests']} | {errors} | {row['throughput']:.1f} | "
+                         f"{row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} | {row['max']:.1f} | {cpu} |")
+    lines += ["", "## CPU per request by process (ms)", ""]
+    groups = sorted({g for flow in flows for row in flow["rows"] for g in row["cpuMsPerRequest"]})
+    if groups:
+        lines.append("| flow | " + " | ".join(groups) + " |")
+        lines.append("|---|" + "---:|" * len(groups))
+        for flow in flows:
+            for row in flow["rows"]:
+                lines.append(f"| {flow['flow']} | " + " | ".join(
+                    f"{row['cpuMsPerRequest'][g]:.2f}" if g in row["cpuMsPerRequest"] else "-" for g in groups) + " |")
+    lines += ["", "Mean CPU during each measured window, % of one core (the machine has "
+              f"{run['cores']} cores; \"other\" is everything outside the platform and the harness):", ""]
+    for flow in flows:
+        for row in flow["rows"]:
+            lines.append(f"- {flow['flow']} × {row['concurrency']} ({row['start']}–{row['end']}): "
+                         + ", ".join(f"{g} {v}" for g, v in row["cpuPercent"].items()))
+    notes = [n for flow in flows for n in flow.get("notes", [])]
+    if notes:
+        lines += ["", "Notes:", ""] + [f"- {n}" for n in notes]
+    with open(os.path.join(out, "report.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])
