@@ -45,6 +45,10 @@ export Logging__LogLevel__Default=Warning
 for limit in SignUp SignIn Resend PasswordReset Mfa Refresh MfaStep SmsResend AccessKeyToken; do
   export "Gateway__RateLimits__${limit}PerMinute=100000000"
 done
+# Production keeps a sample of the traces, not every one: exporting every span to the dashboard cost more CPU than
+# most services did (docs/benchmarks.md). OTEL_TRACES_SAMPLER in the caller's environment wins.
+export OTEL_TRACES_SAMPLER=${OTEL_TRACES_SAMPLER:-parentbased_traceidratio}
+export OTEL_TRACES_SAMPLER_ARG=${OTEL_TRACES_SAMPLER_ARG:-0.01}
 # The same for account's per-account cap on correct sign-ins (a few accounts sign in hundreds of times a minute).
 export SignIn__MaxSuccessesPerAccountPerMinute=100000000
 
@@ -76,7 +80,7 @@ sampler=$!
 IFS=',' read -r -a flow_list <<<"$flows"
 cat >"$out/run.json" <<JSON
 {"command": "$command", "date": "$(date -u '+%Y-%m-%d %H:%M')", "machine": "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)",
- "cores": $(nproc), "configuration": "Release", "logLevel": "Warning", "concurrency": "$concurrency", "duration": $duration, "warmup": $warmup,
+ "cores": $(nproc), "configuration": "Release", "logLevel": "Warning", "traces": "$OTEL_TRACES_SAMPLER ${OTEL_TRACES_SAMPLER_ARG:-}", "concurrency": "$concurrency", "duration": $duration, "warmup": $warmup,
  "flows": [$(printf '"%s",' "${flow_list[@]}" | sed 's/,$//')]}
 JSON
 status=0
