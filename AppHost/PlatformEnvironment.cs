@@ -13,6 +13,7 @@ public static class PlatformEnvironment
         ["notification"] = "Notification",
         ["portal"] = "Portal",
         ["gateway"] = "Gateway",
+        [RelyingPartySample.Resource] = "RelyingParty",
     };
 
     /// <summary>The dotnet host running the AppHost, so services use the very same runtime.</summary>

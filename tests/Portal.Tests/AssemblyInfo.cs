@@ -13,6 +13,6 @@ namespace AuthPlatform.Portal.Tests
         {
             // A second reset link within a test instead of a minute later.
             ["Verification__PasswordResetCooldown"] = "00:00:03",
-        };
+        }.Concat(OidcTestClient.Registration).ToDictionary();
     }
 }

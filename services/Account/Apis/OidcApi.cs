@@ -6,6 +6,7 @@ using AuthPlatform.Account.Oidc;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.JsonWebTokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -48,6 +49,11 @@ public static class OidcApi
         }
         var ticket = tickets.Open(context.Request.Cookies[AuthorizationHandoffCalls.TicketCookie], clientId);
         context.Response.Cookies.Delete(AuthorizationHandoffCalls.TicketCookie, new CookieOptions { Path = AuthorizationHandoffCalls.AuthorizePath });
+        if (ticket is null && request.HasPromptValue(PromptValues.None))
+        {
+            return Refuse(Errors.LoginRequired, "prompt=none, and the person has not signed in for this client.");
+        }
+        // max_age and prompt=login are the portal's to apply before it asks for the ticket (it signs the person in again).
         if (ticket is null)
         {
             return Results.Redirect(AuthorizationHandoffCalls.PortalConsentPath + QueryOf(context, request));
@@ -60,11 +66,7 @@ public static class OidcApi
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == ticket.AccountId, cancellationToken);
         if (account is null)
         {
-            return Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
-            {
-                [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.AccessDenied,
-                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The account no longer exists.",
-            }), [Scheme]);
+            return Refuse(Errors.AccessDenied, "The account no longer exists.");
         }
 
         var identity = new ClaimsIdentity(Scheme, Claims.Name, Claims.Role);
@@ -73,13 +75,22 @@ public static class OidcApi
             .SetClaim(Claims.EmailVerified, true)
             .SetClaim(Claims.PreferredUsername, account.Email)
             .SetClaim(Claims.AuthenticationTime, ticket.AuthTime)
-            .SetClaim(Claims.AuthenticationMethodReference, JsonSerializer.SerializeToElement(ticket.Methods))
             .SetClaim(Claims.AuthenticationContextReference, ticket.Methods.Contains("mfa") ? "mfa" : "pwd");
+        // "amr" is a JSON array even with one method (OpenID Connect Core §2).
+        identity.AddClaim(new Claim(Claims.AuthenticationMethodReference, JsonSerializer.Serialize(ticket.Methods), JsonClaimValueTypes.JsonArray));
         identity.SetScopes(request.GetScopes());
         identity.SetAuthorizationId(ticket.AuthorizationId);
         identity.SetDestinations(Destinations);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, Scheme);
     }
+
+    /// <summary>An error OpenIddict sends back to the client's (validated) redirect URI.</summary>
+    private static IResult Refuse(string error, string description) =>
+        Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }), [Scheme]);
 
     /// <summary>Where each claim goes: the subject everywhere, the email by the email scope, how and when the person signed in into the ID token.</summary>
     private static IEnumerable<string> Destinations(Claim claim) => claim.Type switch
@@ -146,6 +157,11 @@ public static class OidcApi
         var applicationId = await applications.GetIdAsync(application, cancellationToken);
         var clientName = await applications.GetDisplayNameAsync(application, cancellationToken) ?? request.ClientId;
         var subject = accountId.ToString();
+        // max_age=0 asks for a sign-in now, like prompt=login (OpenID Connect Core §3.1.2.1).
+        if (request.MaxAge is { } maxAge && (maxAge <= 0 || time.GetUtcNow() - authenticatedAt > TimeSpan.FromSeconds(Math.Min(maxAge, int.MaxValue))))
+        {
+            return Results.Ok(new AuthorizationHandoffAnswer(false, clientName, scopes, null, 0, SignInRequired: true));
+        }
 
         object? consent = null;
         await foreach (var existing in authorizations.FindAsync(subject, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, scopes, cancellationToken))

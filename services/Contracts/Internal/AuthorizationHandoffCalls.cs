@@ -16,8 +16,11 @@ public static class AuthorizationHandoffCalls
 
 /// <param name="Scope">The authorization request's scope parameter (space-separated).</param>
 /// <param name="Consent">True when the person has just pressed "Allow".</param>
-public sealed record AuthorizationHandoffRequest(string ClientId, string Scope, bool Consent);
+/// <param name="MaxAge">The request's max_age: the sign-in must be at most this many seconds old.</param>
+public sealed record AuthorizationHandoffRequest(string ClientId, string Scope, bool Consent, long? MaxAge = null);
 
-/// <summary>Either a ticket for /connect/authorize, or what the consent page must ask.</summary>
+/// <summary>Either a ticket for /connect/authorize, or what the portal must do first (ask for consent, or sign the person in again).</summary>
 /// <param name="ExpiresIn">Seconds the ticket works.</param>
-public sealed record AuthorizationHandoffAnswer(bool ConsentRequired, string ClientName, IReadOnlyList<string> Scopes, string? Ticket, int ExpiresIn);
+/// <param name="SignInRequired">The session's sign-in is older than max_age: the person signs in again.</param>
+public sealed record AuthorizationHandoffAnswer(bool ConsentRequired, string ClientName, IReadOnlyList<string> Scopes, string? Ticket, int ExpiresIn,
+    bool SignInRequired = false);
