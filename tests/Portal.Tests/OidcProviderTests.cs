@@ -34,12 +34,7 @@ public sealed class OidcProviderTests(PlatformFixture platform, BrowserFixture b
         var (email, apiTokens) = await _accounts.CreateVerifiedAccountAsync("oidc-flow");
         var accountId = (await AccountClient.JsonAsync(await _accounts.GetProfileAsync(apiTokens.AccessToken))).GetProperty("id").GetString();
         await using var visit = await BrowserVisit.StartAsync(platform, browser);
-        var callback = new TaskCompletionSource<Uri>();
-        await visit.Context.RouteAsync(OidcTestClient.RedirectUri + "**", async route =>
-        {
-            callback.TrySetResult(new Uri(route.Request.Url));
-            await route.FulfillAsync(new() { Status = 200, ContentType = "text/html", Body = "<!doctype html><html lang=en><title>back</title><main>back</main></html>" });
-        });
+        using var callback = new LoopbackRedirectReceiver();
 
         await visit.GotoAsync(_client.AuthorizePath());
         await visit.Page.WaitForURLAsync("**/sign-in?**");
@@ -52,7 +47,7 @@ public sealed class OidcProviderTests(PlatformFixture platform, BrowserFixture b
         await visit.StepAsync("consent");
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
 
-        var redirect = await callback.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var redirect = await callback.NextAsync();
         OidcTestClient.QueryValue(redirect, "state").ShouldBe(_client.State);
         var code = OidcTestClient.QueryValue(redirect, "code");
         code.ShouldNotBeNullOrEmpty();
@@ -162,29 +157,24 @@ public sealed class OidcProviderTests(PlatformFixture platform, BrowserFixture b
     {
         var (email, _) = await _accounts.CreateVerifiedAccountAsync("oidc-prompt");
         await using var visit = await BrowserVisit.StartAsync(platform, browser);
-        var callbacks = System.Threading.Channels.Channel.CreateUnbounded<Uri>();
-        await visit.Context.RouteAsync(OidcTestClient.RedirectUri + "**", async route =>
-        {
-            callbacks.Writer.TryWrite(new Uri(route.Request.Url));
-            await route.FulfillAsync(new() { Status = 200, Body = "back" });
-        });
+        using var callbacks = new LoopbackRedirectReceiver();
         await visit.GotoAsync(_client.AuthorizePath());
         await visit.Page.GetByLabel("Email address").FillAsync(email);
         await visit.Page.GetByLabel("Password").FillAsync(AccountClient.GoodPassword);
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
-        await callbacks.Reader.ReadAsync(TestContext.Current.CancellationToken);
+        await callbacks.NextAsync();
 
         // Without the parameter the portal's session is enough: straight back with a code.
         await visit.GotoAsync(_client.AuthorizePath());
-        OidcTestClient.QueryValue(await callbacks.Reader.ReadAsync(TestContext.Current.CancellationToken), "code").ShouldNotBeNullOrEmpty();
+        OidcTestClient.QueryValue(await callbacks.NextAsync(), "code").ShouldNotBeNullOrEmpty();
 
         await visit.GotoAsync(_client.AuthorizePath() + "&" + parameter);
         await visit.Page.WaitForURLAsync("**/sign-in?**");
         await visit.Page.GetByLabel("Email address").FillAsync(email);
         await visit.Page.GetByLabel("Password").FillAsync(AccountClient.GoodPassword);
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        var redirect = await callbacks.Reader.ReadAsync(TestContext.Current.CancellationToken);
+        var redirect = await callbacks.NextAsync();
         var redeemed = await _client.RedeemAsync(OidcTestClient.QueryValue(redirect, "code")!);
         redeemed.StatusCode.ShouldBe(HttpStatusCode.OK);
         var idToken = OidcTestClient.Decode((await AccountClient.JsonAsync(redeemed)).GetProperty("id_token").GetString()!).Payload;
@@ -205,18 +195,13 @@ public sealed class OidcProviderTests(PlatformFixture platform, BrowserFixture b
     private async Task<JsonElement> SignInThroughBrowserAsync(string email)
     {
         await using var visit = await BrowserVisit.StartAsync(platform, browser);
-        var callback = new TaskCompletionSource<Uri>();
-        await visit.Context.RouteAsync(OidcTestClient.RedirectUri + "**", async route =>
-        {
-            callback.TrySetResult(new Uri(route.Request.Url));
-            await route.FulfillAsync(new() { Status = 200, Body = "back" });
-        });
+        using var callback = new LoopbackRedirectReceiver();
         await visit.GotoAsync(_client.AuthorizePath());
         await visit.Page.GetByLabel("Email address").FillAsync(email);
         await visit.Page.GetByLabel("Password").FillAsync(AccountClient.GoodPassword);
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
-        var redirect = await callback.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var redirect = await callback.NextAsync();
         var redeemed = await _client.RedeemAsync(OidcTestClient.QueryValue(redirect, "code")!);
         redeemed.StatusCode.ShouldBe(HttpStatusCode.OK);
         return await AccountClient.JsonAsync(redeemed);

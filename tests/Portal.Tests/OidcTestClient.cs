@@ -104,3 +104,46 @@ public sealed class OidcTestClient(PlatformFixture platform) : IDisposable
 
     public void Dispose() => Http.Dispose();
 }
+
+/// <summary>
+/// The test client's redirect URI as a real loopback listener (as a native app would run one, RFC 8252 §7.3): it
+/// answers "back" and hands each redirect it received to the test.
+/// </summary>
+public sealed class LoopbackRedirectReceiver : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly System.Threading.Channels.Channel<Uri> _received = System.Threading.Channels.Channel.CreateUnbounded<Uri>();
+
+    public LoopbackRedirectReceiver()
+    {
+        _listener.Prefixes.Add(new Uri(OidcTestClient.RedirectUri).GetLeftPart(UriPartial.Authority) + "/");
+        _listener.Start();
+        _ = Task.Run(AcceptAsync);
+    }
+
+    /// <summary>The next redirect the browser brought here.</summary>
+    public async Task<Uri> NextAsync() => await _received.Reader.ReadAsync(TestContext.Current.CancellationToken);
+
+    private async Task AcceptAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+            _received.Writer.TryWrite(context.Request.Url!);
+            var body = Encoding.UTF8.GetBytes("<!doctype html><html lang=\"en\"><head><title>Back in the app</title></head><body><main><h1>Back in the app</h1></main></body></html>");
+            context.Response.ContentType = "text/html";
+            await context.Response.OutputStream.WriteAsync(body);
+            context.Response.Close();
+        }
+    }
+
+    public void Dispose() => _listener.Close();
+}

@@ -23,7 +23,15 @@ public sealed class RelyingPartySampleTests(PlatformFixture platform, BrowserFix
 
         await visit.GotoAsync(sample + "/");
         await visit.Page.GetByRole(AriaRole.Link, new() { Name = "Sign in with AuthPlatform" }).ClickAsync();
-        await visit.Page.WaitForURLAsync("**/sign-in?**");
+        try
+        {
+            await visit.Page.GetByLabel("Email address").WaitForAsync();
+        }
+        catch (TimeoutException)
+        {
+            var content = await visit.Page.ContentAsync();
+            throw new ShouldAssertException($"Expected the portal's sign-in page, but the browser is at {visit.Page.Url}: {content[..Math.Min(content.Length, 1500)]}");
+        }
         await visit.Page.GetByLabel("Email address").FillAsync(email);
         await visit.Page.GetByLabel("Password").FillAsync(AccountClient.GoodPassword);
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
