@@ -21,9 +21,11 @@ public sealed class OidcProviderTests(PlatformFixture platform, BrowserFixture b
         var issuer = discovery.GetProperty("issuer").GetString()!;
         issuer.TrimEnd('/').ShouldBe(platform.Fleet.PublicBaseUrl.TrimEnd('/'));
         discovery.GetProperty("jwks_uri").GetString().ShouldBe(issuer.TrimEnd('/') + "/.well-known/jwks.json");
-        discovery.GetProperty("authorization_endpoint").GetString().ShouldEndWith("/connect/authorize");
-        discovery.GetProperty("token_endpoint").GetString().ShouldEndWith("/connect/token");
-        discovery.GetProperty("userinfo_endpoint").GetString().ShouldEndWith("/connect/userinfo");
+        // Every endpoint is on the gateway, never the address the request reached the account service on.
+        discovery.GetProperty("authorization_endpoint").GetString().ShouldBe(issuer.TrimEnd('/') + "/connect/authorize");
+        discovery.GetProperty("token_endpoint").GetString().ShouldBe(issuer.TrimEnd('/') + "/connect/token");
+        discovery.GetProperty("userinfo_endpoint").GetString().ShouldBe(issuer.TrimEnd('/') + "/connect/userinfo");
+        discovery.GetProperty("end_session_endpoint").GetString().ShouldBe(issuer.TrimEnd('/') + "/connect/endsession");
         discovery.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(m => m.GetString()).ShouldBe(["S256"]);
         discovery.GetProperty("id_token_signing_alg_values_supported").EnumerateArray().Select(m => m.GetString()).ShouldContain("ES256");
     }

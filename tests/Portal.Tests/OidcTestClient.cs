@@ -121,8 +121,9 @@ public sealed class LoopbackRedirectReceiver : IDisposable
         _ = Task.Run(AcceptAsync);
     }
 
-    /// <summary>The next redirect the browser brought here.</summary>
-    public async Task<Uri> NextAsync() => await _received.Reader.ReadAsync(TestContext.Current.CancellationToken);
+    /// <summary>The next redirect the browser brought here; a flow that never gets here fails the test instead of hanging it.</summary>
+    public async Task<Uri> NextAsync() =>
+        await _received.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
     private async Task AcceptAsync()
     {

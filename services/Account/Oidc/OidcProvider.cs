@@ -59,7 +59,7 @@ public static class OidcProvider
                 server.UseDataProtection().PreferDefaultAccessTokenFormat();
                 server.AddEventHandler(PlatformKeyHandlers.SignWithPlatformKey.Descriptor);
                 server.AddEventHandler(PlatformKeyHandlers.ValidateWithPlatformKeys.Descriptor);
-                server.AddEventHandler(PlatformKeyHandlers.AdvertisePlatformKeySet.Descriptor);
+                server.AddEventHandler(PlatformKeyHandlers.AdvertisePublicEndpoints.Descriptor);
                 server.Configure(options =>
                 {
                     // S256 only (OAuth 2.0 Security BCP): "plain" is refused as invalid_request.

@@ -48,20 +48,32 @@ public static class PlatformKeyHandlers
         }
     }
 
-    /// <summary>Discovery names the platform's one JWKS; OpenIddict's own key-set endpoint is off.</summary>
-    public sealed class AdvertisePlatformKeySet : IOpenIddictServerHandler<HandleConfigurationRequestContext>
+    /// <summary>
+    /// Discovery names the gateway's public URL (the issuer) for every endpoint, not the address the request reached
+    /// account on, and the platform's one JWKS; OpenIddict's own key-set endpoint is off.
+    /// </summary>
+    public sealed class AdvertisePublicEndpoints : IOpenIddictServerHandler<HandleConfigurationRequestContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<HandleConfigurationRequestContext>()
-                .UseSingletonHandler<AdvertisePlatformKeySet>()
+                .UseSingletonHandler<AdvertisePublicEndpoints>()
                 .SetOrder(OpenIddictServerHandlers.Discovery.AttachEndpoints.Descriptor.Order + 1)
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
 
         public ValueTask HandleAsync(HandleConfigurationRequestContext context)
         {
-            context.JsonWebKeySetEndpoint = new Uri(context.Issuer!.AbsoluteUri.TrimEnd('/') + AuthenticationExtensions.JwksPath, UriKind.Absolute);
+            var issuer = context.Issuer!.AbsoluteUri.TrimEnd('/');
+            context.AuthorizationEndpoint = Public(context.AuthorizationEndpoint);
+            context.TokenEndpoint = Public(context.TokenEndpoint);
+            context.UserInfoEndpoint = Public(context.UserInfoEndpoint);
+            context.EndSessionEndpoint = Public(context.EndSessionEndpoint);
+            context.RevocationEndpoint = Public(context.RevocationEndpoint);
+            context.IntrospectionEndpoint = Public(context.IntrospectionEndpoint);
+            context.JsonWebKeySetEndpoint = new Uri(issuer + AuthenticationExtensions.JwksPath, UriKind.Absolute);
             return ValueTask.CompletedTask;
+
+            Uri? Public(Uri? endpoint) => endpoint is null ? null : new Uri(issuer + endpoint.AbsolutePath, UriKind.Absolute);
         }
     }
 }
