@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ./test.sh — every test in AuthPlatform.CI.slnf. Each test assembly starts the platform through the AppHost
 # (Aspire.Hosting.Testing): real PostgreSQL, Redis, RabbitMQ and MailDev processes on free loopback ports, every
-# service and the gateway. Ends with one line: "N passed, N failed".
+# service and the gateway. Fails before any test when the code's style drifts from .editorconfig (scripts/style.sh).
+# Ends with one line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
@@ -9,6 +10,8 @@ install_prerequisites
 
 echo "Building AuthPlatform.CI.slnf…"
 dotnet build AuthPlatform.CI.slnf -c Debug -nologo -v quiet -clp:ErrorsOnly
+echo "Checking the style (.editorconfig)…"
+scripts/style.sh
 
 # Everything a test starts inherits this marker (the AppHost runs in the test process; Aspire's orchestrator and
 # every resource it starts inherit its environment); whatever still carries it at the end is killed, so even a
@@ -33,7 +36,7 @@ for project in $(grep -o 'tests[\\/][^"]*\.Tests\.csproj' AuthPlatform.CI.slnf |
   assemblies+=("$name")
 done
 ordered=()
-for name in Mfa.Tests Account.Tests Notification.Tests Cli.Tests; do
+for name in Mfa.Tests Account.Tests Portal.Tests Notification.Tests Cli.Tests; do
   [[ " ${assemblies[*]} " == *" $name "* ]] && ordered+=("$name")
 done
 for name in "${assemblies[@]}"; do

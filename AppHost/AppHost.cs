@@ -7,6 +7,14 @@ using Microsoft.Extensions.Hosting;
 // where no container engine runs), the four services from their built binaries (MFA as N named replicas) and the
 // gateway in front. ./run.sh runs it with the dashboard; the tests start it through Aspire.Hosting.Testing.
 var builder = DistributedApplication.CreateBuilder(PlatformSettings.TranslateSwitches(args));
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // --publisher manifest: what a deployment runs (project resources on container ports, servers and secrets as
+    // parameters); nothing local is made or started.
+    PublishedPlatform.Declare(builder);
+    await builder.Build().RunAsync();
+    return;
+}
 var settings = builder.Configuration.GetSection(PlatformSettings.Section).Get<PlatformSettings>() ?? new PlatformSettings();
 if (int.TryParse(builder.Configuration["GATEWAY_PORT"], out var gatewayPort))
 {

@@ -5,16 +5,20 @@ namespace AuthPlatform.AppHost;
 /// <summary>The environment a service instance starts with, and the built binaries it starts from.</summary>
 public static class PlatformEnvironment
 {
-    private static readonly Dictionary<string, string> Projects = new()
+    /// <summary>Each service's project, relative to the repository root.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Projects = new Dictionary<string, string>
     {
-        ["account"] = "Account",
-        ["verification"] = "Verification",
-        ["mfa"] = "Mfa",
-        ["notification"] = "Notification",
-        ["portal"] = "Portal",
-        ["gateway"] = "Gateway",
-        [RelyingPartySample.Resource] = "RelyingParty",
+        ["account"] = "services/Account/Account.csproj",
+        ["verification"] = "services/Verification/Verification.csproj",
+        ["mfa"] = "services/Mfa/Mfa.csproj",
+        ["notification"] = "services/Notification/Notification.csproj",
+        ["portal"] = "services/Portal/Portal.csproj",
+        ["gateway"] = "gateway/Gateway.csproj",
+        [RelyingPartySample.Resource] = "samples/RelyingParty/RelyingParty.csproj",
     };
+
+    /// <summary>Countries that may receive SMS codes unless the operator says otherwise (the services allow none when unset).</summary>
+    public const string DefaultSmsRegions = "US,CA,GB,IE,DE,FR,NL,AU";
 
     /// <summary>The dotnet host running the AppHost, so services use the very same runtime.</summary>
     public static string DotnetHost =>
@@ -23,7 +27,7 @@ public static class PlatformEnvironment
     /// <summary>artifacts/bin/&lt;Project&gt;/&lt;configuration&gt;/&lt;Project&gt;.dll, in the configuration the AppHost was built in.</summary>
     public static string Binary(string repositoryRoot, string service)
     {
-        var project = Projects[service];
+        var project = Path.GetFileNameWithoutExtension(Projects[service]);
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Name;
         var dll = Path.Combine(repositoryRoot, "artifacts", "bin", project, configuration, project + ".dll");
         return File.Exists(dll)
@@ -69,7 +73,7 @@ public static class PlatformEnvironment
             ["PublicBaseUrl"] = layout.Topology.PublicBaseUrl,
             ["Diagnostics__ServedByHeader"] = "true",
             // Countries that may receive SMS codes (strict by default: none unless configured).
-            ["Sms__AllowedRegions"] = "US,CA,GB,IE,DE,FR,NL,AU",
+            ["Sms__AllowedRegions"] = DefaultSmsRegions,
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
             ["KeyEncryption__CertificatePath"] = layout.KeyEncryption.CertificatePath,

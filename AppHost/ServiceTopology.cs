@@ -74,6 +74,22 @@ public sealed class ServiceTopology
 
     public static bool IsInternalCallee(string service) => InternalCallees.Values.Any(callees => callees.Contains(service));
 
+    /// <summary>The caller's private key for its service tokens (ES256, PKCS#8, base64).</summary>
+    public const string SigningKeySetting = "InternalAuth__SigningKey";
+
+    /// <summary>A callee's copy of <paramref name="caller"/>'s public key (SubjectPublicKeyInfo, base64).</summary>
+    public static string CallerKeySetting(string caller) => $"InternalAuth__Callers__{caller}";
+
+    /// <summary>The services <paramref name="service"/> calls over HTTP (their public listener).</summary>
+    public static IReadOnlyList<string> ReferencesOf(string service) => References[service];
+
+    /// <summary>The services whose /internal API <paramref name="service"/> calls, with a service token it signs.</summary>
+    public static IReadOnlyList<string> InternalCalleesOf(string service) => InternalCallees.GetValueOrDefault(service, []);
+
+    /// <summary>The services that call <paramref name="service"/>'s /internal API, whose public keys it trusts.</summary>
+    public static IEnumerable<string> InternalCallersOf(string service) =>
+        InternalCallees.Where(c => c.Value.Contains(service)).Select(c => c.Key);
+
     /// <summary>The private key <paramref name="caller"/> signs its service tokens with.</summary>
     public string ServicePrivateKey(string caller) => _serviceKeys[caller].PrivateKey;
 
@@ -98,7 +114,7 @@ public sealed class ServiceTopology
             environment["ASPNETCORE_URLS"] += $";http://127.0.0.1:{internalPort}";
             environment["INTERNAL_HTTP_PORT"] = internalPort.ToString();
         }
-        foreach (var callee in InternalCallees.GetValueOrDefault(service, []))
+        foreach (var callee in InternalCalleesOf(service))
         {
             foreach (var instance in Replicas(callee))
             {
@@ -107,11 +123,11 @@ public sealed class ServiceTopology
         }
         if (_serviceKeys.TryGetValue(service, out var own))
         {
-            environment["InternalAuth__SigningKey"] = own.PrivateKey;
+            environment[SigningKeySetting] = own.PrivateKey;
         }
-        foreach (var (caller, _) in InternalCallees.Where(c => c.Value.Contains(service)))
+        foreach (var caller in InternalCallersOf(service))
         {
-            environment[$"InternalAuth__Callers__{caller}"] = _serviceKeys[caller].PublicKey;
+            environment[CallerKeySetting(caller)] = _serviceKeys[caller].PublicKey;
         }
         // X-Served-By and telemetry name the service, not the replica.
         environment["OTEL_SERVICE_NAME"] = service;

@@ -9,7 +9,7 @@ install_prerequisites() {
   command -v node >/dev/null || missing+=(nodejs npm)
   command -v setpriv >/dev/null || missing+=(util-linux)
   command -v zbarimg >/dev/null || missing+=(zbar-tools) # a desktop QR decoder: the tests scan the enrolment QR code
-  [ -x /usr/bin/chromium ] || missing+=(chromium) # the portal's browser tests drive Debian's Chromium (no browser download)
+  [ -x /usr/bin/chromium ] || missing+=(chromium) # headless Chromium for the browser tests (portal, dashboard); no browser download
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       echo "Missing: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AuthPlatform.AppHost.LocalServers;
@@ -13,19 +13,28 @@ public static class LocalRedis
     public static IResourceBuilder<ExecutableResource> AddLocalRedis(this IDistributedApplicationBuilder builder, string name,
         string dataDirectory, int port, bool durable)
     {
-        var binary = ServerBinary.Require("Redis", "apt-get install redis-server", "/usr/bin/redis-server");
+        var binary = Binary();
         Directory.CreateDirectory(dataDirectory);
         var healthCheck = name + "-ping";
         builder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, async cancellationToken =>
             await PingAsync(port, cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy());
-        return builder.AddExecutable(name, binary, dataDirectory,
-                "--bind", "127.0.0.1", "--port", port.ToString(), "--dir", dataDirectory, "--daemonize", "no",
-                "--protected-mode", "yes", "--appendonly", durable ? "yes" : "no", "--save", durable ? "60 1" : "", "--logfile", "")
+        return builder.AddExecutable(name, binary, dataDirectory, Arguments(dataDirectory, port, durable))
             .WithHealthCheck(healthCheck)
             .WithIconName("Memory");
     }
 
-    private static async Task<bool> PingAsync(int port, CancellationToken cancellationToken)
+    /// <summary>The binary, installed: redis-server from the distribution.</summary>
+    public static string Binary() => ServerBinary.Require("Redis", "apt-get install redis-server", "/usr/bin/redis-server");
+
+    /// <summary>Loopback only, in the foreground, logging to standard output; durable: append-only file and snapshots.</summary>
+    public static string[] Arguments(string dataDirectory, int port, bool durable) =>
+    [
+        "--bind", "127.0.0.1", "--port", port.ToString(), "--dir", dataDirectory, "--daemonize", "no",
+        "--protected-mode", "yes", "--appendonly", durable ? "yes" : "no", "--save", durable ? "60 1" : "", "--logfile", "",
+    ];
+
+    /// <summary>Ready: it answers PING with PONG within a second.</summary>
+    public static async Task<bool> PingAsync(int port, CancellationToken cancellationToken)
     {
         try
         {

@@ -73,7 +73,7 @@ public sealed class Commands(string? explicitGateway, CredentialStore store, boo
         });
 
         var interactive = !Console.IsInputRedirected;
-        for (var attempt = 1; ; )
+        for (var attempt = 1; ;)
         {
             var input = Terminal.Prompt("Code: ")?.Trim() ?? throw new CliException("no two-factor code was given");
             if (input.Length == 0)

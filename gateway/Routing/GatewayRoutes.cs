@@ -38,7 +38,7 @@ public static class GatewayRoutes
         new("POST", "/sign-in", Portal, EdgeRateLimits.SignIn),
         new("POST", "/sign-in/two-factor", Portal, EdgeRateLimits.MfaStep),
         new("POST", "/sign-in/recovery", Portal, EdgeRateLimits.MfaStep),
-        new("POST", "/sign-in/send-code", Portal, EdgeRateLimits.SmsResend),
+        new("POST", "/sign-in/two-factor/send-code", Portal, EdgeRateLimits.SmsResend),
         new("POST", "/verify-email/resend", Portal, EdgeRateLimits.EmailResend),
         new("POST", "/forgot-password", Portal, EdgeRateLimits.PasswordReset),
         new("POST", "/reset-password", Portal, EdgeRateLimits.PasswordReset),

@@ -1,3 +1,3 @@
-global using AuthPlatform.Mfa.Extensions;
 global using AuthPlatform.Mfa.Apis;
 global using AuthPlatform.Mfa.Clients;
+global using AuthPlatform.Mfa.Extensions;

@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Security.Claims;
+using AuthPlatform.Web.Problems;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-
-using AuthPlatform.Web.Problems;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Security;
 

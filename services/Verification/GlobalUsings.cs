@@ -1,2 +1,2 @@
-global using AuthPlatform.Verification.Extensions;
 global using AuthPlatform.Verification.Apis;
+global using AuthPlatform.Verification.Extensions;

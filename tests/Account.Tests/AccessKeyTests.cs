@@ -7,7 +7,7 @@ using OtpNet;
 
 namespace AuthPlatform.Account.Tests;
 
-public sealed class AccessKeyTests(PlatformFixture platform)
+public sealed class AccessKeyTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 

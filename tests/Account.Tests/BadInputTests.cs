@@ -4,7 +4,7 @@ using System.Text;
 namespace AuthPlatform.Account.Tests;
 
 /// <summary>Every malformed, oversized, missing or hostile input gets a clear 4xx problem+json; never a 500.</summary>
-public sealed class BadInputTests(PlatformFixture platform)
+public sealed class BadInputTests(AccountPlatform platform)
 {
     public static TheoryData<string, string> BadSignUps => new()
     {

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 namespace AuthPlatform.Account.Tests;
 
 /// <summary>What can never be used again is deleted on a schedule (this assembly runs the purge every 3 s).</summary>
-public sealed class DataPurgeTests(PlatformFixture platform)
+public sealed class DataPurgeTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 

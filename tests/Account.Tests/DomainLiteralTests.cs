@@ -4,7 +4,7 @@ namespace AuthPlatform.Account.Tests;
 
 // An address at an IP literal (user@[10.0.0.5]) would make the platform send mail, links included, to any host,
 // internal ones too. Sign-up and password reset refuse it with a 400 problem+json.
-public sealed class DomainLiteralTests(PlatformFixture platform)
+public sealed class DomainLiteralTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 

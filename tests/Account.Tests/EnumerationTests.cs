@@ -3,7 +3,7 @@ using System.Net;
 namespace AuthPlatform.Account.Tests;
 
 /// <summary>Nobody can learn from the API whether an address has an account.</summary>
-public sealed class EnumerationTests(PlatformFixture platform)
+public sealed class EnumerationTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 

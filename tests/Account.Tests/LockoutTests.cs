@@ -9,7 +9,7 @@ namespace AuthPlatform.Account.Tests;
 /// device is not locked out by guesses on its own network, access keys cannot be locked at all. Only the
 /// per-account ceiling of 100 consecutive failures (NIST SP 800-63B) stops everyone.
 /// </summary>
-public sealed class LockoutTests(PlatformFixture platform)
+public sealed class LockoutTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 

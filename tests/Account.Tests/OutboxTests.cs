@@ -2,7 +2,7 @@ using System.Net;
 
 namespace AuthPlatform.Account.Tests;
 
-public sealed class OutboxTests(PlatformFixture platform)
+public sealed class OutboxTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 

@@ -7,7 +7,7 @@ namespace AuthPlatform.Account.Tests;
 /// Password hashing is the expensive part of the service. A flood of correct sign-ins must not starve it: hashing
 /// runs behind a bounded queue (503 busy at once when full) and each account has a budget of correct sign-ins.
 /// </summary>
-public sealed class PasswordHashingTests(PlatformFixture platform)
+public sealed class PasswordHashingTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 

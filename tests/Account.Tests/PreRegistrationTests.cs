@@ -3,7 +3,7 @@ using System.Net;
 namespace AuthPlatform.Account.Tests;
 
 /// <summary>ASVS 2.5 / 3.x: a password set before the address was proven never becomes usable through someone else's proof.</summary>
-public sealed class PreRegistrationTests(PlatformFixture platform)
+public sealed class PreRegistrationTests(AccountPlatform platform)
 {
     private const string AttackerPassword = "the attacker's own passphrase";
     private readonly AccountClient _accounts = new(platform);

@@ -10,7 +10,7 @@ namespace AuthPlatform.Account.Tests;
 /// itself recently (this assembly runs with RecentSignIn__MaxAge = 10 s) before it enrols, changes or disables a
 /// factor or creates a key. Enrolling a factor ends every other session.
 /// </summary>
-public sealed class SensitiveChangeTests(PlatformFixture platform)
+public sealed class SensitiveChangeTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 namespace AuthPlatform.Account.Tests;
 
 /// <summary>ASVS 3.3: the owner sees and ends sessions; sessions have an absolute lifetime; a reset or password change ends them.</summary>
-public sealed class SessionManagementTests(PlatformFixture platform)
+public sealed class SessionManagementTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 

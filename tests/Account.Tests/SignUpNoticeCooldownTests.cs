@@ -4,7 +4,7 @@ namespace AuthPlatform.Account.Tests;
 
 // Sign-up on an existing address emails the owner; a loop of such sign-ups must not become a mail bomb aimed at
 // them: one email per address per cooldown (Email__SignUpAttemptCooldown in notification, 60 s by default).
-public sealed class SignUpNoticeCooldownTests(PlatformFixture platform)
+public sealed class SignUpNoticeCooldownTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 

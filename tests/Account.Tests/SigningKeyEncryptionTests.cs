@@ -7,7 +7,7 @@ using Npgsql;
 namespace AuthPlatform.Account.Tests;
 
 /// <summary>Issue 11 item 8: a copy of accountdb alone must not mint tokens.</summary>
-public sealed class SigningKeyEncryptionTests(PlatformFixture platform)
+public sealed class SigningKeyEncryptionTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 

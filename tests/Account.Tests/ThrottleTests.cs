@@ -3,7 +3,7 @@ using System.Net;
 namespace AuthPlatform.Account.Tests;
 
 /// <summary>The per-(account, client network) limit as seen from one network (the tests' own); see LockoutTests for other networks.</summary>
-public sealed class ThrottleTests(PlatformFixture platform)
+public sealed class ThrottleTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 
@@ -50,7 +50,7 @@ public sealed class ThrottleTests(PlatformFixture platform)
     }
 }
 
-public sealed class FailClosedTests(PlatformFixture platform)
+public sealed class FailClosedTests(AccountPlatform platform)
 {
     [Fact]
     public async Task Sign_in_answers_503_and_never_lets_anyone_in_while_Redis_is_down()

@@ -9,7 +9,7 @@ using StackExchange.Redis;
 
 namespace AuthPlatform.Account.Tests;
 
-public sealed class TokenTests(PlatformFixture platform)
+public sealed class TokenTests(AccountPlatform platform)
 {
     private readonly AccountClient _accounts = new(platform);
 

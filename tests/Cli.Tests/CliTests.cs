@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace AuthPlatform.Cli.Tests;
 
 /// <summary>The <c>authplatform</c> CLI, run as a process against the whole platform.</summary>
-public sealed partial class CliTests(PlatformFixture platform)
+public sealed partial class CliTests(CliPlatform platform)
 {
     private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;

@@ -3,7 +3,7 @@ using System.Net;
 namespace AuthPlatform.Cli.Tests;
 
 /// <summary>The CLI keeps the device token a sign-in returns and sends it back, so guesses by others do not lock it out.</summary>
-public sealed class DeviceTokenTests(PlatformFixture platform)
+public sealed class DeviceTokenTests(CliPlatform platform)
 {
     private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

@@ -1,7 +1,7 @@
 namespace AuthPlatform.Cli.Tests;
 
 /// <summary>Issue 11 (Low): the CLI does not send passwords or tokens over plain http:// to another machine.</summary>
-public sealed class InsecureGatewayTests(PlatformFixture platform)
+public sealed class InsecureGatewayTests(CliPlatform platform)
 {
     private const string RemoteHttpGateway = "http://gateway.example.test:8080";
 

@@ -10,7 +10,7 @@ namespace AuthPlatform.Gateway.Tests;
 /// Each service talks to RabbitMQ as its own user and may write only to its own exchanges: a service's credentials
 /// cannot forge another service's events (e.g. mfa publishing <c>EmailVerified</c> to verify any address).
 /// </summary>
-public sealed class BrokerPermissionTests(PlatformFixture platform)
+public sealed class BrokerPermissionTests(GatewayPlatform platform)
 {
     private async Task<IConnection> ConnectAsAsync(string service) =>
         await new ConnectionFactory { Uri = new Uri(platform.Servers.RabbitMq.ConnectionStringFor(service)!) }

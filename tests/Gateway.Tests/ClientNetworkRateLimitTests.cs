@@ -6,7 +6,7 @@ namespace AuthPlatform.Gateway.Tests;
 /// The gateway's per-client limits count by client network (<c>ClientNetwork</c>), behind a trusted load balancer
 /// too: an IPv6 client cannot rotate past them through its /64, and clients behind one balancer are not one bucket.
 /// </summary>
-public sealed class ClientNetworkRateLimitTests(PlatformFixture platform)
+public sealed class ClientNetworkRateLimitTests(GatewayPlatform platform)
 {
     private static Task<HttpResponseMessage> ResetRequestAsync(LoadBalancedGateway gateway, string client) =>
         gateway.PostAsJsonAsync("/api/accounts/password-reset", new { email = PlatformFixture.NewEmail("reset") }, client);

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace AuthPlatform.Gateway.Tests;
 
-public sealed class EdgeTests(PlatformFixture platform)
+public sealed class EdgeTests(GatewayPlatform platform)
 {
     [Theory]
     [InlineData("/internal/anything")]

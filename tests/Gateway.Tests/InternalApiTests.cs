@@ -12,7 +12,7 @@ namespace AuthPlatform.Gateway.Tests;
 /// listener every call needs a service token from a caller admitted for that endpoint. What a token says (account,
 /// client address) is what counts; a body cannot add to it.
 /// </summary>
-public sealed class InternalApiTests(PlatformFixture platform)
+public sealed class InternalApiTests(GatewayPlatform platform)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
 

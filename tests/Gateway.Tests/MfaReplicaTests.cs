@@ -3,7 +3,7 @@ using AuthPlatform.AppHost;
 
 namespace AuthPlatform.Gateway.Tests;
 
-public sealed class MfaReplicaTests(PlatformFixture platform)
+public sealed class MfaReplicaTests(GatewayPlatform platform)
 {
     [Fact]
     public async Task Requests_to_mfa_spread_over_both_replicas()

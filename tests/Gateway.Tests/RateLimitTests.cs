@@ -3,7 +3,7 @@ using System.Text;
 
 namespace AuthPlatform.Gateway.Tests;
 
-public sealed class RateLimitTests(PlatformFixture platform)
+public sealed class RateLimitTests(GatewayPlatform platform)
 {
     [Fact]
     public async Task The_21st_password_reset_request_from_one_address_in_a_minute_gets_429_with_Retry_After()

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace AuthPlatform.Gateway.Tests;
 
-public sealed class RoutingTests(PlatformFixture platform)
+public sealed class RoutingTests(GatewayPlatform platform)
 {
     [Theory]
     [InlineData("/api/accounts/probe", "account")]
@@ -56,7 +56,7 @@ public sealed class RoutingTests(PlatformFixture platform)
         response.Headers.TryGetValues("X-Served-By", out var values) ? values.Single() : "(gateway)";
 }
 
-public sealed class OpenApiTests(PlatformFixture platform)
+public sealed class OpenApiTests(GatewayPlatform platform)
 {
     [Theory]
     [InlineData("account", "/api/sessions")]

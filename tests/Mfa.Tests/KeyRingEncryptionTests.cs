@@ -9,7 +9,7 @@ using Npgsql;
 namespace AuthPlatform.Mfa.Tests;
 
 /// <summary>Issue 11 item 8: a copy of mfadb alone must not open the TOTP secrets.</summary>
-public sealed class KeyRingEncryptionTests(PlatformFixture platform)
+public sealed class KeyRingEncryptionTests(MfaPlatform platform)
 {
     private readonly TwoFactorClient _client = new(platform);
 

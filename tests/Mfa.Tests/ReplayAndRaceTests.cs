@@ -3,7 +3,7 @@ using AuthPlatform.Mfa.Totp;
 
 namespace AuthPlatform.Mfa.Tests;
 
-public sealed class ReplayAndRaceTests(PlatformFixture platform)
+public sealed class ReplayAndRaceTests(MfaPlatform platform)
 {
     private readonly TwoFactorClient _client = new(platform);
 

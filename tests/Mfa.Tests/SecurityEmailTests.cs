@@ -4,7 +4,7 @@ namespace AuthPlatform.Mfa.Tests;
 
 // The owner hears about changes that only someone holding the password and the second factor can make, and about a
 // replayed TOTP code (someone watched or intercepted it), without a flood of emails.
-public sealed class SecurityEmailTests(PlatformFixture platform)
+public sealed class SecurityEmailTests(MfaPlatform platform)
 {
     private readonly TwoFactorClient _client = new(platform);
 

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace AuthPlatform.Mfa.Tests;
 
-public sealed class SecurityTests(PlatformFixture platform)
+public sealed class SecurityTests(MfaPlatform platform)
 {
     private readonly TwoFactorClient _client = new(platform);
 

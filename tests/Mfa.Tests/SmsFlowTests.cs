@@ -3,7 +3,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AuthPlatform.Mfa.Tests;
 
-public sealed class SmsFlowTests(PlatformFixture platform)
+public sealed class SmsFlowTests(MfaPlatform platform)
 {
     private readonly TwoFactorClient _client = new(platform);
 
@@ -30,8 +30,8 @@ public sealed class SmsFlowTests(PlatformFixture platform)
         start.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var started = await AccountClient.JsonAsync(start);
         started.GetProperty("advice").GetString()!.ShouldContain("authenticator app");
-        // The assembly runs verification with a 4-minute lifetime (PlatformSettings): the answer and the text say so.
-        started.GetProperty("expiresIn").GetInt32().ShouldBe((int)PlatformSettings.SmsCodeLifetime.TotalSeconds);
+        // The assembly runs verification with a 4-minute lifetime (MfaPlatform): the answer and the text say so.
+        started.GetProperty("expiresIn").GetInt32().ShouldBe((int)MfaPlatform.SmsCodeLifetime.TotalSeconds);
 
         var enrolSms = await platform.Twilio.WaitForMessageAsync(phone);
         enrolSms.From.ShouldBe(platform.Twilio.From);

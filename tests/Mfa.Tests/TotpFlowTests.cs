@@ -3,7 +3,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AuthPlatform.Mfa.Tests;
 
-public sealed class TotpFlowTests(PlatformFixture platform)
+public sealed class TotpFlowTests(MfaPlatform platform)
 {
     private readonly TwoFactorClient _client = new(platform);
 
@@ -19,7 +19,7 @@ public sealed class TotpFlowTests(PlatformFixture platform)
         var uri = setup.GetProperty("otpauthUri").GetString()!;
         secret.Length.ShouldBe(32, "160 random bits in Base32");
         uri.ShouldBe($"otpauth://totp/AuthPlatform:{email}?secret={secret}&issuer=AuthPlatform&algorithm=SHA1&digits=6&period=30");
-        (await TwoFactorClient.ScanQrAsync(setup.GetProperty("qrCodePng").GetString()!)).ShouldBe(uri);
+        (await QrCodes.ScanDataUriAsync(setup.GetProperty("qrCodePng").GetString()!)).ShouldBe(uri);
 
         // Nothing changes until confirmed: the password alone still signs in.
         using var before = await _client.Accounts.SignInAsync(email);

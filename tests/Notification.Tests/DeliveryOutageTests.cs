@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using AuthPlatform.Contracts;
 using AuthPlatform.AppHost;
+using AuthPlatform.Contracts;
 using AuthPlatform.Testing;
 using MassTransit;
 using RabbitMQ.Client;
@@ -15,7 +15,7 @@ namespace AuthPlatform.Notification.Tests;
 /// platform accepted to send is sent once the outage ends, exactly once, however the outage went.
 /// </summary>
 [Collection(PlatformCollection.Name)]
-public sealed class DeliveryOutageTests(PlatformFixture platform)
+public sealed class DeliveryOutageTests(NotificationPlatform platform)
 {
     private const string VerifySubject = "Verify your email";
     private readonly AccountClient _accounts = new(platform);
@@ -93,7 +93,7 @@ public sealed class DeliveryOutageTests(PlatformFixture platform)
             (await _accounts.SignUpAsync(email)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
             await PlatformFixture.EventuallyAsync("the email is given up on",
                 async () => await ErrorMessageToAsync("send-email_error", email) is not null,
-                PlatformSettings.GiveUpAfter + TimeSpan.FromSeconds(30));
+                NotificationPlatform.GiveUpAfter + TimeSpan.FromSeconds(30));
         }
         finally
         {
@@ -225,7 +225,7 @@ public sealed class DeliveryOutageTests(PlatformFixture platform)
     }
 
     private static string HoldingQueue(string queue) =>
-        AuthPlatform.Notification.Infrastructure.RabbitMqWaitingRoom.HoldingQueueName(queue, PlatformSettings.PostponeDelay);
+        AuthPlatform.Notification.Infrastructure.RabbitMqWaitingRoom.HoldingQueueName(queue, NotificationPlatform.PostponeDelay);
 
     private async Task<IConnection> ConnectAsync() =>
         await new ConnectionFactory { Uri = new Uri(platform.Servers.RabbitMq.ConnectionString) }.CreateConnectionAsync();

@@ -11,7 +11,7 @@ public sealed class EmailComposerTests
     private const string Link = "https://auth.example.com/verify-email?token=abc123";
     private static readonly DateTimeOffset OccurredAt = new(2026, 11, 23, 12, 49, 0, TimeSpan.Zero);
 
-    private readonly EmailComposer composer = new(Options.Create(new EmailOptions()));
+    private readonly EmailComposer _composer = new(Options.Create(new EmailOptions()));
 
     public static TheoryData<string, string, string, string> LinkEmails => new()
     {
@@ -23,7 +23,7 @@ public sealed class EmailComposerTests
     [MemberData(nameof(LinkEmails))]
     public void A_link_email_has_its_subject_a_button_and_the_link_in_both_parts(string template, string subject, string button, string expiry)
     {
-        var message = composer.Compose(new SendEmail(Recipient, template, new Dictionary<string, string> { ["link"] = Link }));
+        var message = _composer.Compose(new SendEmail(Recipient, template, new Dictionary<string, string> { ["link"] = Link }));
 
         message.Subject.ShouldBe(subject);
         message.To.Mailboxes.Single().Address.ShouldBe(Recipient);
@@ -40,7 +40,7 @@ public sealed class EmailComposerTests
     [Fact]
     public void The_verify_email_says_what_to_do_when_you_did_not_sign_up()
     {
-        var message = composer.Compose(new SendEmail(Recipient, EmailTemplates.VerifyEmail, new Dictionary<string, string> { ["link"] = Link }));
+        var message = _composer.Compose(new SendEmail(Recipient, EmailTemplates.VerifyEmail, new Dictionary<string, string> { ["link"] = Link }));
 
         Text(message).ShouldContain("If you did not sign up for AuthPlatform, you can safely ignore this email.");
     }
@@ -48,7 +48,7 @@ public sealed class EmailComposerTests
     [Fact]
     public void The_password_reset_email_says_what_to_do_when_you_did_not_ask()
     {
-        var message = composer.Compose(new SendEmail(Recipient, EmailTemplates.PasswordReset, new Dictionary<string, string> { ["link"] = Link }));
+        var message = _composer.Compose(new SendEmail(Recipient, EmailTemplates.PasswordReset, new Dictionary<string, string> { ["link"] = Link }));
 
         Text(message).ShouldContain("If you didn't ask to reset your password, you can ignore this email");
     }
@@ -58,7 +58,7 @@ public sealed class EmailComposerTests
     {
         const string hostile = "https://auth.example.com/verify-email?token=\"><script>alert(1)</script><a href=\"x";
 
-        var message = composer.Compose(new SendEmail(Recipient, EmailTemplates.VerifyEmail, new Dictionary<string, string> { ["link"] = hostile }));
+        var message = _composer.Compose(new SendEmail(Recipient, EmailTemplates.VerifyEmail, new Dictionary<string, string> { ["link"] = hostile }));
 
         Html(message).ShouldNotContain("<script>");
         Html(message).ShouldNotContain(hostile);
@@ -75,7 +75,7 @@ public sealed class EmailComposerTests
     public void A_link_that_is_not_an_absolute_http_url_is_refused(string link)
     {
         var ex = Should.Throw<InvalidEmailValueException>(() =>
-            composer.Compose(new SendEmail(Recipient, EmailTemplates.VerifyEmail, new Dictionary<string, string> { ["link"] = link })));
+            _composer.Compose(new SendEmail(Recipient, EmailTemplates.VerifyEmail, new Dictionary<string, string> { ["link"] = link })));
 
         ex.ShouldBeAssignableTo<UndeliverableEmailException>();
         if (link.Length > 0)
@@ -88,7 +88,7 @@ public sealed class EmailComposerTests
     public void A_missing_link_is_refused()
     {
         Should.Throw<InvalidEmailValueException>(() =>
-            composer.Compose(new SendEmail(Recipient, EmailTemplates.PasswordReset, new Dictionary<string, string>())));
+            _composer.Compose(new SendEmail(Recipient, EmailTemplates.PasswordReset, new Dictionary<string, string>())));
     }
 
     [Theory]
@@ -98,14 +98,14 @@ public sealed class EmailComposerTests
     public void A_recipient_that_is_not_an_address_is_refused(string to)
     {
         Should.Throw<InvalidEmailValueException>(() =>
-            composer.Compose(new SendEmail(to, EmailTemplates.VerifyEmail, new Dictionary<string, string> { ["link"] = Link })));
+            _composer.Compose(new SendEmail(to, EmailTemplates.VerifyEmail, new Dictionary<string, string> { ["link"] = Link })));
     }
 
     [Fact]
     public void An_unknown_template_throws_an_exception_that_is_not_retried()
     {
         var ex = Should.Throw<UnknownEmailTemplateException>(() =>
-            composer.Compose(new SendEmail(Recipient, "welcome-aboard", new Dictionary<string, string> { ["link"] = Link })));
+            _composer.Compose(new SendEmail(Recipient, "welcome-aboard", new Dictionary<string, string> { ["link"] = Link })));
 
         ex.Template.ShouldBe("welcome-aboard");
         ex.ShouldBeAssignableTo<UndeliverableEmailException>();
@@ -114,7 +114,7 @@ public sealed class EmailComposerTests
     [Fact]
     public void The_password_changed_email_tells_what_to_do_if_it_was_not_you()
     {
-        var message = composer.Compose(new PasswordChanged(Guid.NewGuid(), Recipient, OccurredAt));
+        var message = _composer.Compose(new PasswordChanged(Guid.NewGuid(), Recipient, OccurredAt));
 
         message.Subject.ShouldBe("Your AuthPlatform password was changed");
         message.To.Mailboxes.Single().Address.ShouldBe(Recipient);
@@ -127,7 +127,7 @@ public sealed class EmailComposerTests
     [Fact]
     public void The_sign_up_attempt_email_says_nothing_changed_and_how_to_get_in()
     {
-        var message = composer.Compose(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), Recipient, OccurredAt));
+        var message = _composer.Compose(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), Recipient, OccurredAt));
 
         message.Subject.ShouldBe("Someone tried to create an AuthPlatform account with your email");
         message.To.Mailboxes.Single().Address.ShouldBe(Recipient);
@@ -144,7 +144,7 @@ public sealed class EmailComposerTests
     [InlineData("TOTP", "an authenticator app")]
     public void The_mfa_enabled_email_names_the_method_in_words(string method, string inWords)
     {
-        var message = composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, method, Reconfigured: false, OccurredAt));
+        var message = _composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, method, Reconfigured: false, OccurredAt));
 
         message.Subject.ShouldBe("Two-factor authentication was turned on for your AuthPlatform account");
         message.To.Mailboxes.Single().Address.ShouldBe(Recipient);
@@ -158,7 +158,7 @@ public sealed class EmailComposerTests
     [Fact]
     public void A_reconfigured_mfa_says_it_was_changed()
     {
-        var message = composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "sms", Reconfigured: true, OccurredAt));
+        var message = _composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "sms", Reconfigured: true, OccurredAt));
 
         message.Subject.ShouldBe("Your AuthPlatform two-factor authentication was changed");
         AssertBothParts(message);
@@ -170,7 +170,7 @@ public sealed class EmailComposerTests
     [Fact]
     public void The_mfa_enabled_email_points_to_the_recovery_codes_and_says_what_to_do_if_it_was_not_you()
     {
-        var message = composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "totp", Reconfigured: false, OccurredAt));
+        var message = _composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "totp", Reconfigured: false, OccurredAt));
 
         Text(message).ShouldContain("recovery codes you were shown at setup");
         Text(message).ShouldContain("if you lose your two-factor device");
@@ -183,7 +183,7 @@ public sealed class EmailComposerTests
     [Fact]
     public void An_unknown_mfa_method_still_gets_its_email_without_a_method()
     {
-        var message = composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "carrier-pigeon", Reconfigured: false, OccurredAt));
+        var message = _composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "carrier-pigeon", Reconfigured: false, OccurredAt));
 
         message.Subject.ShouldBe("Two-factor authentication was turned on for your AuthPlatform account");
         Text(message).ShouldNotContain("carrier-pigeon");
@@ -194,7 +194,7 @@ public sealed class EmailComposerTests
     [Fact]
     public void The_mfa_disabled_email_tells_what_to_do_if_it_was_not_you()
     {
-        var message = composer.Compose(new MfaDisabled(Guid.NewGuid(), Recipient, OccurredAt));
+        var message = _composer.Compose(new MfaDisabled(Guid.NewGuid(), Recipient, OccurredAt));
 
         message.Subject.ShouldBe("Two-factor authentication was turned off for your AuthPlatform account");
         message.To.Mailboxes.Single().Address.ShouldBe(Recipient);
@@ -214,7 +214,7 @@ public sealed class EmailComposerTests
     [InlineData(-1, "You have no recovery codes left — generate new ones now")]
     public void The_recovery_code_email_says_how_many_codes_are_left(int remaining, string wording)
     {
-        var message = composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), Recipient, remaining, OccurredAt));
+        var message = _composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), Recipient, remaining, OccurredAt));
 
         message.Subject.ShouldBe("A recovery code was used to sign in to your AuthPlatform account");
         message.To.Mailboxes.Single().Address.ShouldBe(Recipient);
@@ -231,7 +231,7 @@ public sealed class EmailComposerTests
     [InlineData(9, false)]
     public void The_recovery_code_email_says_when_codes_run_low(int remaining, bool low)
     {
-        var message = composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), Recipient, remaining, OccurredAt));
+        var message = _composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), Recipient, remaining, OccurredAt));
 
         Text(message).Contains("You're running low: generate new ones").ShouldBe(low);
         Text(message).ShouldContain("generate new ones", Case.Sensitive, "generating new codes is always mentioned");
@@ -240,7 +240,7 @@ public sealed class EmailComposerTests
     [Fact]
     public void The_recovery_code_email_tells_what_to_do_if_it_was_not_you()
     {
-        var message = composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), Recipient, 9, OccurredAt));
+        var message = _composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), Recipient, 9, OccurredAt));
 
         Text(message).ShouldContain("On 23 November 2026 at 12:49 UTC, someone signed in to your AuthPlatform account with a recovery code");
         Text(message).ShouldContain("If this wasn't you, someone has your password");
@@ -253,7 +253,7 @@ public sealed class EmailComposerTests
     [InlineData(1, "failed the two-factor step once")]
     public void The_mfa_failures_email_says_the_password_is_known_and_to_change_it(int failures, string wording)
     {
-        var message = composer.Compose(new MfaFailuresDetected(Guid.NewGuid(), Recipient, failures, OccurredAt));
+        var message = _composer.Compose(new MfaFailuresDetected(Guid.NewGuid(), Recipient, failures, OccurredAt));
 
         message.Subject.ShouldBe("Repeated failed two-factor attempts on your AuthPlatform account");
         message.To.Mailboxes.Single().Address.ShouldBe(Recipient);
@@ -279,14 +279,14 @@ public sealed class EmailComposerTests
     {
         var message = email switch
         {
-            "password-changed" => composer.Compose(new PasswordChanged(Guid.NewGuid(), Recipient, OccurredAt)),
-            "mfa-enabled" => composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "totp", Reconfigured: false, OccurredAt)),
-            "mfa-reconfigured" => composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "sms", Reconfigured: true, OccurredAt)),
-            "mfa-disabled" => composer.Compose(new MfaDisabled(Guid.NewGuid(), Recipient, OccurredAt)),
-            "recovery-code-used" => composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), Recipient, 0, OccurredAt)),
-            "mfa-failures-detected" => composer.Compose(new MfaFailuresDetected(Guid.NewGuid(), Recipient, 5, OccurredAt)),
-            "recovery-codes-regenerated" => composer.Compose(new RecoveryCodesRegenerated(Guid.NewGuid(), Recipient, OccurredAt)),
-            "totp-replay-rejected" => composer.Compose(new TotpReplayRejected(Guid.NewGuid(), Recipient, OccurredAt)),
+            "password-changed" => _composer.Compose(new PasswordChanged(Guid.NewGuid(), Recipient, OccurredAt)),
+            "mfa-enabled" => _composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "totp", Reconfigured: false, OccurredAt)),
+            "mfa-reconfigured" => _composer.Compose(new MfaEnabled(Guid.NewGuid(), Recipient, "sms", Reconfigured: true, OccurredAt)),
+            "mfa-disabled" => _composer.Compose(new MfaDisabled(Guid.NewGuid(), Recipient, OccurredAt)),
+            "recovery-code-used" => _composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), Recipient, 0, OccurredAt)),
+            "mfa-failures-detected" => _composer.Compose(new MfaFailuresDetected(Guid.NewGuid(), Recipient, 5, OccurredAt)),
+            "recovery-codes-regenerated" => _composer.Compose(new RecoveryCodesRegenerated(Guid.NewGuid(), Recipient, OccurredAt)),
+            "totp-replay-rejected" => _composer.Compose(new TotpReplayRejected(Guid.NewGuid(), Recipient, OccurredAt)),
             _ => throw new ArgumentOutOfRangeException(nameof(email)),
         };
 
@@ -301,8 +301,8 @@ public sealed class EmailComposerTests
     [InlineData("not an address")]
     public void A_security_email_to_something_that_is_not_an_address_is_refused(string to)
     {
-        Should.Throw<InvalidEmailValueException>(() => composer.Compose(new MfaDisabled(Guid.NewGuid(), to, OccurredAt)));
-        Should.Throw<InvalidEmailValueException>(() => composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), to, 3, OccurredAt)));
+        Should.Throw<InvalidEmailValueException>(() => _composer.Compose(new MfaDisabled(Guid.NewGuid(), to, OccurredAt)));
+        Should.Throw<InvalidEmailValueException>(() => _composer.Compose(new RecoveryCodeUsed(Guid.NewGuid(), to, 3, OccurredAt)));
     }
 
     [Fact]
@@ -320,7 +320,7 @@ public sealed class EmailComposerTests
     [Fact]
     public void Emails_ask_autoresponders_not_to_answer()
     {
-        var message = composer.Compose(new PasswordChanged(Guid.NewGuid(), Recipient, OccurredAt));
+        var message = _composer.Compose(new PasswordChanged(Guid.NewGuid(), Recipient, OccurredAt));
 
         message.Headers["Auto-Submitted"].ShouldBe("auto-generated");
     }

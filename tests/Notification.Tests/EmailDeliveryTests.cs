@@ -7,9 +7,9 @@ using AuthPlatform.Notification.Email;
 using AuthPlatform.Notification.Extensions;
 using MassTransit;
 using MassTransit.Testing;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 
 namespace AuthPlatform.Notification.Tests;
@@ -20,27 +20,27 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
 {
     private const int Retries = 2;
 
-    private readonly FakeEmailSender sender = new();
-    private readonly FakeDeliveryLedger ledger = new();
-    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-    private readonly ClockWaitingRoom waitingRoom;
-    private readonly ServiceProvider provider;
-    private readonly ITestHarness harness;
-    private readonly CounterRecorder deliveries;
+    private readonly FakeEmailSender _sender = new();
+    private readonly FakeDeliveryLedger _ledger = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    private readonly ClockWaitingRoom _waitingRoom;
+    private readonly ServiceProvider _provider;
+    private readonly ITestHarness _harness;
+    private readonly CounterRecorder _deliveries;
 
     public EmailDeliveryTests()
     {
-        waitingRoom = new ClockWaitingRoom(clock);
+        _waitingRoom = new ClockWaitingRoom(_clock);
         var services = new ServiceCollection()
-            .AddSingleton<TimeProvider>(clock)
-            .AddSingleton<IPostponedDeliveries>(waitingRoom)
+            .AddSingleton<TimeProvider>(_clock)
+            .AddSingleton<IPostponedDeliveries>(_waitingRoom)
             .Configure<PostponementOptions>(TestSchedule.Apply)
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddLogging()
             .AddMetrics()
             .AddEmailDelivery()
-            .AddSingleton<IEmailSender>(sender)
-            .AddSingleton<IDeliveryLedger>(ledger)
+            .AddSingleton<IEmailSender>(_sender)
+            .AddSingleton<IDeliveryLedger>(_ledger)
             .Configure<DeliveryRetryOptions>(retry =>
             {
                 retry.Count = Retries;
@@ -49,20 +49,20 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
                 retry.IntervalDelta = TimeSpan.FromMilliseconds(10);
             })
             .AddMassTransitTestHarness(bus => bus.AddEmailConsumers());
-        provider = services.BuildServiceProvider(validateScopes: true);
-        harness = provider.GetRequiredService<ITestHarness>();
-        harness.TestInactivityTimeout = TimeSpan.FromMilliseconds(500);
-        deliveries = new CounterRecorder(provider.GetRequiredService<IMeterFactory>(), "authplatform.notification.deliveries");
+        _provider = services.BuildServiceProvider(validateScopes: true);
+        _harness = _provider.GetRequiredService<ITestHarness>();
+        _harness.TestInactivityTimeout = TimeSpan.FromMilliseconds(500);
+        _deliveries = new CounterRecorder(_provider.GetRequiredService<IMeterFactory>(), "authplatform.notification.deliveries");
     }
 
-    public async ValueTask InitializeAsync() => await harness.Start();
+    public async ValueTask InitializeAsync() => await _harness.Start();
 
     public async ValueTask DisposeAsync()
     {
         // Only email consumers here: nothing may count as a text.
-        deliveries.Total(DeliveryTags.Sms).ShouldBe(0);
-        deliveries.Dispose();
-        await provider.DisposeAsync();
+        _deliveries.Total(DeliveryTags.Sms).ShouldBe(0);
+        _deliveries.Dispose();
+        await _provider.DisposeAsync();
     }
 
     [Fact]
@@ -71,37 +71,37 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         var messageId = NewId.NextGuid();
         var request = VerifyEmail("alice@example.com");
 
-        await harness.Bus.Publish(request, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
-        await harness.Bus.Publish(request, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(request, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+        await _harness.InactivityTask;
+        await _harness.Bus.Publish(request, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
         // The inactivity task has completed already, and the harness lists a message id once: wait for the
         // second delivery's outcome instead.
-        await BusWait.UntilAsync(() => deliveries.Count(DeliveryTags.Email, "sent") + deliveries.Count(DeliveryTags.Email, "duplicate") + deliveries.Count(DeliveryTags.Email, "failed") == 2);
+        await BusWait.UntilAsync(() => _deliveries.Count(DeliveryTags.Email, "sent") + _deliveries.Count(DeliveryTags.Email, "duplicate") + _deliveries.Count(DeliveryTags.Email, "failed") == 2);
 
-        sender.Sent.Count.ShouldBe(1);
-        ledger.Delivered.ShouldContainKey(("email", messageId));
-        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
-        deliveries.Count(DeliveryTags.Email, "duplicate").ShouldBe(1);
-        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
+        _sender.Sent.Count.ShouldBe(1);
+        _ledger.Delivered.ShouldContainKey(("email", messageId));
+        _deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
+        _deliveries.Count(DeliveryTags.Email, "duplicate").ShouldBe(1);
+        (await _harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
     }
 
     [Fact]
     public async Task Different_messages_are_each_sent()
     {
-        await harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
-        await harness.Bus.Publish(new PasswordChanged(Guid.NewGuid(), "bob@example.com", DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
-        await harness.Bus.Publish(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), "carol@example.com", DateTimeOffset.UtcNow),
+        await _harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new PasswordChanged(Guid.NewGuid(), "bob@example.com", DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), "carol@example.com", DateTimeOffset.UtcNow),
             TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
+        await _harness.InactivityTask;
 
-        sender.Sent.Select(m => m.Subject).ShouldBe(
+        _sender.Sent.Select(m => m.Subject).ShouldBe(
         [
             "Verify your email for AuthPlatform",
             "Your AuthPlatform password was changed",
             "Someone tried to create an AuthPlatform account with your email",
         ], ignoreOrder: true);
-        ledger.Delivered.Count.ShouldBe(3);
-        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(3);
+        _ledger.Delivered.Count.ShouldBe(3);
+        _deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(3);
     }
 
     [Fact]
@@ -110,17 +110,17 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         var cancellationToken = TestContext.Current.CancellationToken;
         // The first attempt fails at the SMTP server: the retry of that same message must not be stopped by the
         // cooldown it started itself.
-        sender.FailuresBeforeSuccess = 1;
+        _sender.FailuresBeforeSuccess = 1;
 
-        await harness.Bus.Publish(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), "dave@example.com", DateTimeOffset.UtcNow), cancellationToken);
-        await harness.InactivityTask;
-        await harness.Bus.Publish(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), "Dave@example.com", DateTimeOffset.UtcNow), cancellationToken);
-        await harness.Bus.Publish(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), "erin@example.com", DateTimeOffset.UtcNow), cancellationToken);
-        await BusWait.UntilAsync(() => sender.Sent.Count == 2);
+        await _harness.Bus.Publish(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), "dave@example.com", DateTimeOffset.UtcNow), cancellationToken);
+        await _harness.InactivityTask;
+        await _harness.Bus.Publish(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), "Dave@example.com", DateTimeOffset.UtcNow), cancellationToken);
+        await _harness.Bus.Publish(new SignUpAttemptedOnExistingAccount(Guid.NewGuid(), "erin@example.com", DateTimeOffset.UtcNow), cancellationToken);
+        await BusWait.UntilAsync(() => _sender.Sent.Count == 2);
         await Task.Delay(500, cancellationToken); // a third email, if one were coming, would be here by now
 
-        sender.Sent.Select(m => m.To.Mailboxes.Single().Address).ShouldBe(["dave@example.com", "erin@example.com"], ignoreOrder: true);
-        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(2);
+        _sender.Sent.Select(m => m.To.Mailboxes.Single().Address).ShouldBe(["dave@example.com", "erin@example.com"], ignoreOrder: true);
+        _deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(2);
     }
 
     [Fact]
@@ -129,203 +129,203 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         var messageId = NewId.NextGuid();
         var used = new RecoveryCodeUsed(Guid.NewGuid(), "alice@example.com", 9, DateTimeOffset.UtcNow);
 
-        await harness.Bus.Publish(used, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
-        await harness.Bus.Publish(used, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(used, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+        await _harness.InactivityTask;
+        await _harness.Bus.Publish(used, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
         // As above: wait for the second delivery's outcome, not for the (already completed) inactivity task.
-        await BusWait.UntilAsync(() => deliveries.Count(DeliveryTags.Email, "sent") + deliveries.Count(DeliveryTags.Email, "duplicate") + deliveries.Count(DeliveryTags.Email, "failed") == 2);
+        await BusWait.UntilAsync(() => _deliveries.Count(DeliveryTags.Email, "sent") + _deliveries.Count(DeliveryTags.Email, "duplicate") + _deliveries.Count(DeliveryTags.Email, "failed") == 2);
 
-        sender.Sent.Count.ShouldBe(1);
-        sender.Sent.Single().Subject.ShouldBe("A recovery code was used to sign in to your AuthPlatform account");
-        ledger.Delivered.ShouldContainKey(("email", messageId));
-        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
-        deliveries.Count(DeliveryTags.Email, "duplicate").ShouldBe(1);
-        (await harness.Published.Any<Fault<RecoveryCodeUsed>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
+        _sender.Sent.Count.ShouldBe(1);
+        _sender.Sent.Single().Subject.ShouldBe("A recovery code was used to sign in to your AuthPlatform account");
+        _ledger.Delivered.ShouldContainKey(("email", messageId));
+        _deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
+        _deliveries.Count(DeliveryTags.Email, "duplicate").ShouldBe(1);
+        (await _harness.Published.Any<Fault<RecoveryCodeUsed>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
     }
 
     [Fact]
     public async Task The_two_factor_events_are_each_sent()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        await harness.Bus.Publish(new MfaEnabled(Guid.NewGuid(), "alice@example.com", "totp", false, DateTimeOffset.UtcNow), cancellationToken);
-        await harness.Bus.Publish(new MfaDisabled(Guid.NewGuid(), "bob@example.com", DateTimeOffset.UtcNow), cancellationToken);
-        await harness.Bus.Publish(new RecoveryCodeUsed(Guid.NewGuid(), "carol@example.com", 1, DateTimeOffset.UtcNow), cancellationToken);
-        await harness.Bus.Publish(new MfaFailuresDetected(Guid.NewGuid(), "dave@example.com", 5, DateTimeOffset.UtcNow), cancellationToken);
-        await harness.InactivityTask;
+        await _harness.Bus.Publish(new MfaEnabled(Guid.NewGuid(), "alice@example.com", "totp", false, DateTimeOffset.UtcNow), cancellationToken);
+        await _harness.Bus.Publish(new MfaDisabled(Guid.NewGuid(), "bob@example.com", DateTimeOffset.UtcNow), cancellationToken);
+        await _harness.Bus.Publish(new RecoveryCodeUsed(Guid.NewGuid(), "carol@example.com", 1, DateTimeOffset.UtcNow), cancellationToken);
+        await _harness.Bus.Publish(new MfaFailuresDetected(Guid.NewGuid(), "dave@example.com", 5, DateTimeOffset.UtcNow), cancellationToken);
+        await _harness.InactivityTask;
 
-        sender.Sent.Select(m => (m.To.Mailboxes.Single().Address, m.Subject)).ShouldBe(
+        _sender.Sent.Select(m => (m.To.Mailboxes.Single().Address, m.Subject)).ShouldBe(
         [
             ("alice@example.com", "Two-factor authentication was turned on for your AuthPlatform account"),
             ("bob@example.com", "Two-factor authentication was turned off for your AuthPlatform account"),
             ("carol@example.com", "A recovery code was used to sign in to your AuthPlatform account"),
             ("dave@example.com", "Repeated failed two-factor attempts on your AuthPlatform account"),
         ], ignoreOrder: true);
-        ledger.Delivered.Count.ShouldBe(4);
-        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(4);
+        _ledger.Delivered.Count.ShouldBe(4);
+        _deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(4);
     }
 
     [Fact]
     public async Task A_two_factor_email_that_keeps_failing_is_retried_postponed_then_faults()
     {
-        sender.FailuresBeforeSuccess = int.MaxValue;
+        _sender.FailuresBeforeSuccess = int.MaxValue;
 
-        await harness.Bus.Publish(new MfaDisabled(Guid.NewGuid(), "alice@example.com", DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
+        await _harness.Bus.Publish(new MfaDisabled(Guid.NewGuid(), "alice@example.com", DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
+        await _harness.InactivityTask;
 
-        sender.Attempts.ShouldBe((Retries + 1) * TestSchedule.Rounds, "the new consumers get the same retries and postponements");
-        waitingRoom.Postponed.Select(p => p.Delay).ShouldBe(TestSchedule.Expected);
-        ledger.Delivered.ShouldBeEmpty();
-        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
-        (await harness.Published.Any<Fault<MfaDisabled>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
+        _sender.Attempts.ShouldBe((Retries + 1) * TestSchedule.Rounds, "the new consumers get the same retries and postponements");
+        _waitingRoom.Postponed.Select(p => p.Delay).ShouldBe(TestSchedule.Expected);
+        _ledger.Delivered.ShouldBeEmpty();
+        _deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
+        (await _harness.Published.Any<Fault<MfaDisabled>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
     }
 
     [Fact]
     public async Task A_failed_send_is_retried_and_recorded_only_once_it_went_out()
     {
-        sender.FailuresBeforeSuccess = Retries;
+        _sender.FailuresBeforeSuccess = Retries;
 
-        await harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
+        await _harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
+        await _harness.InactivityTask;
 
-        sender.Attempts.ShouldBe(Retries + 1);
-        sender.Sent.Count.ShouldBe(1);
-        ledger.Delivered.Count.ShouldBe(1);
-        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
-        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(0, "retried attempts are not final failures");
-        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
+        _sender.Attempts.ShouldBe(Retries + 1);
+        _sender.Sent.Count.ShouldBe(1);
+        _ledger.Delivered.Count.ShouldBe(1);
+        _deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
+        _deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(0, "retried attempts are not final failures");
+        (await _harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
     }
 
     [Fact]
     public async Task An_outage_longer_than_the_retries_postpones_the_email_and_it_goes_out_once_the_server_is_back()
     {
         // Down for the first delivery and the first return: sent on the second return, 6 minutes later.
-        sender.FailuresBeforeSuccess = (Retries + 1) * 2;
+        _sender.FailuresBeforeSuccess = (Retries + 1) * 2;
         var messageId = NewId.NextGuid();
 
-        await harness.Bus.Publish(VerifyEmail("alice@example.com"), context => context.MessageId = messageId, TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
+        await _harness.Bus.Publish(VerifyEmail("alice@example.com"), context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+        await _harness.InactivityTask;
 
-        sender.Sent.Count.ShouldBe(1);
-        waitingRoom.Postponed.ShouldBe([(messageId, TimeSpan.FromMinutes(1)), (messageId, TimeSpan.FromMinutes(5))],
+        _sender.Sent.Count.ShouldBe(1);
+        _waitingRoom.Postponed.ShouldBe([(messageId, TimeSpan.FromMinutes(1)), (messageId, TimeSpan.FromMinutes(5))],
             "the same message id comes back, so the ledger still sends it once");
-        ledger.Delivered.Keys.ShouldBe([("email", messageId)]);
-        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
-        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(0, "a postponed message has not failed");
+        _ledger.Delivered.Keys.ShouldBe([("email", messageId)]);
+        _deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
+        _deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(0, "a postponed message has not failed");
     }
 
     [Fact]
     public async Task A_message_that_keeps_failing_is_postponed_on_schedule_then_given_up()
     {
-        sender.FailuresBeforeSuccess = int.MaxValue;
+        _sender.FailuresBeforeSuccess = int.MaxValue;
 
-        await harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
+        await _harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
+        await _harness.InactivityTask;
 
-        sender.Attempts.ShouldBe((Retries + 1) * TestSchedule.Rounds);
-        waitingRoom.Postponed.Select(p => p.Delay).ShouldBe(TestSchedule.Expected, "1, 5, then 15 minutes until 30 have passed");
-        ledger.Delivered.ShouldBeEmpty();
-        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
-        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
+        _sender.Attempts.ShouldBe((Retries + 1) * TestSchedule.Rounds);
+        _waitingRoom.Postponed.Select(p => p.Delay).ShouldBe(TestSchedule.Expected, "1, 5, then 15 minutes until 30 have passed");
+        _ledger.Delivered.ShouldBeEmpty();
+        _deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
+        (await _harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
     }
 
     [Fact]
     public async Task A_message_an_operator_moved_back_from_the_error_queue_gets_a_fresh_schedule()
     {
-        sender.FailuresBeforeSuccess = int.MaxValue;
+        _sender.FailuresBeforeSuccess = int.MaxValue;
 
         // As it comes out of _error: MassTransit's fault headers, and our history from two days ago.
-        await harness.Bus.Publish(VerifyEmail("alice@example.com"), context =>
+        await _harness.Bus.Publish(VerifyEmail("alice@example.com"), context =>
         {
             context.Headers.Set(MessageHeaders.FaultExceptionType, "System.Net.Sockets.SocketException");
-            context.Headers.Set(MessageHeaders.FaultTimestamp, clock.GetUtcNow().AddDays(-1).ToString("O"));
+            context.Headers.Set(MessageHeaders.FaultTimestamp, _clock.GetUtcNow().AddDays(-1).ToString("O"));
             context.Headers.Set(MessageHeaders.Reason, "fault");
             context.Headers.Set("AuthPlatform-Postponed", "9");
-            context.Headers.Set("AuthPlatform-First-Postponed", clock.GetUtcNow().AddDays(-2).ToUnixTimeMilliseconds().ToString());
+            context.Headers.Set("AuthPlatform-First-Postponed", _clock.GetUtcNow().AddDays(-2).ToUnixTimeMilliseconds().ToString());
         }, TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
+        await _harness.InactivityTask;
 
-        waitingRoom.Postponed.Select(p => p.Delay).ShouldBe(TestSchedule.Expected,
+        _waitingRoom.Postponed.Select(p => p.Delay).ShouldBe(TestSchedule.Expected,
             "the whole schedule again, once: its own returns are not mistaken for moves");
-        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
+        _deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
     }
 
     [Fact]
     public async Task A_message_that_cannot_be_postponed_goes_to_the_error_queue_instead_of_being_lost()
     {
-        sender.FailuresBeforeSuccess = int.MaxValue;
-        waitingRoom.Broken = true;
+        _sender.FailuresBeforeSuccess = int.MaxValue;
+        _waitingRoom.Broken = true;
 
-        await harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
+        await _harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
+        await _harness.InactivityTask;
 
-        sender.Attempts.ShouldBe(Retries + 1);
-        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
-        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
+        _sender.Attempts.ShouldBe(Retries + 1);
+        _deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
+        (await _harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
     }
 
     [Fact]
     public async Task A_permanent_failure_is_never_postponed()
     {
-        sender.Rejects = true;
+        _sender.Rejects = true;
 
-        await harness.Bus.Publish(VerifyEmail("nobody@example.com"), TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
+        await _harness.Bus.Publish(VerifyEmail("nobody@example.com"), TestContext.Current.CancellationToken);
+        await _harness.InactivityTask;
 
-        waitingRoom.Postponed.ShouldBeEmpty();
-        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
+        _waitingRoom.Postponed.ShouldBeEmpty();
+        _deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
     }
 
     [Fact]
     public async Task An_unknown_template_faults_at_once_without_retries()
     {
-        await harness.Bus.Publish(new SendEmail("alice@example.com", "no-such-template", new Dictionary<string, string>()),
+        await _harness.Bus.Publish(new SendEmail("alice@example.com", "no-such-template", new Dictionary<string, string>()),
             TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
+        await _harness.InactivityTask;
 
-        sender.Attempts.ShouldBe(0);
-        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
-        var fault = await harness.Published.SelectAsync<Fault<SendEmail>>(TestContext.Current.CancellationToken).FirstOrDefault();
+        _sender.Attempts.ShouldBe(0);
+        _deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
+        var fault = await _harness.Published.SelectAsync<Fault<SendEmail>>(TestContext.Current.CancellationToken).FirstOrDefault();
         fault.ShouldNotBeNull();
         fault.Context.Message.Exceptions.Single().ExceptionType.ShouldBe(typeof(UnknownEmailTemplateException).FullName);
-        harness.Consumed.Select<SendEmail>(TestContext.Current.CancellationToken).Count().ShouldBe(1, "an undeliverable email is not retried");
+        _harness.Consumed.Select<SendEmail>(TestContext.Current.CancellationToken).Count().ShouldBe(1, "an undeliverable email is not retried");
     }
 
     [Fact]
     public async Task A_permanent_smtp_rejection_is_not_retried()
     {
-        sender.Rejects = true;
+        _sender.Rejects = true;
 
-        await harness.Bus.Publish(VerifyEmail("nobody@example.com"), TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
+        await _harness.Bus.Publish(VerifyEmail("nobody@example.com"), TestContext.Current.CancellationToken);
+        await _harness.InactivityTask;
 
-        sender.Attempts.ShouldBe(1);
-        deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
-        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
+        _sender.Attempts.ShouldBe(1);
+        _deliveries.Count(DeliveryTags.Email, "failed").ShouldBe(1);
+        (await _harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
     }
 
     [Fact]
     public async Task Nothing_is_sent_while_the_ledger_cannot_be_read()
     {
-        ledger.Unreachable = true;
+        _ledger.Unreachable = true;
 
-        await harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
+        await _harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
+        await _harness.InactivityTask;
 
-        sender.Attempts.ShouldBe(0, "sending blind could repeat an email that already went out");
-        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
+        _sender.Attempts.ShouldBe(0, "sending blind could repeat an email that already went out");
+        (await _harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeTrue();
     }
 
     [Fact]
     public async Task A_sent_email_is_not_failed_when_the_ledger_write_fails()
     {
-        ledger.WritesFail = true;
+        _ledger.WritesFail = true;
 
-        await harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
-        await harness.InactivityTask;
+        await _harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
+        await _harness.InactivityTask;
 
-        sender.Sent.Count.ShouldBe(1, "failing the message would have the bus send it again");
-        deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
-        (await harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
+        _sender.Sent.Count.ShouldBe(1, "failing the message would have the bus send it again");
+        _deliveries.Count(DeliveryTags.Email, "sent").ShouldBe(1);
+        (await _harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
     }
 
     private static SendEmail VerifyEmail(string to) =>
@@ -333,11 +333,11 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
 
     private sealed class FakeEmailSender : IEmailSender
     {
-        private int attempts;
+        private int _attempts;
 
         public ConcurrentQueue<MimeMessage> Sent { get; } = new();
 
-        public int Attempts => Volatile.Read(ref attempts);
+        public int Attempts => Volatile.Read(ref _attempts);
 
         public int FailuresBeforeSuccess { get; set; }
 
@@ -345,7 +345,7 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
 
         public Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
         {
-            var attempt = Interlocked.Increment(ref attempts);
+            var attempt = Interlocked.Increment(ref _attempts);
             if (Rejects)
             {
                 throw new EmailRejectedException("The SMTP server rejected the recipient with 550.");

@@ -15,38 +15,38 @@ namespace AuthPlatform.Notification.Tests;
 // its EHLO reply must get neither the credentials nor the mail.
 public sealed class SmtpTlsTests : IAsyncDisposable
 {
-    private readonly PlaintextSmtpServer smtp = PlaintextSmtpServer.Start();
-    private readonly ServiceProvider provider = new ServiceCollection().AddMetrics().AddSingleton<NotificationMetrics>().BuildServiceProvider();
+    private readonly PlaintextSmtpServer _smtp = PlaintextSmtpServer.Start();
+    private readonly ServiceProvider _provider = new ServiceCollection().AddMetrics().AddSingleton<NotificationMetrics>().BuildServiceProvider();
 
     [Fact]
     public async Task With_credentials_a_server_without_starttls_gets_no_auth_and_no_mail()
     {
-        using var tlsUnavailable = new MeasurementCount(provider.GetRequiredService<IMeterFactory>(), "authplatform.notification.smtp.tls_unavailable");
-        var sender = Sender(new SmtpServer("127.0.0.1", smtp.Port, ImplicitTls: false, "relay-user", "relay-secret"));
+        using var tlsUnavailable = new MeasurementCount(_provider.GetRequiredService<IMeterFactory>(), "authplatform.notification.smtp.tls_unavailable");
+        var sender = Sender(new SmtpServer("127.0.0.1", _smtp.Port, ImplicitTls: false, "relay-user", "relay-secret"));
 
         var ex = await Should.ThrowAsync<SmtpTlsUnavailableException>(() => sender.SendAsync(Message(), TestContext.Current.CancellationToken));
 
         ex.ShouldBeAssignableTo<UndeliverableEmailException>("permanent: the bus must not retry it");
         ex.Message.ShouldContain("STARTTLS");
         ex.Message.ShouldNotContain("relay-secret");
-        await smtp.WaitForHangUpAsync();
-        smtp.Lines.ShouldContain(l => l.StartsWith("EHLO", StringComparison.OrdinalIgnoreCase));
-        smtp.Lines.ShouldNotContain(l => l.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
-        smtp.Lines.ShouldNotContain(l => l.StartsWith("MAIL", StringComparison.OrdinalIgnoreCase));
-        string.Join("\n", smtp.Lines).ShouldNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes("relay-secret")));
+        await _smtp.WaitForHangUpAsync();
+        _smtp.Lines.ShouldContain(l => l.StartsWith("EHLO", StringComparison.OrdinalIgnoreCase));
+        _smtp.Lines.ShouldNotContain(l => l.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
+        _smtp.Lines.ShouldNotContain(l => l.StartsWith("MAIL", StringComparison.OrdinalIgnoreCase));
+        string.Join("\n", _smtp.Lines).ShouldNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes("relay-secret")));
         tlsUnavailable.Total.ShouldBe(1);
     }
 
     [Fact]
     public async Task Loopback_without_credentials_still_delivers_in_plaintext()
     {
-        var sender = Sender(new SmtpServer("127.0.0.1", smtp.Port, ImplicitTls: false, null, null));
+        var sender = Sender(new SmtpServer("127.0.0.1", _smtp.Port, ImplicitTls: false, null, null));
 
         await sender.SendAsync(Message(), TestContext.Current.CancellationToken);
 
-        smtp.Lines.ShouldContain(l => l.StartsWith("MAIL FROM", StringComparison.OrdinalIgnoreCase));
-        smtp.Lines.ShouldContain(l => l.Contains("Subject: TLS test", StringComparison.Ordinal));
-        smtp.Lines.ShouldNotContain(l => l.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
+        _smtp.Lines.ShouldContain(l => l.StartsWith("MAIL FROM", StringComparison.OrdinalIgnoreCase));
+        _smtp.Lines.ShouldContain(l => l.Contains("Subject: TLS test", StringComparison.Ordinal));
+        _smtp.Lines.ShouldNotContain(l => l.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
     }
 
     [Theory]
@@ -61,7 +61,7 @@ public sealed class SmtpTlsTests : IAsyncDisposable
         SmtpServer.Parse(connectionString).RequiresTls.ShouldBe(required);
     }
 
-    private SmtpEmailSender Sender(SmtpServer server) => new(server, provider.GetRequiredService<NotificationMetrics>());
+    private SmtpEmailSender Sender(SmtpServer server) => new(server, _provider.GetRequiredService<NotificationMetrics>());
 
     private static MimeMessage Message()
     {
@@ -75,32 +75,32 @@ public sealed class SmtpTlsTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await smtp.DisposeAsync();
-        await provider.DisposeAsync();
+        await _smtp.DisposeAsync();
+        await _provider.DisposeAsync();
     }
 
     /// <summary>Sums one of the worker's counters, for this test's meter factory only.</summary>
     private sealed class MeasurementCount : IDisposable
     {
-        private readonly MeterListener listener = new();
-        private long total;
+        private readonly MeterListener _listener = new();
+        private long _total;
 
         public MeasurementCount(IMeterFactory meterFactory, string instrumentName)
         {
-            listener.InstrumentPublished = (instrument, l) =>
+            _listener.InstrumentPublished = (instrument, l) =>
             {
                 if (ReferenceEquals(instrument.Meter.Scope, meterFactory) && instrument.Name == instrumentName)
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
             };
-            listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref total, value));
-            listener.Start();
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+            _listener.Start();
         }
 
-        public long Total => Interlocked.Read(ref total);
+        public long Total => Interlocked.Read(ref _total);
 
-        public void Dispose() => listener.Dispose();
+        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>
@@ -109,35 +109,35 @@ public sealed class SmtpTlsTests : IAsyncDisposable
     /// </summary>
     private sealed class PlaintextSmtpServer : IAsyncDisposable
     {
-        private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-        private readonly ConcurrentQueue<string> lines = new();
-        private readonly CancellationTokenSource stop = new();
-        private readonly TaskCompletionSource hungUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private Task serving = Task.CompletedTask;
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly ConcurrentQueue<string> _lines = new();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly TaskCompletionSource _hungUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Task _serving = Task.CompletedTask;
 
-        public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-        public IReadOnlyList<string> Lines => [.. lines];
+        public IReadOnlyList<string> Lines => [.. _lines];
 
         public static PlaintextSmtpServer Start()
         {
             var server = new PlaintextSmtpServer();
-            server.listener.Start();
-            server.serving = server.ServeAsync();
+            server._listener.Start();
+            server._serving = server.ServeAsync();
             return server;
         }
 
-        public Task WaitForHangUpAsync() => hungUp.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        public Task WaitForHangUpAsync() => _hungUp.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         private async Task ServeAsync()
         {
             try
             {
-                while (!stop.IsCancellationRequested)
+                while (!_stop.IsCancellationRequested)
                 {
-                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                    using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
                     await ConverseAsync(client.GetStream());
-                    hungUp.TrySetResult();
+                    _hungUp.TrySetResult();
                 }
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
@@ -151,9 +151,9 @@ public sealed class SmtpTlsTests : IAsyncDisposable
             await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
             await writer.WriteLineAsync("220 fake.test ESMTP");
             var inData = false;
-            while (await reader.ReadLineAsync(stop.Token) is { } line)
+            while (await reader.ReadLineAsync(_stop.Token) is { } line)
             {
-                lines.Enqueue(line);
+                _lines.Enqueue(line);
                 if (inData)
                 {
                     if (line == ".")
@@ -184,10 +184,10 @@ public sealed class SmtpTlsTests : IAsyncDisposable
 
         public async ValueTask DisposeAsync()
         {
-            await stop.CancelAsync();
-            listener.Stop();
-            await serving;
-            stop.Dispose();
+            await _stop.CancelAsync();
+            _listener.Stop();
+            await _serving;
+            _stop.Dispose();
         }
     }
 }

@@ -12,11 +12,11 @@ namespace AuthPlatform.Notification.Tests;
 /// <summary>Collects every log line written through it, formatted, for assertions on what reaches the logs.</summary>
 internal sealed class LogCollector : ILoggerProvider
 {
-    private readonly ConcurrentQueue<(LogLevel Level, string Category, string Message)> entries = new();
+    private readonly ConcurrentQueue<(LogLevel Level, string Category, string Message)> _entries = new();
 
-    public IReadOnlyList<(LogLevel Level, string Category, string Message)> Entries => [.. entries];
+    public IReadOnlyList<(LogLevel Level, string Category, string Message)> Entries => [.. _entries];
 
-    public string AllText => string.Join("\n", entries.Select(e => e.Message));
+    public string AllText => string.Join("\n", _entries.Select(e => e.Message));
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -34,7 +34,7 @@ internal sealed class LogCollector : ILoggerProvider
         {
             // The structured values too: a sink may write them out even when the template leaves them out.
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-            collector.entries.Enqueue((logLevel, category, formatter(state, exception) + " | " + values + (exception is null ? "" : " | " + exception)));
+            collector._entries.Enqueue((logLevel, category, formatter(state, exception) + " | " + values + (exception is null ? "" : " | " + exception)));
         }
     }
 }
@@ -42,12 +42,12 @@ internal sealed class LogCollector : ILoggerProvider
 /// <summary>Sums a counter of this test's meter only (tests run in parallel), per channel and outcome/reason tag.</summary>
 internal sealed class CounterRecorder : IDisposable
 {
-    private readonly MeterListener listener = new();
-    private readonly ConcurrentDictionary<(string Channel, string Tag), long> totals = new();
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<(string Channel, string Tag), long> _totals = new();
 
     public CounterRecorder(IMeterFactory meterFactory, string instrumentName)
     {
-        listener.InstrumentPublished = (instrument, l) =>
+        _listener.InstrumentPublished = (instrument, l) =>
         {
             if (ReferenceEquals(instrument.Meter.Scope, meterFactory)
                 && instrument.Meter.Name == NotificationMetrics.MeterName
@@ -56,7 +56,7 @@ internal sealed class CounterRecorder : IDisposable
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
             string? channel = null, tag = null;
             foreach (var t in tags)
@@ -70,16 +70,16 @@ internal sealed class CounterRecorder : IDisposable
                     tag = t.Value as string;
                 }
             }
-            totals.AddOrUpdate((channel ?? "(none)", tag ?? "(none)"), value, (_, total) => total + value);
+            _totals.AddOrUpdate((channel ?? "(none)", tag ?? "(none)"), value, (_, total) => total + value);
         });
-        listener.Start();
+        _listener.Start();
     }
 
-    public long Count(string channel, string tag) => totals.GetValueOrDefault((channel, tag));
+    public long Count(string channel, string tag) => _totals.GetValueOrDefault((channel, tag));
 
-    public long Total(string channel) => totals.Where(t => t.Key.Channel == channel).Sum(t => t.Value);
+    public long Total(string channel) => _totals.Where(t => t.Key.Channel == channel).Sum(t => t.Value);
 
-    public void Dispose() => listener.Dispose();
+    public void Dispose() => _listener.Dispose();
 }
 
 internal static class TestHost
@@ -100,9 +100,9 @@ internal static class TestHost
 /// </summary>
 internal sealed class ClockWaitingRoom(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock) : IPostponedDeliveries
 {
-    private readonly ConcurrentQueue<(Guid? MessageId, TimeSpan Delay)> postponed = new();
+    private readonly ConcurrentQueue<(Guid? MessageId, TimeSpan Delay)> _postponed = new();
 
-    public IReadOnlyList<(Guid? MessageId, TimeSpan Delay)> Postponed => [.. postponed];
+    public IReadOnlyList<(Guid? MessageId, TimeSpan Delay)> Postponed => [.. _postponed];
 
     public bool Broken { get; set; }
 
@@ -112,11 +112,11 @@ internal sealed class ClockWaitingRoom(Microsoft.Extensions.Time.Testing.FakeTim
         {
             throw new InvalidOperationException("The holding queue is unreachable.");
         }
-        if (postponed.Count >= 50)
+        if (_postponed.Count >= 50)
         {
             throw new InvalidOperationException("Postponed 50 times: the schedule never ends.");
         }
-        postponed.Enqueue((context.MessageId, delay));
+        _postponed.Enqueue((context.MessageId, delay));
         clock.Advance(delay);
         await MassTransit.ForwardExtensions.Forward(context, context.ReceiveContext.InputAddress!,
             MassTransit.Pipe.Execute<MassTransit.SendContext<T>>(send => stamp(send)));

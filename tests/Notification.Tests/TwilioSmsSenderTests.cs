@@ -18,19 +18,19 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
     private const string Code = "482913";
     private const string Body = $"{Code} is your AuthPlatform code. It expires in 3 minutes.\n\n@localhost #{Code}";
 
-    private readonly FakeTwilio twilio = new();
-    private readonly LogCollector logs = new();
-    private readonly List<ServiceProvider> providers = [];
+    private readonly FakeTwilio _twilio = new();
+    private readonly LogCollector _logs = new();
+    private readonly List<ServiceProvider> _providers = [];
 
-    public async ValueTask InitializeAsync() => await twilio.StartAsync();
+    public async ValueTask InitializeAsync() => await _twilio.StartAsync();
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var provider in providers)
+        foreach (var provider in _providers)
         {
             await provider.DisposeAsync();
         }
-        await twilio.DisposeAsync();
+        await _twilio.DisposeAsync();
     }
 
     [Fact]
@@ -42,14 +42,14 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
         sent.ProviderMessageId.ShouldMatch("^SM[0-9a-f]{32}$");
         sent.Status.ShouldBe("queued");
         sent.Attempts.ShouldBe(1);
-        var message = twilio.Messages.ShouldHaveSingleItem();
+        var message = _twilio.Messages.ShouldHaveSingleItem();
         message.Sid.ShouldBe(sent.ProviderMessageId);
         message.To.ShouldBe(To);
-        message.From.ShouldBe(twilio.From);
+        message.From.ShouldBe(_twilio.From);
         message.MessagingServiceSid.ShouldBeNull();
         message.Body.ShouldBe(Body, "the body goes out as it is, new lines included");
         message.Code.ShouldBe(Code);
-        twilio.Requests.ShouldHaveSingleItem().Status.ShouldBe(201);
+        _twilio.Requests.ShouldHaveSingleItem().Status.ShouldBe(201);
     }
 
     [Fact]
@@ -57,15 +57,15 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
     {
         await Sender().SendAsync(To, Body, TestContext.Current.CancellationToken);
 
-        var wire = twilio.Requests.ShouldHaveSingleItem().Received;
+        var wire = _twilio.Requests.ShouldHaveSingleItem().Received;
         wire.Method.ShouldBe("POST");
-        wire.Path.ShouldBe($"/2010-04-01/Accounts/{twilio.AccountSid}/Messages.json");
+        wire.Path.ShouldBe($"/2010-04-01/Accounts/{_twilio.AccountSid}/Messages.json");
         wire.ContentType.ShouldNotBeNull().ShouldStartWith("application/x-www-form-urlencoded");
-        wire.BasicUser.ShouldBe(twilio.AccountSid, "HTTP Basic AccountSid:AuthToken (the fake checks the token)");
+        wire.BasicUser.ShouldBe(_twilio.AccountSid, "HTTP Basic AccountSid:AuthToken (the fake checks the token)");
         wire.UserAgent.ShouldNotBeNull().ShouldStartWith("twilio-csharp/8.2.0", Case.Sensitive, "the request is the SDK's own");
         wire.FieldNames.ShouldBe(["To", "From", "Body"]);
         wire.Form.ShouldContain(new KeyValuePair<string, string?>("To", To));
-        wire.Form.ShouldContain(new KeyValuePair<string, string?>("From", twilio.From));
+        wire.Form.ShouldContain(new KeyValuePair<string, string?>("From", _twilio.From));
     }
 
     [Fact]
@@ -75,9 +75,9 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
 
         await Sender(("Twilio__MessagingServiceSid", service)).SendAsync(To, Body, TestContext.Current.CancellationToken);
 
-        var message = twilio.Messages.ShouldHaveSingleItem();
+        var message = _twilio.Messages.ShouldHaveSingleItem();
         message.MessagingServiceSid.ShouldBe(service);
-        message.From.ShouldBe(twilio.From, "Twilio then sends from this number of the service's pool");
+        message.From.ShouldBe(_twilio.From, "Twilio then sends from this number of the service's pool");
     }
 
     [Fact]
@@ -91,8 +91,8 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
         failure.ProviderErrorCode.ShouldBe(20003);
         failure.Reason.ShouldContain("Twilio__AuthToken");
         failure.Attempts.ShouldBe(1);
-        twilio.Requests.ShouldHaveSingleItem().Status.ShouldBe(401);
-        twilio.Messages.ShouldBeEmpty();
+        _twilio.Requests.ShouldHaveSingleItem().Status.ShouldBe(401);
+        _twilio.Messages.ShouldBeEmpty();
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
         var result = await Sender(("Twilio__AccountSid", "AC" + new string('0', 32))).SendAsync(To, Body, TestContext.Current.CancellationToken);
 
         result.ShouldBeOfType<SmsSendFailed>().IsPermanent.ShouldBeTrue();
-        twilio.Messages.ShouldBeEmpty();
+        _twilio.Messages.ShouldBeEmpty();
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
             .SendAsync(To, Body, TestContext.Current.CancellationToken);
 
         result.ShouldBeOfType<SmsSent>().Status.ShouldBe("accepted");
-        var message = twilio.Messages.ShouldHaveSingleItem();
+        var message = _twilio.Messages.ShouldHaveSingleItem();
         message.MessagingServiceSid.ShouldBe(service);
         message.From.ShouldBeNull();
     }
@@ -121,7 +121,7 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
     [Fact]
     public async Task Throttling_is_retried_after_the_Retry_After_that_Twilio_asks_for()
     {
-        twilio.RespondTooManyRequests(count: 1, retryAfterSeconds: 1);
+        _twilio.RespondTooManyRequests(count: 1, retryAfterSeconds: 1);
         var provider = Build();
         var sender = provider.GetRequiredService<ISmsSender>();
         using var retries = new CounterRecorder(provider.GetRequiredService<IMeterFactory>(), "authplatform.notification.send.retries");
@@ -129,19 +129,19 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
         var result = await sender.SendAsync(To, Body, TestContext.Current.CancellationToken);
 
         result.ShouldBeOfType<SmsSent>().Attempts.ShouldBe(2);
-        var requests = twilio.Requests;
+        var requests = _twilio.Requests;
         requests.Select(r => r.Status).ShouldBe([429, 201]);
         var waited = requests[1].ReceivedAt - requests[0].ReceivedAt;
         waited.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(900), "Retry-After: 1 is honoured");
         waited.ShouldBeLessThan(TimeSpan.FromSeconds(3), "and not much more than that");
-        twilio.Messages.ShouldHaveSingleItem();
+        _twilio.Messages.ShouldHaveSingleItem();
         retries.Count(DeliveryTags.Sms, "throttled").ShouldBe(1);
     }
 
     [Fact]
     public async Task Server_errors_are_retried_a_few_times_then_reported_as_transient()
     {
-        twilio.RespondServerError(count: 10);
+        _twilio.RespondServerError(count: 10);
 
         var result = await Sender(("Twilio__RetryBaseDelay", "00:00:00.05")).SendAsync(To, Body, TestContext.Current.CancellationToken);
 
@@ -149,25 +149,25 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
         failure.Kind.ShouldBe(SmsFailureKind.Transient);
         failure.HttpStatus.ShouldBe(500);
         failure.Attempts.ShouldBe(3);
-        twilio.Requests.Count.ShouldBe(3, "three attempts inside the sender; then the bus takes over");
-        twilio.Messages.ShouldBeEmpty();
+        _twilio.Requests.Count.ShouldBe(3, "three attempts inside the sender; then the bus takes over");
+        _twilio.Messages.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task A_server_error_then_success_is_sent()
     {
-        twilio.RespondServerError(count: 2);
+        _twilio.RespondServerError(count: 2);
 
         var result = await Sender(("Twilio__RetryBaseDelay", "00:00:00.05")).SendAsync(To, Body, TestContext.Current.CancellationToken);
 
         result.ShouldBeOfType<SmsSent>().Attempts.ShouldBe(3);
-        twilio.Messages.ShouldHaveSingleItem();
+        _twilio.Messages.ShouldHaveSingleItem();
     }
 
     [Fact]
     public async Task An_invalid_number_is_permanent_and_not_retried()
     {
-        twilio.RespondInvalidTo();
+        _twilio.RespondInvalidTo();
 
         var result = await Sender().SendAsync(To, Body, TestContext.Current.CancellationToken);
 
@@ -177,7 +177,7 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
         failure.ProviderErrorCode.ShouldBe(21211);
         failure.Reason.ShouldContain("21211");
         failure.Attempts.ShouldBe(1);
-        twilio.Requests.Count.ShouldBe(1, "exactly one request: retrying cannot change Twilio's mind");
+        _twilio.Requests.Count.ShouldBe(1, "exactly one request: retrying cannot change Twilio's mind");
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
     [Fact]
     public async Task A_Retry_After_beyond_the_budget_is_left_to_the_bus()
     {
-        twilio.RespondTooManyRequests(count: 1, retryAfterSeconds: 30);
+        _twilio.RespondTooManyRequests(count: 1, retryAfterSeconds: 30);
         var started = DateTime.UtcNow;
 
         var result = await Sender().SendAsync(To, Body, TestContext.Current.CancellationToken);
@@ -223,21 +223,21 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
     public async Task An_error_page_of_a_proxy_in_front_of_twilio_is_retried_by_its_http_status()
     {
         // The SDK reports such an answer without its status; the sender still sees the 502 on the wire.
-        twilio.RespondWithPage(count: 1, status: 502);
+        _twilio.RespondWithPage(count: 1, status: 502);
         var provider = Build(("Twilio__RetryBaseDelay", "00:00:00.01"));
         using var retries = new CounterRecorder(provider.GetRequiredService<IMeterFactory>(), "authplatform.notification.send.retries");
 
         var result = await provider.GetRequiredService<ISmsSender>().SendAsync(To, Body, TestContext.Current.CancellationToken);
 
         result.ShouldBeOfType<SmsSent>().Attempts.ShouldBe(2);
-        twilio.Requests.Select(r => r.Status).ShouldBe([502, 201]);
+        _twilio.Requests.Select(r => r.Status).ShouldBe([502, 201]);
         retries.Count(DeliveryTags.Sms, "server_error").ShouldBe(1);
     }
 
     [Fact]
     public async Task A_4xx_page_without_twilios_error_object_is_permanent()
     {
-        twilio.RespondWithPage(count: 1, status: 403);
+        _twilio.RespondWithPage(count: 1, status: 403);
 
         var result = await Sender().SendAsync(To, Body, TestContext.Current.CancellationToken);
 
@@ -245,27 +245,27 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
         failure.Kind.ShouldBe(SmsFailureKind.Permanent);
         failure.HttpStatus.ShouldBe(403);
         failure.ProviderErrorCode.ShouldBeNull();
-        twilio.Requests.Count.ShouldBe(1);
+        _twilio.Requests.Count.ShouldBe(1);
     }
 
     [Fact]
     public async Task An_acceptance_whose_answer_cannot_be_read_is_not_sent_again()
     {
-        twilio.RespondWithPage(count: 1, status: 201);
+        _twilio.RespondWithPage(count: 1, status: 201);
 
         var result = await Sender().SendAsync(To, Body, TestContext.Current.CancellationToken);
 
         var sent = result.ShouldBeOfType<SmsSent>();
         sent.ProviderMessageId.ShouldBe("(unknown)");
         sent.Attempts.ShouldBe(1);
-        twilio.Requests.Count.ShouldBe(1, "a retry would send a second text");
-        logs.Entries.ShouldContain(e => e.Level == LogLevel.Warning && e.Message.Contains("has no message sid"));
+        _twilio.Requests.Count.ShouldBe(1, "a retry would send a second text");
+        _logs.Entries.ShouldContain(e => e.Level == LogLevel.Warning && e.Message.Contains("has no message sid"));
     }
 
     [Fact]
     public async Task A_twilio_that_answers_too_late_is_a_transient_failure()
     {
-        twilio.RespondLate(count: 1, TimeSpan.FromSeconds(10));
+        _twilio.RespondLate(count: 1, TimeSpan.FromSeconds(10));
 
         var result = await Sender(("Twilio__RequestTimeout", "00:00:00.2"), ("Twilio__MaxAttempts", "1"))
             .SendAsync(To, Body, TestContext.Current.CancellationToken);
@@ -279,16 +279,16 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_the_send_cancels_the_request_the_sdk_is_making()
     {
-        twilio.RespondLate(count: 1, TimeSpan.FromSeconds(10));
+        _twilio.RespondLate(count: 1, TimeSpan.FromSeconds(10));
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var sender = Sender(("Twilio__RequestTimeout", "00:00:30"));
 
         var sending = sender.SendAsync(To, Body, cancellation.Token);
-        await PlatformFixture.EventuallyAsync("the request reached the fake", () => Task.FromResult(twilio.Arrived == 1), TimeSpan.FromSeconds(5));
+        await PlatformFixture.EventuallyAsync("the request reached the fake", () => Task.FromResult(_twilio.Arrived == 1), TimeSpan.FromSeconds(5));
         cancellation.Cancel();
 
         await Should.ThrowAsync<OperationCanceledException>(sending);
-        twilio.Messages.ShouldBeEmpty();
+        _twilio.Messages.ShouldBeEmpty();
     }
 
     [Theory]
@@ -305,17 +305,17 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
     [Fact]
     public async Task Logs_hold_neither_the_text_the_code_the_token_nor_the_whole_number()
     {
-        twilio.RespondTooManyRequests(count: 1, retryAfterSeconds: 0);
-        twilio.RespondInvalidTo();
+        _twilio.RespondTooManyRequests(count: 1, retryAfterSeconds: 0);
+        _twilio.RespondInvalidTo();
         var sender = Sender();
 
         await sender.SendAsync(To, Body, TestContext.Current.CancellationToken);
         await sender.SendAsync(To, Body, TestContext.Current.CancellationToken);
 
-        logs.Entries.ShouldNotBeEmpty("the retry is logged");
-        var text = logs.AllText;
+        _logs.Entries.ShouldNotBeEmpty("the retry is logged");
+        var text = _logs.AllText;
         text.ShouldNotContain(Code);
-        text.ShouldNotContain(twilio.AuthToken);
+        text.ShouldNotContain(_twilio.AuthToken);
         text.ShouldNotContain(To);
         text.ShouldNotContain("7700900");
         text.ShouldContain(PhoneNumberMask.Mask(To));
@@ -324,14 +324,14 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
     [Fact]
     public async Task The_standard_resilience_handler_of_service_defaults_does_not_add_its_own_retries()
     {
-        twilio.RespondServerError(count: 20);
+        _twilio.RespondServerError(count: 20);
         var provider = Build(services => services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler()),
             ("Twilio__RetryBaseDelay", "00:00:00.01"));
 
         var result = await provider.GetRequiredService<ISmsSender>().SendAsync(To, Body, TestContext.Current.CancellationToken);
 
         result.ShouldBeOfType<SmsSendFailed>().Attempts.ShouldBe(3);
-        twilio.Requests.Count.ShouldBe(3, "only the sender's own attempts: the handler ServiceDefaults adds to every client is removed");
+        _twilio.Requests.Count.ShouldBe(3, "only the sender's own attempts: the handler ServiceDefaults adds to every client is removed");
     }
 
     private ISmsSender Sender(params (string Key, string? Value)[] overrides) => Build(overrides).GetRequiredService<ISmsSender>();
@@ -340,7 +340,7 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
 
     private ServiceProvider Build(Action<IServiceCollection> defaults, params (string Key, string? Value)[] overrides)
     {
-        var settings = new Dictionary<string, string?>(twilio.Environment);
+        var settings = new Dictionary<string, string?>(_twilio.Environment);
         foreach (var (key, value) in overrides)
         {
             settings[key] = value;
@@ -350,11 +350,11 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
         defaults(services);
         services
             .AddSingleton(configuration)
-            .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace))
+            .AddLogging(logging => logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace))
             .AddMetrics()
             .AddSmsDelivery(configuration);
         var provider = services.BuildServiceProvider(validateScopes: true);
-        providers.Add(provider);
+        _providers.Add(provider);
         provider.GetRequiredService<ISmsSender>().ShouldBeOfType<TwilioSmsSender>();
         return provider;
     }

@@ -47,13 +47,13 @@ public sealed class FakeTwilio : IAsyncDisposable
     private static readonly Regex OriginBoundCode = new(@"(?:^|\n)@\S+ #(?<code>\d{6})(?:\s|$)", RegexOptions.CultureInvariant);
     private static readonly Regex AnyCode = new(@"(?<!\d)\d{6}(?!\d)", RegexOptions.CultureInvariant);
 
-    private readonly Lock gate = new();
-    private readonly List<FakeSms> messages = [];
-    private readonly List<FakeTwilioRequest> requests = [];
-    private readonly Queue<CannedAnswer> cannedAnswers = new();
-    private HttpListener? listener;
-    private int arrived;
-    private Task? loop;
+    private readonly Lock _gate = new();
+    private readonly List<FakeSms> _messages = [];
+    private readonly List<FakeTwilioRequest> _requests = [];
+    private readonly Queue<CannedAnswer> _cannedAnswers = new();
+    private HttpListener? _listener;
+    private int _arrived;
+    private Task? _loop;
 
     public FakeTwilio(string? accountSid = null, string? authToken = null, string from = "+15005550006")
     {
@@ -86,9 +86,9 @@ public sealed class FakeTwilio : IAsyncDisposable
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return [.. messages];
+                return [.. _messages];
             }
         }
     }
@@ -98,20 +98,20 @@ public sealed class FakeTwilio : IAsyncDisposable
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return [.. requests];
+                return [.. _requests];
             }
         }
     }
 
     /// <summary>Requests that reached the Messages endpoint, including those still waiting for a late answer.</summary>
-    public int Arrived => Volatile.Read(ref arrived);
+    public int Arrived => Volatile.Read(ref _arrived);
 
     /// <summary>Starts listening on a free loopback port.</summary>
     public Task<FakeTwilio> StartAsync()
     {
-        if (listener is not null)
+        if (_listener is not null)
         {
             throw new InvalidOperationException("The fake Twilio is already started.");
         }
@@ -130,9 +130,9 @@ public sealed class FakeTwilio : IAsyncDisposable
                 candidate.Close();
                 continue;
             }
-            listener = candidate;
+            _listener = candidate;
             BaseUrl = $"http://127.0.0.1:{port}";
-            loop = Task.Run(() => AcceptAsync(candidate));
+            _loop = Task.Run(() => AcceptAsync(candidate));
             return Task.FromResult(this);
         }
     }
@@ -195,32 +195,32 @@ public sealed class FakeTwilio : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (listener is null)
+        if (_listener is null)
         {
             return;
         }
-        listener.Stop();
-        listener.Close();
-        if (loop is not null)
+        _listener.Stop();
+        _listener.Close();
+        if (_loop is not null)
         {
             try
             {
-                await loop;
+                await _loop;
             }
             catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
             }
         }
-        listener = null;
+        _listener = null;
     }
 
     private void Enqueue(int count, CannedAnswer answer)
     {
-        lock (gate)
+        lock (_gate)
         {
             for (var i = 0; i < count; i++)
             {
-                cannedAnswers.Enqueue(answer);
+                _cannedAnswers.Enqueue(answer);
             }
         }
     }
@@ -265,7 +265,7 @@ public sealed class FakeTwilio : IAsyncDisposable
                 await ErrorAsync(response, 404, 20404, $"The requested resource {requestPath} was not found");
                 return;
             }
-            Interlocked.Increment(ref arrived);
+            Interlocked.Increment(ref _arrived);
 
             NameValueCollection form;
             using (var reader = new StreamReader(request.InputStream, Encoding.UTF8))
@@ -301,11 +301,11 @@ public sealed class FakeTwilio : IAsyncDisposable
             }
 
             CannedAnswer? next = null;
-            lock (gate)
+            lock (_gate)
             {
-                if (cannedAnswers.Count > 0)
+                if (_cannedAnswers.Count > 0)
                 {
-                    next = cannedAnswers.Dequeue();
+                    next = _cannedAnswers.Dequeue();
                 }
             }
             if (next?.Delay is { } delay)
@@ -331,10 +331,10 @@ public sealed class FakeTwilio : IAsyncDisposable
             }
 
             var message = new FakeSms("SM" + RandomHex(), to!, from, service, body!, DateTimeOffset.UtcNow);
-            lock (gate)
+            lock (_gate)
             {
-                requests.Add(new FakeTwilioRequest(message.ReceivedAt, 201, null, to, wire));
-                messages.Add(message);
+                _requests.Add(new FakeTwilioRequest(message.ReceivedAt, 201, null, to, wire));
+                _messages.Add(message);
             }
             // The fields and formats of Twilio's answer: counts as strings, dates in RFC 2822 form with +0000.
             var created = message.ReceivedAt.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", System.Globalization.CultureInfo.InvariantCulture);
@@ -385,9 +385,9 @@ public sealed class FakeTwilio : IAsyncDisposable
 
     private void Record(int status, int? code, string? to, FakeTwilioWire wire)
     {
-        lock (gate)
+        lock (_gate)
         {
-            requests.Add(new FakeTwilioRequest(DateTimeOffset.UtcNow, status, code, to, wire));
+            _requests.Add(new FakeTwilioRequest(DateTimeOffset.UtcNow, status, code, to, wire));
         }
     }
 

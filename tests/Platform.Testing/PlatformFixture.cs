@@ -10,10 +10,12 @@ namespace AuthPlatform.Testing;
 /// <summary>
 /// The whole platform for one test assembly, started through the AppHost (Aspire.Hosting.Testing) exactly as
 /// ./run.sh runs it: real PostgreSQL, Redis, RabbitMQ and MailDev as local executable resources on free loopback
-/// ports, every service from its built binary (MFA as two replicas) and the gateway in front; no dashboard.
-/// Started once per test run of the assembly and torn down at its end.
+/// ports, every service from its built binary (MFA as two replicas) and the gateway in front; the dashboard only
+/// when a fixture sets <see cref="WithDashboard"/>.
+/// Started once per test run of the assembly and torn down at its end. Each test project derives its own fixture
+/// (AccountPlatform, MfaPlatform, …) that says which settings its services get, and its tests take that type.
 /// </summary>
-public sealed class PlatformFixture : IAsyncLifetime
+public abstract class PlatformFixture : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "authplatform-tests", Guid.NewGuid().ToString("N")[..12]);
     private readonly PortBlock _ports = PortBlock.Reserve();
@@ -54,7 +56,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// The per-client limits lifted: tests sign up, sign in and text from one address far more often than one person
     /// would. Gateway.Tests and Verification.Tests check the limits at their defaults.
     /// </summary>
-    public static IReadOnlyDictionary<string, string?> LiftedPerClientLimits { get; } = new Dictionary<string, string?>
+    protected static IReadOnlyDictionary<string, string?> LiftedPerClientLimits { get; } = new Dictionary<string, string?>
     {
         ["Gateway__RateLimits__SignUpPerMinute"] = "100000",
         ["Gateway__RateLimits__SignInPerMinute"] = "100000",
@@ -70,8 +72,20 @@ public sealed class PlatformFixture : IAsyncLifetime
         ["Sms__PerPrefixLimit"] = "100000",
     };
 
-    /// <summary>Settings a test assembly wants every service to see (short TTLs and the like).</summary>
-    public static IReadOnlyDictionary<string, string?> ExtraEnvironment { get; set; } = new Dictionary<string, string?>();
+    /// <summary>
+    /// What this test project sets for every service on top of appsettings.json (short TTLs, lifted limits and the
+    /// like), as environment variables (<c>Section__Key</c>).
+    /// </summary>
+    protected abstract IReadOnlyDictionary<string, string?> ServiceSettings { get; }
+
+    /// <summary>
+    /// Start the Aspire dashboard too, as ./run.sh does (Operations.Tests), on loopback ports of the platform's block,
+    /// unsecured: its pages and telemetry API (<c>/api/telemetry/*</c>) answer without a login.
+    /// </summary>
+    protected virtual bool WithDashboard => false;
+
+    /// <summary>The dashboard's pages and telemetry API, when <see cref="WithDashboard"/>.</summary>
+    public Uri? DashboardAddress { get; private set; }
 
     public async ValueTask InitializeAsync()
     {
@@ -86,7 +100,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 
         Twilio = await new FakeTwilio().StartAsync();
         var environment = new Dictionary<string, string?>(Twilio.Environment) { ["Sms__AllowedRegions"] = "GB,US,DE" };
-        foreach (var (key, value) in ExtraEnvironment)
+        foreach (var (key, value) in ServiceSettings)
         {
             environment[key] = value;
         }
@@ -106,12 +120,13 @@ public sealed class PlatformFixture : IAsyncLifetime
             "--Logging:LogLevel:AppHost.Resources=None",
             "--Platform:PrintSummary=false",
             .. environment.Where(e => e.Value is not null).Select(e => $"--Platform:ServiceEnvironment:{e.Key}={e.Value}"),
+            .. DashboardArguments(),
         ];
         var stopwatch = Stopwatch.StartNew();
         try
         {
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(arguments,
-                (options, _) => options.DisableDashboard = true);
+                (options, _) => options.DisableDashboard = !WithDashboard);
             App = await builder.BuildAsync();
             Layout = App.Services.GetRequiredService<PlatformLayout>();
             _watch = new ResourceWatch(App.Services.GetRequiredService<ResourceNotificationService>());
@@ -164,6 +179,25 @@ public sealed class PlatformFixture : IAsyncLifetime
         catch (IOException)
         {
         }
+    }
+
+    /// <summary>The dashboard below the gateway's port at the top of the block, away from the AppHost's numbering from the bottom.</summary>
+    private IEnumerable<string> DashboardArguments()
+    {
+        if (!WithDashboard)
+        {
+            yield break;
+        }
+        DashboardAddress = new Uri($"http://127.0.0.1:{_ports.Last - 1}");
+        yield return $"--ASPNETCORE_URLS={DashboardAddress}";
+        yield return $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{_ports.Last - 2}";
+        yield return $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{_ports.Last - 3}";
+        yield return "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true";
+        yield return "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true";
+        // It warns that the unsecured OTLP endpoint and API are open: on loopback, for a test run, that is the point.
+        yield return "--Logging:LogLevel:Aspire.Hosting.Dashboard=Error";
+        // Aspire.Hosting.Testing moves proxied endpoints (the dashboard's) to random ports unless told not to.
+        yield return "--DcpPublisher:RandomizePorts=false";
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds, or fails with <paramref name="what"/>.</summary>

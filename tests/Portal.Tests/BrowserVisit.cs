@@ -27,7 +27,7 @@ public sealed partial class BrowserVisit : IAsyncDisposable
     /// <summary>Where this visit's screenshots go (artifacts/portal-screenshots/&lt;test&gt;/).</summary>
     public string ScreenshotFolder => _screenshots;
 
-    public static async Task<BrowserVisit> StartAsync(PlatformFixture platform, BrowserFixture browser, string? viewport = null)
+    public static async Task<BrowserVisit> StartAsync(PortalPlatform platform, BrowserFixture browser, string? viewport = null)
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -59,6 +59,22 @@ public sealed partial class BrowserVisit : IAsyncDisposable
         violations.ShouldBeEmpty($"axe-core on {Page.Url} ({name})");
         return file;
     }
+
+    /// <summary>Fills the sign-in form (on the page now, or opened first) and presses "Sign in".</summary>
+    public async Task SubmitSignInAsync(string email, string password, bool open = true)
+    {
+        if (open)
+        {
+            await GotoAsync("/sign-in");
+        }
+        await Page.GetByLabel("Email address").FillAsync(email);
+        await Page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).Last.ClickAsync();
+    }
+
+    /// <summary>Waits for the page whose h1 is <paramref name="heading"/>.</summary>
+    public Task ExpectHeadingAsync(string heading) =>
+        Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 }).WaitForAsync();
 
     /// <summary>The text of the page's main landmark.</summary>
     public Task<string> MainTextAsync() => Page.Locator("main").InnerTextAsync();

@@ -4,7 +4,7 @@ using AuthPlatform.AppHost;
 namespace AuthPlatform.ServiceDefaults.Tests;
 
 /// <summary>/health is readiness: it follows the servers a service depends on, down and back up.</summary>
-public sealed class DependencyOutageTests(PlatformFixture platform)
+public sealed class DependencyOutageTests(ServiceDefaultsPlatform platform)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 

@@ -2,7 +2,7 @@ using AuthPlatform.Web.Proxies;
 
 namespace AuthPlatform.ServiceDefaults.Tests;
 
-public sealed class ForwardedHeadersTrustTests(PlatformFixture platform)
+public sealed class ForwardedHeadersTrustTests(ServiceDefaultsPlatform platform)
 {
     private static ForwardedHeadersTrustOptions Trust(bool behindProxy = false, string[]? proxies = null, string[]? networks = null) =>
         new() { BehindProxy = behindProxy, KnownProxies = [.. proxies ?? []], KnownNetworks = [.. networks ?? []] };

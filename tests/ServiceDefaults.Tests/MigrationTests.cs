@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace AuthPlatform.ServiceDefaults.Tests;
 
-public sealed class MigrationTests(PlatformFixture platform)
+public sealed class MigrationTests(ServiceDefaultsPlatform platform)
 {
     [Fact]
     public async Task Three_replicas_starting_at_once_on_an_empty_database_migrate_it_exactly_once()

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace AuthPlatform.ServiceDefaults.Tests;
 
-public sealed class OutboxPurgeTests(PlatformFixture platform)
+public sealed class OutboxPurgeTests(ServiceDefaultsPlatform platform)
 {
     [Fact]
     public async Task Published_outbox_rows_older_than_the_retention_are_purged_and_newer_ones_kept()

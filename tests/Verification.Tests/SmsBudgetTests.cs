@@ -1,11 +1,9 @@
-using AuthPlatform.Contracts.Internal;
 using System.Diagnostics.Metrics;
 using AuthPlatform.Contracts;
+using AuthPlatform.Contracts.Internal;
 using AuthPlatform.Verification.Sms;
 using MassTransit;
 using MassTransit.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AuthPlatform.Verification.Tests;
@@ -18,23 +16,17 @@ public sealed class SmsBudgetTests(RedisFixture redis) : IClassFixture<RedisFixt
 {
     // A day of its own, so the global counter starts at zero whatever else ran against this Redis.
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2031, 1, 1, 9, 0, 0, TimeSpan.Zero).AddDays(Random.Shared.Next(3650)));
-    private ServiceProvider _services = null!;
-    private ITestHarness _bus = null!;
+    private SmsCodeHarness _harness = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _services = new ServiceCollection().AddMetrics().AddSingleton<VerificationMetrics>().AddMassTransitTestHarness().BuildServiceProvider(true);
-        _bus = _services.GetRequiredService<ITestHarness>();
-        await _bus.Start();
-    }
+    public async ValueTask InitializeAsync() => _harness = await SmsCodeHarness.StartAsync();
 
-    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
 
-    private SmsCodes Codes(SmsCodeOptions options) => new(redis.Redis, _bus.Bus, options, _clock, _services.GetRequiredService<VerificationMetrics>(), NullLogger<SmsCodes>.Instance);
+    private SmsCodes Codes(SmsCodeOptions options) => _harness.Codes(redis.Redis, options, _clock);
 
-    private static string NewNumber() => "+4479" + Random.Shared.Next(10_000_000, 99_999_999).ToString("D8");
+    private static string NewNumber() => SmsCodeHarness.NewNumber();
 
-    private static string NewAddress() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
+    private static string NewAddress() => SmsCodeHarness.NewAddress();
 
     private static SmsCodeOptions Roomy() => new() { PerPrefixLimit = 1000, PerAddressLimit = 1000, PerAccountLimit = 1000 };
 
@@ -114,6 +106,6 @@ public sealed class SmsBudgetTests(RedisFixture redis) : IClassFixture<RedisFixt
         fourth.Reason.ShouldBe(SmsCodes.DistinctNumbersName);
         again.Outcome.ShouldBe(SendOutcome.Sent);
         tomorrow.Outcome.ShouldBe(SendOutcome.Sent);
-        _bus.Published.Select<SendSmsCode>().Count().ShouldBe(5);
+        _harness.Bus.Published.Select<SendSmsCode>().Count().ShouldBe(5);
     }
 }

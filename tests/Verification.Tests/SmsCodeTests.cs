@@ -1,12 +1,10 @@
-using AuthPlatform.Contracts.Internal;
-using AuthPlatform.Contracts;
 using AuthPlatform.AppHost;
+using AuthPlatform.Contracts;
+using AuthPlatform.Contracts.Internal;
 using AuthPlatform.Testing;
 using AuthPlatform.Verification.Sms;
 using MassTransit;
 using MassTransit.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
@@ -38,30 +36,22 @@ public sealed class RedisFixture : IAsyncLifetime
 public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-23T10:00:00Z"));
-    private ServiceProvider _services = null!;
-    private ITestHarness _bus = null!;
+    private SmsCodeHarness _harness = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _services = new ServiceCollection().AddMetrics().AddSingleton<VerificationMetrics>().AddMassTransitTestHarness().BuildServiceProvider(true);
-        _bus = _services.GetRequiredService<ITestHarness>();
-        await _bus.Start();
-    }
+    public async ValueTask InitializeAsync() => _harness = await SmsCodeHarness.StartAsync();
 
-    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
 
-    private SmsCodes Codes(SmsCodeOptions? options = null) =>
-        new(redis.Redis, _bus.Bus, options ?? new SmsCodeOptions(), _clock, _services.GetRequiredService<VerificationMetrics>(), NullLogger<SmsCodes>.Instance);
+    private SmsCodes Codes(SmsCodeOptions? options = null) => _harness.Codes(redis.Redis, options ?? new SmsCodeOptions(), _clock);
 
-    /// <summary>A UK-mobile-shaped number with a prefix of its own (the counters live in a Redis the class shares).</summary>
-    private static string NewNumber() => "+4479" + Random.Shared.Next(10_000_000, 99_999_999).ToString("D8");
+    private static string NewNumber() => SmsCodeHarness.NewNumber();
 
-    private static string NewAddress() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
+    private static string NewAddress() => SmsCodeHarness.NewAddress();
 
     private async Task<string> SentCodeAsync(int index = 0)
     {
-        await _bus.Published.Any<SendSmsCode>();
-        return _bus.Published.Select<SendSmsCode>().ElementAt(index).Context.Message.Code;
+        await _harness.Bus.Published.Any<SendSmsCode>();
+        return _harness.Bus.Published.Select<SendSmsCode>().ElementAt(index).Context.Message.Code;
     }
 
     [Fact]
@@ -90,10 +80,10 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
     public async Task The_text_request_carries_the_moment_the_code_dies_so_a_late_text_is_not_sent()
     {
         (await Codes().SendAsync(SmsCodePurpose.SignIn, Guid.NewGuid(), NewNumber(), NewAddress(), default)).Outcome.ShouldBe(SendOutcome.Sent);
-        await _bus.Published.Any<SendSmsCode>();
+        await _harness.Bus.Published.Any<SendSmsCode>();
 
-        _bus.Published.Select<SendSmsCode>().Single().Context.Message.ExpiresAt.ShouldBe(_clock.GetUtcNow().AddSeconds(180));
-        _bus.Published.Select<SendSmsCode>().Single().Context.Message.Lifetime.ShouldBe(TimeSpan.FromSeconds(180));
+        _harness.Bus.Published.Select<SendSmsCode>().Single().Context.Message.ExpiresAt.ShouldBe(_clock.GetUtcNow().AddSeconds(180));
+        _harness.Bus.Published.Select<SendSmsCode>().Single().Context.Message.Lifetime.ShouldBe(TimeSpan.FromSeconds(180));
     }
 
     public static TheoryData<string> PumpingLimits => ["per-number limit", "per-prefix limit", "per-account limit", "per-IP limit"];
@@ -129,8 +119,8 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
         outcomes.Select(o => o.Outcome).ShouldBe([SendOutcome.Sent, SendOutcome.Sent, SendOutcome.Limited]);
         outcomes[2].Reason.ShouldBe(limit);
         outcomes[2].RetryAfter!.Value.ShouldBeGreaterThan(TimeSpan.Zero, "the refusal says when to try again");
-        await _bus.Published.Any<SendSmsCode>();
-        _bus.Published.Select<SendSmsCode>().Count().ShouldBe(2, "nothing is texted past the limit");
+        await _harness.Bus.Published.Any<SendSmsCode>();
+        _harness.Bus.Published.Select<SendSmsCode>().Count().ShouldBe(2, "nothing is texted past the limit");
     }
 
     [Fact]

@@ -81,8 +81,7 @@ public static class SessionApi
     }
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> CompleteMfaAsync(
-        MfaSignInRequest request, HttpContext context, AccountDbContext db, MfaClient mfa, MfaChallenges challenges,
-        SessionTokens sessions, TimeProvider time, AccountMetrics metrics, CancellationToken cancellationToken)
+        MfaSignInRequest request, HttpContext context, MfaSignInFlow flow, CancellationToken cancellationToken)
     {
         if (!FactorMethod.IsKnown(request.Method))
         {
@@ -92,53 +91,27 @@ public static class SessionApi
         {
             return Problems.Invalid("code is required.");
         }
-        if (!OpaqueToken.IsWellFormed(request.MfaToken) || await challenges.FindAsync(request.MfaToken) is not { } challenge)
+        var outcome = await flow.CompleteAsync(request.MfaToken, request.Method, request.Code, cancellationToken);
+        return outcome.Result switch
         {
-            return Problems.InvalidMfaToken();
-        }
-        if (!challenge.Methods.Split(' ').Contains(request.Method))
-        {
-            return Problems.Invalid($"This account signs in with: {challenge.Methods.Replace(" ", ", ")}.");
-        }
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == challenge.AccountId, cancellationToken);
-        if (account is null)
-        {
-            return Problems.InvalidMfaToken();
-        }
-
-        // mfa unreachable: the global handler answers 503 (fail closed).
-        var verification = await mfa.VerifyAsync(account.Id, account.Email, request.Method, request.Code, cancellationToken);
-        if (!verification.Accepted)
-        {
-            return Problems.Relayed(context, verification);
-        }
-        // The code was right; the token is spent by exactly one request (a concurrent twin gets 401).
-        if (!await challenges.TrySpendAsync(request.MfaToken))
-        {
-            return Problems.InvalidMfaToken();
-        }
-        string[] methods = request.Method == FactorMethod.RecoveryCode ? ["pwd", "mfa"] : ["pwd", request.Method == FactorMethod.Totp ? "otp" : "sms", "mfa"];
-        if (await sessions.StartAsync(account, methods, challenge.PasswordCheckedAt ?? time.GetUtcNow(), cancellationToken) is not { } tokens)
-        {
-            return Problems.InvalidMfaToken();
-        }
-        metrics.SignedIn();
-        return TypedResults.Ok(SignInResponse.Tokens(tokens));
+            MfaSignInOutcomeKind.SignedIn => TypedResults.Ok(SignInResponse.Tokens(outcome.Tokens!)),
+            MfaSignInOutcomeKind.Invalid => Problems.Invalid(outcome.Detail!),
+            MfaSignInOutcomeKind.Refused => Problems.Relayed(context, outcome.Refusal!),
+            _ => Problems.InvalidMfaToken(),
+        };
     }
 
     public static async Task<Results<Accepted, ProblemHttpResult>> ResendSmsAsync(
-        MfaTokenRequest request, HttpContext context, MfaClient mfa, MfaChallenges challenges, CancellationToken cancellationToken)
+        MfaTokenRequest request, HttpContext context, MfaSignInFlow flow, CancellationToken cancellationToken)
     {
-        if (!OpaqueToken.IsWellFormed(request.MfaToken) || await challenges.FindAsync(request.MfaToken) is not { } challenge)
+        var outcome = await flow.ResendSmsAsync(request.MfaToken, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        return outcome.Result switch
         {
-            return Problems.InvalidMfaToken();
-        }
-        if (!challenge.Methods.Split(' ').Contains(FactorMethod.Sms))
-        {
-            return Problems.Invalid("This account does not use text messages for two-factor authentication.");
-        }
-        var sent = await mfa.SendSmsChallengeAsync(challenge.AccountId, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
-        return sent.Accepted ? TypedResults.Accepted((string?)null) : Problems.Relayed(context, sent);
+            MfaSignInOutcomeKind.SmsSent => TypedResults.Accepted((string?)null),
+            MfaSignInOutcomeKind.Invalid => Problems.Invalid(outcome.Detail!),
+            MfaSignInOutcomeKind.Refused => Problems.Relayed(context, outcome.Refusal!),
+            _ => Problems.InvalidMfaToken(),
+        };
     }
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> RefreshAsync(

@@ -8,8 +8,8 @@ namespace AuthPlatform.Account.Passwords;
 /// </summary>
 public sealed class PasswordPolicy
 {
-    public const int MinLength = 12;
-    public const int MaxLength = 128;
+    public const int MinLength = PasswordLength.Min;
+    public const int MaxLength = PasswordLength.Max;
 
     private readonly HashSet<string> _common;
 

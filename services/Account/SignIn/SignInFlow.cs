@@ -29,6 +29,32 @@ public sealed partial class SignInFlow(PasswordSignIn passwords, SessionTokens s
     public async Task<SignInOutcome> SignInAsync(string email, string password, string? deviceToken, System.Net.IPAddress? client,
         CancellationToken cancellationToken)
     {
+        SignInOutcome outcome;
+        try
+        {
+            outcome = await DecideAsync(email, password, deviceToken, client, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // mfa could not say whether a second factor is needed: the request fails closed (503).
+            metrics.SignInAttempted(SignInTags.PasswordStep, SignInTags.Unavailable);
+            throw;
+        }
+        metrics.SignInAttempted(SignInTags.PasswordStep, outcome.Result switch
+        {
+            SignInOutcomeKind.SignedIn => SignInTags.SignedIn,
+            SignInOutcomeKind.SecondFactorRequired => SignInTags.MfaRequired,
+            SignInOutcomeKind.Throttled => SignInTags.Throttled,
+            SignInOutcomeKind.Busy => SignInTags.Busy,
+            SignInOutcomeKind.EmailNotVerified => SignInTags.EmailNotVerified,
+            _ => SignInTags.WrongCredentials,
+        });
+        return outcome;
+    }
+
+    private async Task<SignInOutcome> DecideAsync(string email, string password, string? deviceToken, System.Net.IPAddress? client,
+        CancellationToken cancellationToken)
+    {
         var checkedPassword = await passwords.CheckAsync(EmailAddress.Key(email), password, deviceToken, client, cancellationToken);
         switch (checkedPassword.Result)
         {
@@ -60,7 +86,6 @@ public sealed partial class SignInFlow(PasswordSignIn passwords, SessionTokens s
         {
             return new(SignInOutcomeKind.WrongCredentials);
         }
-        metrics.SignedIn();
         return new(SignInOutcomeKind.SignedIn, Tokens: tokens, DeviceToken: checkedPassword.DeviceToken);
     }
 

@@ -1,10 +1,10 @@
+using AuthPlatform.KeyEncryption;
 using AuthPlatform.Mfa.Factors;
 using AuthPlatform.Mfa.Infrastructure;
 using AuthPlatform.Mfa.RecoveryCodes;
 using AuthPlatform.Mfa.Throttling;
 using AuthPlatform.Mfa.Totp;
 using AuthPlatform.Outbox;
-using AuthPlatform.KeyEncryption;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace AuthPlatform.Mfa.Extensions;

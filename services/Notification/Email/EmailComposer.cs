@@ -18,7 +18,7 @@ public sealed class EmailComposer(IOptions<EmailOptions> options)
     /// <summary>With this many recovery codes left or fewer, the recovery-code email says they are running low.</summary>
     private const int FewRecoveryCodes = 3;
 
-    private readonly MailboxAddress from = MailboxAddress.Parse(options.Value.From);
+    private readonly MailboxAddress _from = MailboxAddress.Parse(options.Value.From);
 
     public MimeMessage Compose(SendEmail request) => request.Template switch
     {
@@ -218,7 +218,7 @@ public sealed class EmailComposer(IOptions<EmailOptions> options)
         }
 
         var message = new MimeMessage();
-        message.From.Add(from);
+        message.From.Add(_from);
         message.To.Add(recipient);
         message.Subject = content.Subject;
         // RFC 3834: tells autoresponders (out-of-office and the like) not to answer.

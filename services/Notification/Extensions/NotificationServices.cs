@@ -28,6 +28,9 @@ public static class NotificationServices
                 "Notification:Postponement needs 0 <= GiveUpAfter <= 6 days and Delays of whole milliseconds between 1 s and 1 day.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IPostponedDeliveries, RabbitMqWaitingRoom>();
+        builder.Services.AddSingleton<RabbitMqQueueDepth>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RabbitMqQueueDepth>());
+        builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<RabbitMqQueueDepth>());
         builder.Services.AddEmailDelivery();
         builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
         builder.Services.AddSmsDelivery(builder.Configuration);

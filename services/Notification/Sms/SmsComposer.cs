@@ -15,15 +15,15 @@ public sealed class SmsComposer
 {
     private const string Product = "AuthPlatform";
 
-    private readonly string host;
+    private readonly string _host;
 
     public SmsComposer(IConfiguration configuration)
     {
-        host = OriginHost(configuration["PublicBaseUrl"] ?? "http://localhost:8080");
+        _host = OriginHost(configuration["PublicBaseUrl"] ?? "http://localhost:8080");
     }
 
     /// <summary>The host the last line binds codes to: PublicBaseUrl's, lower case, without port.</summary>
-    public string Host => host;
+    public string Host => _host;
 
     /// <exception cref="InvalidSmsValueException">The number is not E.164 or the code is not six digits.</exception>
     public string Compose(SendSmsCode request)
@@ -38,7 +38,7 @@ public sealed class SmsComposer
         }
         // verification owns the code's lifetime and sends it along; a message from before it did says no duration.
         var expiry = request.Lifetime is { } lifetime ? $" It expires in {Duration(lifetime)}." : "";
-        return $"{request.Code} is your {Product} code.{expiry}\n\n@{host} #{request.Code}";
+        return $"{request.Code} is your {Product} code.{expiry}\n\n@{_host} #{request.Code}";
     }
 
     /// <summary>Whole minutes as minutes ("3 minutes"), anything else in seconds ("90 seconds").</summary>

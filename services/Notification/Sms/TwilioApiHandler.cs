@@ -15,11 +15,11 @@ public sealed class TwilioApiHandler(Uri baseUrl) : DelegatingHandler
 {
     private static readonly Uri SdkBaseUrl = new(TwilioOptions.DefaultBaseUrl);
 
-    private readonly bool rebases = !SameOrigin(baseUrl, SdkBaseUrl) || baseUrl.AbsolutePath != "/";
+    private readonly bool _rebases = !SameOrigin(baseUrl, SdkBaseUrl) || baseUrl.AbsolutePath != "/";
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (rebases && request.RequestUri is { IsAbsoluteUri: true } sdkUri)
+        if (_rebases && request.RequestUri is { IsAbsoluteUri: true } sdkUri)
         {
             request.RequestUri = Rebase(sdkUri, baseUrl);
         }

@@ -31,33 +31,33 @@ namespace AuthPlatform.Notification.Sms;
 /// </remarks>
 public sealed partial class TwilioSmsSender : ISmsSender
 {
-    private readonly TwilioRestClient twilio;
-    private readonly TwilioOptions options;
-    private readonly TimeProvider timeProvider;
-    private readonly NotificationMetrics metrics;
-    private readonly ILogger<TwilioSmsSender> logger;
+    private readonly TwilioRestClient _twilio;
+    private readonly TwilioOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly NotificationMetrics _metrics;
+    private readonly ILogger<TwilioSmsSender> _logger;
 
     /// <param name="http">From IHttpClientFactory, with <see cref="TwilioApiHandler"/> and Twilio:RequestTimeout.</param>
     public TwilioSmsSender(System.Net.Http.HttpClient http, IOptions<TwilioOptions> options, TimeProvider timeProvider,
         NotificationMetrics metrics, ILogger<TwilioSmsSender> logger)
     {
-        this.options = options.Value;
-        this.timeProvider = timeProvider;
-        this.metrics = metrics;
-        this.logger = logger;
-        if (!this.options.IsConfigured)
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _metrics = metrics;
+        _logger = logger;
+        if (!_options.IsConfigured)
         {
-            throw new InvalidOperationException($"Twilio is not configured: set {string.Join(", ", this.options.MissingSettings())}.");
+            throw new InvalidOperationException($"Twilio is not configured: set {string.Join(", ", _options.MissingSettings())}.");
         }
-        twilio = new TwilioRestClient(this.options.AccountSid, this.options.AuthToken, accountSid: this.options.AccountSid,
+        _twilio = new TwilioRestClient(_options.AccountSid, _options.AuthToken, accountSid: _options.AccountSid,
             httpClient: new SystemNetHttpClient(http));
     }
 
     public async Task<SmsSendResult> SendAsync(string to, string body, CancellationToken cancellationToken)
     {
         var recipient = PhoneNumberMask.Mask(to);
-        var started = timeProvider.GetTimestamp();
-        var maxAttempts = Math.Max(1, options.MaxAttempts);
+        var started = _timeProvider.GetTimestamp();
+        var maxAttempts = Math.Max(1, _options.MaxAttempts);
         for (var attempt = 1; ; attempt++)
         {
             var (result, retryAfter, retryReason) = await AttemptAsync(to, body, cancellationToken);
@@ -67,15 +67,15 @@ public sealed partial class TwilioSmsSender : ISmsSender
             }
 
             var delay = retryAfter ?? Backoff(attempt);
-            if (timeProvider.GetElapsedTime(started) + delay > options.RetryBudget)
+            if (_timeProvider.GetElapsedTime(started) + delay > _options.RetryBudget)
             {
                 // Waiting that long would hold the consumer; the bus retries the message after its own backoff.
-                LogRetryBeyondBudget(logger, recipient, failure.HttpStatus, failure.ProviderErrorCode, attempt, (long)delay.TotalMilliseconds);
+                LogRetryBeyondBudget(_logger, recipient, failure.HttpStatus, failure.ProviderErrorCode, attempt, (long)delay.TotalMilliseconds);
                 return failure with { Attempts = attempt };
             }
-            metrics.Retried(DeliveryTags.Sms, retryReason);
-            LogWillRetry(logger, recipient, failure.HttpStatus, failure.ProviderErrorCode, attempt, (long)delay.TotalMilliseconds, failure.Reason);
-            await Task.Delay(delay, timeProvider, cancellationToken);
+            _metrics.Retried(DeliveryTags.Sms, retryReason);
+            LogWillRetry(_logger, recipient, failure.HttpStatus, failure.ProviderErrorCode, attempt, (long)delay.TotalMilliseconds, failure.Reason);
+            await Task.Delay(delay, _timeProvider, cancellationToken);
         }
     }
 
@@ -83,25 +83,25 @@ public sealed partial class TwilioSmsSender : ISmsSender
         string to, string body, CancellationToken cancellationToken)
     {
         var message = new CreateMessageOptions(new PhoneNumber(to)) { Body = body };
-        if (!string.IsNullOrWhiteSpace(options.MessagingServiceSid))
+        if (!string.IsNullOrWhiteSpace(_options.MessagingServiceSid))
         {
-            message.MessagingServiceSid = options.MessagingServiceSid;
+            message.MessagingServiceSid = _options.MessagingServiceSid;
         }
-        if (!string.IsNullOrWhiteSpace(options.From))
+        if (!string.IsNullOrWhiteSpace(_options.From))
         {
             // With a Messaging Service as well, Twilio sends from this number of the service's sender pool.
-            message.From = new PhoneNumber(options.From);
+            message.From = new PhoneNumber(_options.From);
         }
 
         // Ends with this method: each attempt sees only its own answer.
         var exchange = TwilioAttempt.Start(cancellationToken);
         try
         {
-            var created = await MessageResource.CreateAsync(message, twilio);
+            var created = await MessageResource.CreateAsync(message, _twilio);
             if (created?.Sid is null)
             {
                 // Accepted all the same: retrying would send a second message.
-                LogUnreadableSuccess(logger, exchange.HttpStatus ?? 0);
+                LogUnreadableSuccess(_logger, exchange.HttpStatus ?? 0);
             }
             return (new SmsSent(created?.Sid ?? "(unknown)", created?.Status?.ToString() ?? "(unknown)"), null, "");
         }
@@ -117,7 +117,7 @@ public sealed partial class TwilioSmsSender : ISmsSender
                 // Twilio may have created the message all the same; a retry then sends the same code twice, which
                 // beats not sending it at all.
                 return (new SmsSendFailed(SmsFailureKind.Transient,
-                    $"Twilio did not answer within {options.RequestTimeout.TotalSeconds:0.#} s."), null, RetryReasons.Network);
+                    $"Twilio did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s."), null, RetryReasons.Network);
             }
             var error = ex.InnerException is HttpRequestException http ? http.HttpRequestError.ToString() : ex.InnerException?.GetType().Name;
             return (new SmsSendFailed(SmsFailureKind.Transient, $"Could not reach Twilio ({error})."), null, RetryReasons.Network);
@@ -129,7 +129,7 @@ public sealed partial class TwilioSmsSender : ISmsSender
             if (status is >= 200 and < 300)
             {
                 // A 2xx whose body the SDK could not read: accepted all the same, retrying would send a second message.
-                LogUnreadableSuccess(logger, status);
+                LogUnreadableSuccess(_logger, status);
                 return (new SmsSent("(unknown)", "(unknown)"), null, "");
             }
 
@@ -156,7 +156,7 @@ public sealed partial class TwilioSmsSender : ISmsSender
     private TimeSpan Backoff(int attempt)
     {
         // 1×, 2×, 4× … the base delay, ±20 % so that replicas throttled together do not come back together.
-        var nominal = options.RetryBaseDelay * Math.Pow(2, attempt - 1);
+        var nominal = _options.RetryBaseDelay * Math.Pow(2, attempt - 1);
         return nominal * (0.8 + 0.4 * Random.Shared.NextDouble());
     }
 
@@ -167,7 +167,7 @@ public sealed partial class TwilioSmsSender : ISmsSender
             return null;
         }
         // Delta seconds or an HTTP date; a date in the past means "now".
-        var delay = retryAfter.Delta ?? retryAfter.Date - timeProvider.GetUtcNow();
+        var delay = retryAfter.Delta ?? retryAfter.Date - _timeProvider.GetUtcNow();
         return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
     }
 

@@ -39,3 +39,40 @@ public static class FactorMethods
     public const string Sms = "sms";
     public const string RecoveryCode = "recovery_code";
 }
+
+// Account page: two-factor settings, reauthentication, password, sessions, access keys.
+
+/// <summary>POST /api/mfa/totp and /api/mfa/sms: when 2FA is already on, a current code (or a recovery code).</summary>
+public sealed record AuthenticatorSetupRequest(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CurrentCode = null);
+
+/// <summary>A pending authenticator-app setup: the secret, its otpauth URI, and the API's PNG of that URI.</summary>
+public sealed record AuthenticatorSetup(string Secret, string OtpauthUri, string? QrCodePng);
+
+public sealed record PhoneEnrolmentRequest(string PhoneNumber,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CurrentCode = null);
+
+/// <summary>The answer to POST /api/mfa/sms: the masked number, the code's lifetime in seconds, and why SMS is weaker.</summary>
+public sealed record PhoneCodeSent(string PhoneNumber, int ExpiresIn, string? Advice);
+
+/// <summary>A code proving the current factor (six digits, or a recovery code).</summary>
+public sealed record FactorCode(string Code);
+
+public sealed record RecoveryCodeList(IReadOnlyList<string> RecoveryCodes);
+
+public sealed record ReauthenticationProof(string Password,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Method = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Code = null);
+
+public sealed record PasswordChange(string CurrentPassword, string NewPassword);
+
+/// <summary>A live session of the account (GET /api/sessions).</summary>
+public sealed record SignedInDevice(Guid Id, DateTimeOffset StartedAt, DateTimeOffset AuthenticatedAt, DateTimeOffset LastRefreshedAt,
+    DateTimeOffset ExpiresAt, IReadOnlyList<string>? Methods, bool Current);
+
+public sealed record AccessKeyName(string Name);
+
+/// <summary>A key just created: its secret appears only in this answer.</summary>
+public sealed record NewAccessKey(Guid Id, string Name, string AccessKeyId, string Secret, DateTimeOffset CreatedAt);
+
+public sealed record AccessKeyListing(Guid Id, string Name, string AccessKeyId, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);

@@ -62,6 +62,50 @@ public sealed partial class PlatformApi(IHttpClientFactory clients, ILogger<Plat
     public Task<ApiResult<MfaStatus>> GetMfaStatusAsync(string accessToken, CancellationToken cancellationToken) =>
         SendAsync<MfaStatus>(Mfa, HttpMethod.Get, "/api/mfa", null, accessToken, cancellationToken);
 
+    public Task<ApiResult<AuthenticatorSetup>> StartAuthenticatorSetupAsync(string accessToken, string? currentCode, CancellationToken cancellationToken) =>
+        SendAsync<AuthenticatorSetup>(Mfa, HttpMethod.Post, "/api/mfa/totp", new AuthenticatorSetupRequest(currentCode), accessToken, cancellationToken);
+
+    public Task<ApiResult<RecoveryCodeList>> ConfirmAuthenticatorAsync(string accessToken, string code, CancellationToken cancellationToken) =>
+        SendAsync<RecoveryCodeList>(Mfa, HttpMethod.Post, "/api/mfa/totp/confirm", new FactorCode(code), accessToken, cancellationToken);
+
+    public Task<ApiResult<PhoneCodeSent>> StartPhoneSetupAsync(string accessToken, string phoneNumber, string? currentCode, CancellationToken cancellationToken) =>
+        SendAsync<PhoneCodeSent>(Mfa, HttpMethod.Post, "/api/mfa/sms", new PhoneEnrolmentRequest(phoneNumber, currentCode), accessToken, cancellationToken);
+
+    public Task<ApiResult<RecoveryCodeList>> ConfirmPhoneAsync(string accessToken, string code, CancellationToken cancellationToken) =>
+        SendAsync<RecoveryCodeList>(Mfa, HttpMethod.Post, "/api/mfa/sms/confirm", new FactorCode(code), accessToken, cancellationToken);
+
+    public Task<ApiResult<RecoveryCodeList>> RegenerateRecoveryCodesAsync(string accessToken, string code, CancellationToken cancellationToken) =>
+        SendAsync<RecoveryCodeList>(Mfa, HttpMethod.Post, "/api/mfa/recovery-codes", new FactorCode(code), accessToken, cancellationToken);
+
+    public Task<ApiResult> TurnOffTwoFactorAsync(string accessToken, string code, CancellationToken cancellationToken) =>
+        SendAsync(Mfa, HttpMethod.Delete, "/api/mfa", new FactorCode(code), accessToken, cancellationToken);
+
+    // Recent sign-in, password, devices
+    public Task<ApiResult<SessionTokens>> ReauthenticateAsync(string accessToken, ReauthenticationProof proof, CancellationToken cancellationToken) =>
+        SendAsync<SessionTokens>(Account, HttpMethod.Post, "/api/sessions/reauthenticate", proof, accessToken, cancellationToken);
+
+    public Task<ApiResult> ChangePasswordAsync(string accessToken, string currentPassword, string newPassword, CancellationToken cancellationToken) =>
+        SendAsync(Account, HttpMethod.Post, "/api/accounts/me/password", new PasswordChange(currentPassword, newPassword), accessToken, cancellationToken);
+
+    public Task<ApiResult<IReadOnlyList<SignedInDevice>>> ListSessionsAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<SignedInDevice>>(Account, HttpMethod.Get, "/api/sessions", null, accessToken, cancellationToken);
+
+    public Task<ApiResult> EndOtherSessionsAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync(Account, HttpMethod.Delete, "/api/sessions", null, accessToken, cancellationToken);
+
+    public Task<ApiResult> EndSessionAsync(string accessToken, Guid id, CancellationToken cancellationToken) =>
+        SendAsync(Account, HttpMethod.Delete, $"/api/sessions/{id}", null, accessToken, cancellationToken);
+
+    // Access keys
+    public Task<ApiResult<NewAccessKey>> CreateAccessKeyAsync(string accessToken, string name, CancellationToken cancellationToken) =>
+        SendAsync<NewAccessKey>(Account, HttpMethod.Post, "/api/access-keys", new AccessKeyName(name), accessToken, cancellationToken);
+
+    public Task<ApiResult<IReadOnlyList<AccessKeyListing>>> ListAccessKeysAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<AccessKeyListing>>(Account, HttpMethod.Get, "/api/access-keys", null, accessToken, cancellationToken);
+
+    public Task<ApiResult> RevokeAccessKeyAsync(string accessToken, Guid id, CancellationToken cancellationToken) =>
+        SendAsync(Account, HttpMethod.Delete, $"/api/access-keys/{id}", null, accessToken, cancellationToken);
+
     /// <summary>A call whose answer has no body the portal needs.</summary>
     public async Task<ApiResult> SendAsync(string service, HttpMethod method, string path, object? body, string? accessToken, CancellationToken cancellationToken)
     {

@@ -35,6 +35,6 @@ public static class ProblemMessages
 
     private static string WeakPassword(ApiProblem problem) =>
         problem.Detail is { Length: > 0 and < 200 } detail && !detail.Contains('{')
-            ? $"Choose a different password: {detail}"
+            ? detail
             : "Choose a different password: use 12 to 128 characters and avoid common passwords.";
 }

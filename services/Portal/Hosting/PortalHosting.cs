@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.DataProtection;
 using AuthPlatform.Web.Proxies;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace AuthPlatform.Portal.Hosting;
@@ -14,7 +14,7 @@ public static class PortalHosting
     public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section)
-            .Validate(options => options.IsValid(), "Portal: SessionLifetime, SignInStepLifetime and ApiTimeout must be positive.")
+            .Validate(options => options.IsValid(), "Portal: SessionLifetime, SignInStepLifetime, SessionCheckInterval and ApiTimeout must be positive.")
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
         var securePolicy = PortalCookies.SecurePolicy(builder.Configuration["PublicBaseUrl"]);
@@ -43,6 +43,7 @@ public static class PortalHosting
         builder.Services.AddScoped<PortalSession>();
         builder.Services.AddScoped<SessionRefresh>();
         builder.Services.AddSingleton<SealedCookie>();
+        builder.Services.AddSingleton<RefreshSingleFlight>();
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(cookie =>

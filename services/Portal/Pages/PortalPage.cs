@@ -33,5 +33,8 @@ public abstract class PortalPage : PageModel
         return PageWithStatus((int)problem.Status is >= 400 and < 600 ? (int)problem.Status : 400);
     }
 
+    /// <summary>For flows shared by several pages: the refusal rendered on <paramref name="this"/> page.</summary>
+    internal PageResult RefusedBy(ApiProblem problem) => Refused(problem);
+
     protected static string Trimmed(string? value, int max) => (value ?? "").Trim() is var trimmed && trimmed.Length <= max ? trimmed : trimmed[..max];
 }

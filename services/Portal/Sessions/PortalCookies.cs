@@ -17,6 +17,9 @@ public static class PortalCookies
     /// <summary>The API's sealed device token, so this browser stays exempt from lockouts caused by someone else.</summary>
     public const string Device = "portal.device";
 
+    /// <summary>The address just signed up with (<see cref="PendingSignUp"/>).</summary>
+    public const string SignUp = "portal.signup";
+
     public const string Antiforgery = "portal.csrf";
 
     public static CookieSecurePolicy SecurePolicy(string? publicBaseUrl) =>

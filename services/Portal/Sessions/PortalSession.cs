@@ -15,6 +15,7 @@ public sealed class PortalSession(PlatformApi api, TimeProvider time, IOptions<P
     public const string AccessToken = "access_token";
     public const string RefreshToken = "refresh_token";
     public const string ExpiresAt = "expires_at";
+    public const string CheckedAt = "checked_at";
     public const string EmailClaim = ClaimTypes.Email;
 
     /// <summary>Signs the browser in with fresh tokens; false when the API would not say whose they are.</summary>
@@ -57,12 +58,14 @@ public sealed class PortalSession(PlatformApi api, TimeProvider time, IOptions<P
     public void Store(AuthenticationProperties properties, SessionTokens tokens)
     {
         var refreshToken = tokens.RefreshToken ?? properties.GetTokenValue(RefreshToken);
-        var expiresAt = time.GetUtcNow().AddSeconds(tokens.ExpiresIn).ToString("o", CultureInfo.InvariantCulture);
+        var now = time.GetUtcNow();
+        var expiresAt = now.AddSeconds(tokens.ExpiresIn).ToString("o", CultureInfo.InvariantCulture);
         properties.StoreTokens(
         [
             new AuthenticationToken { Name = AccessToken, Value = tokens.AccessToken },
             .. refreshToken is null ? Array.Empty<AuthenticationToken>() : [new AuthenticationToken { Name = RefreshToken, Value = refreshToken }],
             new AuthenticationToken { Name = ExpiresAt, Value = expiresAt },
+            new AuthenticationToken { Name = CheckedAt, Value = now.ToString("o", CultureInfo.InvariantCulture) },
         ]);
     }
 }

@@ -1,15 +1,17 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Portal.Sessions;
 
 /// <summary>
-/// On each request with a session: an access token about to expire is swapped for a new one (refresh rotation) and
-/// the cookie is rewritten; a session the platform ended (sign-out elsewhere, password reset) ends here too.
+/// On each request with a session: an access token about to expire, or a session not checked for
+/// <see cref="PortalOptions.SessionCheckInterval"/>, is swapped for new tokens (refresh rotation) and the cookie is rewritten; a session the platform ended (sign-out elsewhere, password reset) ends here too.
 /// Redirects stay relative, so the browser never learns the portal's own address behind the gateway.
 /// </summary>
-public sealed partial class SessionRefresh(PlatformApi api, PortalSession session, TimeProvider time, ILogger<SessionRefresh> logger)
+public sealed partial class SessionRefresh(PlatformApi api, PortalSession session, RefreshSingleFlight singleFlight, TimeProvider time,
+    IOptions<PortalOptions> options, ILogger<SessionRefresh> logger)
     : CookieAuthenticationEvents
 {
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(30);
@@ -17,8 +19,14 @@ public sealed partial class SessionRefresh(PlatformApi api, PortalSession sessio
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
         var properties = context.Properties;
-        if (!DateTimeOffset.TryParse(properties.GetTokenValue(PortalSession.ExpiresAt), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expiresAt)
-            || expiresAt - Margin > time.GetUtcNow())
+        if (IsStaticAsset(context.HttpContext.Request.Path))
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var expiresAt = Moment(properties, PortalSession.ExpiresAt);
+        var checkedAt = Moment(properties, PortalSession.CheckedAt);
+        if (expiresAt - Margin > now && checkedAt + options.Value.SessionCheckInterval > now)
         {
             return;
         }
@@ -27,7 +35,7 @@ public sealed partial class SessionRefresh(PlatformApi api, PortalSession sessio
             await RejectAsync(context);
             return;
         }
-        var refreshed = await api.RefreshAsync(refreshToken, context.HttpContext.RequestAborted);
+        var refreshed = await singleFlight.RefreshAsync(refreshToken, () => api.RefreshAsync(refreshToken, CancellationToken.None));
         if (refreshed.Value is { } tokens)
         {
             session.Store(properties, tokens);
@@ -41,6 +49,13 @@ public sealed partial class SessionRefresh(PlatformApi api, PortalSession sessio
         }
         // Unreachable or busy: keep the session; the page's own call will say "try again".
     }
+
+    private static DateTimeOffset Moment(AuthenticationProperties properties, string name) =>
+        DateTimeOffset.TryParse(properties.GetTokenValue(name), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var moment)
+            ? moment
+            : DateTimeOffset.MinValue;
+
+    private static bool IsStaticAsset(PathString path) => path.StartsWithSegments("/css") || path.StartsWithSegments("/js");
 
     public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context) => RedirectRelative(context);
 

@@ -9,9 +9,6 @@ namespace AuthPlatform.Portal.Pages.SignIn;
 /// </summary>
 public sealed class SignInModel(PlatformApi api, PortalSession session, SealedCookie cookies, IOptions<PortalOptions> options) : PortalPage
 {
-    public const int MaxEmailLength = 320;
-    public const int MaxPasswordLength = 1024;
-
     /// <summary>Why the person is here (after a reset, a sign-out, a verified email).</summary>
     public string? Notice { get; private set; }
 
@@ -32,12 +29,13 @@ public sealed class SignInModel(PlatformApi api, PortalSession session, SealedCo
             return LocalRedirect(SafeReturnUrl(returnUrl));
         }
         ReturnUrl = SafeReturnUrl(returnUrl);
-        Email = email is null ? null : Trimmed(email, MaxEmailLength);
+        Email = email is null ? null : Trimmed(email, FieldLimits.Email);
         Notice = notice switch
         {
             "signed-out" => "You are signed out.",
             "password-reset" => "Your password was changed and every session was signed out. Sign in with your new password.",
             "session-ended" => "Your session has ended. Please sign in again.",
+            "sign-in-expired" => "That sign-in took too long. Please enter your email and password again.",
             _ => null,
         };
         return Page();
@@ -46,7 +44,7 @@ public sealed class SignInModel(PlatformApi api, PortalSession session, SealedCo
     public async Task<IActionResult> OnPostAsync(string? email, string? password, string? returnUrl)
     {
         ReturnUrl = SafeReturnUrl(returnUrl);
-        Email = Trimmed(email, MaxEmailLength);
+        Email = Trimmed(email, FieldLimits.Email);
         if (Email.Length == 0)
         {
             EmailError = "Enter your email address.";
@@ -55,7 +53,7 @@ public sealed class SignInModel(PlatformApi api, PortalSession session, SealedCo
         {
             PasswordError = "Enter your password.";
         }
-        else if (password.Length > MaxPasswordLength)
+        else if (password.Length > FieldLimits.Password)
         {
             PasswordError = "That password is too long.";
         }
@@ -91,18 +89,5 @@ public sealed class SignInModel(PlatformApi api, PortalSession session, SealedCo
             return Refused(problem);
         }
         return LocalRedirect(ReturnUrl);
-    }
-
-    /// <summary>"Send the verification email again" (POST /api/verification/email/resend: always 202, throttled).</summary>
-    public async Task<IActionResult> OnPostResendAsync(string? email)
-    {
-        Email = Trimmed(email, MaxEmailLength);
-        var sent = await api.ResendVerificationEmailAsync(Email, HttpContext.RequestAborted);
-        if (!sent.Succeeded)
-        {
-            return Refused(sent.Problem!);
-        }
-        Notice = $"If {Email} is waiting for verification, a new email is on its way. Open its link, then sign in.";
-        return Page();
     }
 }

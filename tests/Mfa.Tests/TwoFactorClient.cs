@@ -1,38 +1,7 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using AuthPlatform.Mfa.Totp;
-using OtpNet;
 
 namespace AuthPlatform.Mfa.Tests;
-
-/// <summary>A phone's authenticator app: computes the code of the current step, never reusing a step.</summary>
-public sealed class Authenticator(string base32Secret)
-{
-    private readonly byte[] _secret = Base32Encoding.ToBytes(base32Secret);
-    private long _lastStep = long.MinValue;
-
-    public string CodeForStep(long step) =>
-        TotpVerifier.Compute(_secret, DateTimeOffset.FromUnixTimeSeconds(step * TotpVerifier.StepSeconds), OtpHashMode.Sha1, 6);
-
-    /// <summary>The code for the earliest step after the last one used that the server still accepts (waits if needed).</summary>
-    public async Task<string> NextCodeAsync()
-    {
-        while (true)
-        {
-            var current = TotpVerifier.StepAt(DateTimeOffset.UtcNow);
-            var step = Math.Max(current, _lastStep + 1);
-            if (step <= current + 1)
-            {
-                _lastStep = step;
-                return CodeForStep(step);
-            }
-            await Task.Delay(500);
-        }
-    }
-
-    public long LastStep => _lastStep;
-}
 
 /// <summary>The 2FA steps a person takes through the gateway.</summary>
 public sealed class TwoFactorClient(PlatformFixture platform)
@@ -75,25 +44,4 @@ public sealed class TwoFactorClient(PlatformFixture platform)
 
     public Task<HttpResponseMessage> SecondStepAsync(string mfaToken, string method, string code) =>
         platform.Gateway.PostAsJsonAsync("/api/sessions/mfa", new { mfaToken, method, code });
-
-    /// <summary>Decodes a PNG QR code with zbarimg, a desktop QR decoder, as a phone's camera would read it.</summary>
-    public static async Task<string> ScanQrAsync(string dataUri)
-    {
-        const string prefix = "data:image/png;base64,";
-        dataUri.ShouldStartWith(prefix);
-        var file = Path.Combine(Path.GetTempPath(), $"qr-{Guid.NewGuid():N}.png");
-        await File.WriteAllBytesAsync(file, Convert.FromBase64String(dataUri[prefix.Length..]));
-        try
-        {
-            using var zbar = Process.Start(new ProcessStartInfo("zbarimg", ["--raw", "-q", file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            var text = await zbar.StandardOutput.ReadToEndAsync();
-            await zbar.WaitForExitAsync();
-            zbar.ExitCode.ShouldBe(0, "zbarimg could not find a QR code in the PNG");
-            return text.TrimEnd('\n');
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
 }

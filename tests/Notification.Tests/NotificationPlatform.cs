@@ -4,12 +4,16 @@ namespace AuthPlatform.Notification.Tests;
 
 // The outage tests (DeliveryOutageTests) run the whole platform; the other tests here need no servers.
 [CollectionDefinition(Name)]
-public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+public sealed class PlatformCollection : ICollectionFixture<NotificationPlatform>
 {
     public const string Name = "platform";
 }
 
-internal static class PlatformSettings
+/// <summary>
+/// The platform the outage tests run against: the per-client limits lifted, and the worker's retries and postponements
+/// shortened so outages "longer than the retries" and "longer than everything" fit in a test.
+/// </summary>
+public sealed class NotificationPlatform : PlatformFixture
 {
     /// <summary>The holding queue's wait in these tests (the default schedule starts at a minute).</summary>
     public static readonly TimeSpan PostponeDelay = TimeSpan.FromSeconds(2);
@@ -21,12 +25,10 @@ internal static class PlatformSettings
     /// </summary>
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(40);
 
-#pragma warning disable CA2255 // a test assembly is the one place a module initializer belongs
-    [System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void Apply() => PlatformFixture.ExtraEnvironment = new Dictionary<string, string?>(PlatformFixture.LiftedPerClientLimits)
+    protected override IReadOnlyDictionary<string, string?> ServiceSettings { get; } = new Dictionary<string, string?>(LiftedPerClientLimits)
     {
         // The worker's own retries take about 1.5 s here instead of 2 minutes, and the whole budget 40 s instead
-        // of a day: outages "longer than the retries" and "longer than everything" fit in a test.
+        // of a day.
         ["Notification__Retry__Count"] = "2",
         ["Notification__Retry__MinInterval"] = "00:00:00.5",
         ["Notification__Retry__MaxInterval"] = "00:00:01",

@@ -1,0 +1,88 @@
+using AuthPlatform.Account.Infrastructure;
+using AuthPlatform.Account.Tokens;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthPlatform.Account.SignIn;
+
+public enum MfaSignInOutcomeKind
+{
+    /// <summary>The code was right: <see cref="MfaSignInOutcome.Tokens"/> are set.</summary>
+    SignedIn,
+    SmsSent,
+    /// <summary>The request does not fit the challenge: <see cref="MfaSignInOutcome.Detail"/> says why.</summary>
+    Invalid,
+    /// <summary>The mfaToken is unknown, expired or already spent.</summary>
+    ChallengeGone,
+    /// <summary>mfa refused (a wrong, malformed or throttled code, a text limit): <see cref="MfaSignInOutcome.Refusal"/> is its answer.</summary>
+    Refused,
+}
+
+public sealed record MfaSignInOutcome(MfaSignInOutcomeKind Result, IssuedTokens? Tokens = null, string? Detail = null,
+    MfaVerification? Refusal = null);
+
+/// <summary>
+/// The second step of a sign-in, against the challenge the password step left (its mfaToken): check the code with
+/// mfa and start the session, or text the code again. If mfa cannot answer, the call throws and the request fails
+/// closed with 503.
+/// </summary>
+public sealed class MfaSignInFlow(AccountDbContext db, MfaClient mfa, MfaChallenges challenges, SessionTokens sessions,
+    TimeProvider time, AccountMetrics metrics)
+{
+    public async Task<MfaSignInOutcome> CompleteAsync(string mfaToken, string method, string code, CancellationToken cancellationToken)
+    {
+        if (!OpaqueToken.IsWellFormed(mfaToken) || await challenges.FindAsync(mfaToken) is not { } challenge)
+        {
+            return new(MfaSignInOutcomeKind.ChallengeGone);
+        }
+        if (!challenge.Methods.Split(' ').Contains(method))
+        {
+            return new(MfaSignInOutcomeKind.Invalid, Detail: $"This account signs in with: {challenge.Methods.Replace(" ", ", ")}.");
+        }
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == challenge.AccountId, cancellationToken);
+        if (account is null)
+        {
+            return new(MfaSignInOutcomeKind.ChallengeGone);
+        }
+
+        MfaVerification verification;
+        try
+        {
+            verification = await mfa.VerifyAsync(account.Id, account.Email, method, code, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // mfa unreachable: counted here, answered 503 by the global handler (fail closed).
+            metrics.SignInAttempted(SignInTags.MfaStep, SignInTags.Unavailable);
+            throw;
+        }
+        if (!verification.Accepted)
+        {
+            metrics.SignInAttempted(SignInTags.MfaStep, SignInTags.MfaRejected);
+            return new(MfaSignInOutcomeKind.Refused, Refusal: verification);
+        }
+        // The code was right; the token is spent by exactly one request (a concurrent twin gets 401).
+        string[] methods = method == FactorMethod.RecoveryCode ? ["pwd", "mfa"] : ["pwd", method == FactorMethod.Totp ? "otp" : "sms", "mfa"];
+        if (!await challenges.TrySpendAsync(mfaToken)
+            || await sessions.StartAsync(account, methods, challenge.PasswordCheckedAt ?? time.GetUtcNow(), cancellationToken) is not { } tokens)
+        {
+            metrics.SignInAttempted(SignInTags.MfaStep, SignInTags.InvalidMfaToken);
+            return new(MfaSignInOutcomeKind.ChallengeGone);
+        }
+        metrics.SignInAttempted(SignInTags.MfaStep, SignInTags.SignedIn);
+        return new(MfaSignInOutcomeKind.SignedIn, Tokens: tokens);
+    }
+
+    public async Task<MfaSignInOutcome> ResendSmsAsync(string mfaToken, string? clientAddress, CancellationToken cancellationToken)
+    {
+        if (!OpaqueToken.IsWellFormed(mfaToken) || await challenges.FindAsync(mfaToken) is not { } challenge)
+        {
+            return new(MfaSignInOutcomeKind.ChallengeGone);
+        }
+        if (!challenge.Methods.Split(' ').Contains(FactorMethod.Sms))
+        {
+            return new(MfaSignInOutcomeKind.Invalid, Detail: "This account does not use text messages for two-factor authentication.");
+        }
+        var sent = await mfa.SendSmsChallengeAsync(challenge.AccountId, clientAddress, cancellationToken);
+        return sent.Accepted ? new(MfaSignInOutcomeKind.SmsSent) : new(MfaSignInOutcomeKind.Refused, Refusal: sent);
+    }
+}

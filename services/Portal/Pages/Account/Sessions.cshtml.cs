@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuthPlatform.Portal.Pages.Account;
+
+/// <summary>
+/// Signed-in devices: GET /api/sessions; "Sign out everywhere else" (DELETE /api/sessions) and signing one other
+/// device out (DELETE /api/sessions/{id}).
+/// </summary>
+public sealed class SessionsModel(PlatformApi api) : AccountPage
+{
+    public const string Path = "/account/sessions";
+
+    public IReadOnlyList<SignedInDevice> Devices { get; private set; } = [];
+
+    public string? Notice { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? notice)
+    {
+        Notice = notice switch
+        {
+            "others-ended" => "Every other device was signed out.",
+            "ended" => "That device was signed out.",
+            _ => null,
+        };
+        return await LoadAsync() ?? Page();
+    }
+
+    public async Task<IActionResult> OnPostEndOthersAsync()
+    {
+        if (await AccessTokenAsync() is not { } accessToken)
+        {
+            return SessionEnded();
+        }
+        var ended = await api.EndOtherSessionsAsync(accessToken, HttpContext.RequestAborted);
+        if (ended.Problem is { } problem)
+        {
+            return Leave(problem, Path) ?? await LoadAsync() ?? Shown(problem);
+        }
+        return Redirect(Path + "?notice=others-ended");
+    }
+
+    public async Task<IActionResult> OnPostEndAsync(Guid id)
+    {
+        if (await AccessTokenAsync() is not { } accessToken)
+        {
+            return SessionEnded();
+        }
+        var ended = await api.EndSessionAsync(accessToken, id, HttpContext.RequestAborted);
+        if (ended.Problem is { } problem)
+        {
+            return Leave(problem, Path) ?? await LoadAsync() ?? Shown(problem);
+        }
+        return Redirect(Path + "?notice=ended");
+    }
+
+    /// <summary>How the device proved who it was, in words.</summary>
+    public static string Proof(IReadOnlyList<string>? methods) =>
+        methods is null ? "password" : methods.Contains("mfa")
+            ? methods.Contains("otp") ? "password and authenticator app" : methods.Contains("sms") ? "password and text message" : "password and recovery code"
+            : "password";
+
+    private async Task<IActionResult?> LoadAsync()
+    {
+        if (await AccessTokenAsync() is not { } accessToken)
+        {
+            return SessionEnded();
+        }
+        var devices = await api.ListSessionsAsync(accessToken, HttpContext.RequestAborted);
+        if (devices.Problem is { } problem)
+        {
+            return Leave(problem, Path) ?? Shown(problem);
+        }
+        Devices = devices.Value ?? [];
+        return null;
+    }
+}

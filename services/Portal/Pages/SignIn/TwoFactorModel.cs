@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuthPlatform.Portal.Pages.SignIn;
+
+/// <summary>
+/// The code page between password and session: POST /api/sessions/mfa with the account's own method (TOTP or SMS);
+/// "Send a new code" (<see cref="SendCodeModel"/>) comes back here with the wait it was refused with.
+/// </summary>
+public sealed class TwoFactorModel(PlatformApi api, PortalSession session, SealedCookie cookies) : PortalPage
+{
+    public string? Notice { get; private set; }
+
+    public string? CodeError { get; private set; }
+
+    public bool IsSms { get; private set; }
+
+    public IActionResult OnGet(string? sent, string? refused, int? wait)
+    {
+        if (Pending() is not { } pending)
+        {
+            return Redirect("/sign-in?notice=sign-in-expired");
+        }
+        IsSms = pending.PrimaryMethod == FactorMethods.Sms;
+        if (refused is { Length: > 0 and < 40 })
+        {
+            // What "Send a new code" was refused with (SendCode redirects here): only known kinds become sentences.
+            FormError = ProblemMessages.For(new ApiProblem(System.Net.HttpStatusCode.TooManyRequests, refused,
+                null, wait is > 0 ? TimeSpan.FromSeconds(Math.Min(wait.Value, 86_400)) : null));
+        }
+        else if (sent == "1")
+        {
+            Notice = "A new code is on its way.";
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? code)
+    {
+        if (Pending() is not { } pending)
+        {
+            return Redirect("/sign-in?notice=sign-in-expired");
+        }
+        IsSms = pending.PrimaryMethod == FactorMethods.Sms;
+        var digits = OneTimeCode.Normalize(code);
+        if (digits is null)
+        {
+            CodeError = "Enter the 6-digit code, numbers only.";
+            FormError = "Check the code.";
+            return PageWithStatus(StatusCodes.Status400BadRequest);
+        }
+        var completed = await api.CompleteSecondFactorAsync(pending.MfaToken, pending.PrimaryMethod, digits, HttpContext.RequestAborted);
+        return await FinishAsync(completed, pending, session, cookies, HttpContext, error => CodeError = error, this);
+    }
+
+    private PendingSignIn? Pending() => cookies.Read<PendingSignIn>(HttpContext, PortalCookies.SignInStep);
+
+    /// <summary>What the second step's answer means for the browser; shared by the code page and the recovery page.</summary>
+    internal static async Task<IActionResult> FinishAsync(ApiResult<SessionTokens> completed, PendingSignIn pending, PortalSession session,
+        SealedCookie cookies, HttpContext context, Action<string> fieldError, PortalPage page, string? notice = null)
+    {
+        if (completed.Value is { } tokens)
+        {
+            cookies.Delete(context, PortalCookies.SignInStep);
+            if (await session.StartAsync(context, tokens) is { } failed)
+            {
+                return page.RefusedBy(failed);
+            }
+            var target = SafeReturnUrl(notice is null ? pending.ReturnUrl : "/account");
+            return new RedirectResult(notice is null ? target : $"{target}?notice={notice}");
+        }
+        var problem = completed.Problem!;
+        if (problem.Is("invalid-mfa-token"))
+        {
+            cookies.Delete(context, PortalCookies.SignInStep);
+            return new RedirectResult("/sign-in?notice=sign-in-expired");
+        }
+        if (problem.Is("invalid-code") || problem.Status == System.Net.HttpStatusCode.Unauthorized)
+        {
+            fieldError(ProblemMessages.For(problem.Is("invalid-code") ? problem : problem with { Kind = "invalid-code" }));
+        }
+        return page.RefusedBy(problem);
+    }
+}

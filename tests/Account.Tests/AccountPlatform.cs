@@ -1,0 +1,17 @@
+namespace AuthPlatform.Account.Tests;
+
+/// <summary>The platform Account.Tests runs against: the per-client limits lifted, and short waits where tests wait.</summary>
+public sealed class AccountPlatform : PlatformFixture
+{
+    /// <summary>Short enough that a test can get a second reset link; the cooldown itself is tested with it too.</summary>
+    public static readonly TimeSpan PasswordResetCooldown = TimeSpan.FromSeconds(3);
+
+    protected override IReadOnlyDictionary<string, string?> ServiceSettings { get; } = new Dictionary<string, string?>(LiftedPerClientLimits)
+    {
+        // SensitiveChangeTests waits this out instead of 10 minutes.
+        ["RecentSignIn__MaxAge"] = "00:00:10",
+        // DataPurgeTests waits for a pass instead of an hour.
+        ["DataPurge__Interval"] = "00:00:03",
+        ["Verification__PasswordResetCooldown"] = PasswordResetCooldown.ToString("c"),
+    };
+}
