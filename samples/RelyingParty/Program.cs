@@ -33,6 +33,8 @@ builder.Services.AddAuthentication(options =>
             oidc.Scope.Add(scope);
         }
         oidc.MapInboundClaims = false;
+        // The handler drops acr by default; the sample shows how the person signed in (acr_values=mfa step-up).
+        oidc.ClaimActions.Remove("acr");
         oidc.SaveTokens = true;
         oidc.GetClaimsFromUserInfoEndpoint = true;
         oidc.TokenValidationParameters.NameClaimType = "email";

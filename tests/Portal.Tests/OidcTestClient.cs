@@ -10,12 +10,15 @@ namespace AuthPlatform.Portal.Tests;
 /// A confidential relying party registered by configuration (Oidc__Clients__0__*), the way an operator registers
 /// one: its redirect URI is a loopback address nothing listens on; the browser tests catch the redirect there.
 /// </summary>
-public sealed class OidcTestClient(PlatformFixture platform) : IDisposable
+public sealed class OidcTestClient(PortalPlatform platform) : IDisposable
 {
     public const string ClientId = "test-app";
     public const string DisplayName = "Test App";
     public const string Secret = "test-app-secret-9f2c1e7a5b3d4c6e8f0a1b2c3d4e5f60";
     public const string RedirectUri = "http://127.0.0.1:5599/callback";
+
+    /// <summary>Declared before <see cref="Registration"/>, which reads it (static initialisers run in order).</summary>
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromSeconds(20);
 
     public static IReadOnlyDictionary<string, string?> Registration { get; } = new Dictionary<string, string?>
     {
@@ -28,6 +31,8 @@ public sealed class OidcTestClient(PlatformFixture platform) : IDisposable
         ["Oidc__Clients__0__Scopes__1"] = "profile",
         ["Oidc__Clients__0__Scopes__2"] = "email",
         ["Oidc__Clients__0__Scopes__3"] = "offline_access",
+        // Long enough for any test to redeem its code, short enough for the expired-code test to wait it out.
+        ["Oidc__AuthorizationCodeLifetime"] = CodeLifetime.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>A client of the gateway that shows redirects instead of following them.</summary>
@@ -59,21 +64,26 @@ public sealed class OidcTestClient(PlatformFixture platform) : IDisposable
         return "/connect/authorize?" + string.Join('&', query.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}"));
     }
 
-    public Task<HttpResponseMessage> RedeemAsync(string code, string secret = Secret) =>
-        TokenRequestAsync(secret, new()
+    public Task<HttpResponseMessage> RedeemAsync(string code, string secret = Secret, string? verifier = "", string redirectUri = RedirectUri)
+    {
+        var form = new Dictionary<string, string> { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirectUri };
+        if (verifier is not null)
         {
-            ["grant_type"] = "authorization_code",
-            ["code"] = code,
-            ["redirect_uri"] = RedirectUri,
-            ["code_verifier"] = Verifier,
-        });
+            form["code_verifier"] = verifier.Length > 0 ? verifier : Verifier;
+        }
+        return TokenRequestAsync(secret, form);
+    }
+
+    /// <summary>POST /connect/introspect as this client (RFC 7662): is the token still active?</summary>
+    public Task<HttpResponseMessage> IntrospectAsync(string token) =>
+        TokenRequestAsync(Secret, new() { ["token"] = token }, "/connect/introspect");
 
     public Task<HttpResponseMessage> RefreshAsync(string refreshToken) =>
         TokenRequestAsync(Secret, new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken });
 
-    private async Task<HttpResponseMessage> TokenRequestAsync(string secret, Dictionary<string, string> form)
+    private async Task<HttpResponseMessage> TokenRequestAsync(string secret, Dictionary<string, string> form, string path = "/connect/token")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token") { Content = new FormUrlEncodedContent(form) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(ClientId)}:{Uri.EscapeDataString(secret)}")));
         return await Http.SendAsync(request);
@@ -122,8 +132,17 @@ public sealed class LoopbackRedirectReceiver : IDisposable
     }
 
     /// <summary>The next redirect the browser brought here; a flow that never gets here fails the test instead of hanging it.</summary>
-    public async Task<Uri> NextAsync() =>
-        await _received.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+    /// <remarks>
+    /// The browser's navigation is still under way when the request arrives here: the test waits until it has landed,
+    /// or its next navigation would be cut short by this one.
+    /// </remarks>
+    public async Task<Uri> NextAsync(IPage page)
+    {
+        var redirect = await _received.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask()
+            .WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        await page.WaitForURLAsync(url => url.StartsWith(OidcTestClient.RedirectUri, StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        return redirect;
+    }
 
     private async Task AcceptAsync()
     {
@@ -137,6 +156,13 @@ public sealed class LoopbackRedirectReceiver : IDisposable
             catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
                 return;
+            }
+            if (context.Request.Url!.AbsolutePath != new Uri(OidcTestClient.RedirectUri).AbsolutePath)
+            {
+                // The browser's own requests (/favicon.ico after the page) are not redirects.
+                context.Response.StatusCode = 404;
+                context.Response.Close();
+                continue;
             }
             _received.Writer.TryWrite(context.Request.Url!);
             var body = Encoding.UTF8.GetBytes("<!doctype html><html lang=\"en\"><head><title>Back in the app</title></head><body><main><h1>Back in the app</h1></main></body></html>");

@@ -27,7 +27,7 @@ public static class OidcApi
             .WithTags("OpenID Connect").WithSummary("Authorization endpoint (code flow with PKCE)").DisableAntiforgery();
         app.MapMethods("/" + OidcProvider.UserInfoPath, [HttpMethods.Get, HttpMethods.Post], UserInfoAsync)
             .WithTags("OpenID Connect").WithSummary("UserInfo endpoint").DisableAntiforgery();
-        app.MapMethods("/" + OidcProvider.EndSessionPath, [HttpMethods.Get, HttpMethods.Post], EndSession)
+        app.MapMethods("/" + OidcProvider.EndSessionPath, [HttpMethods.Get, HttpMethods.Post], (Delegate)EndSessionAsync)
             .WithTags("OpenID Connect").WithSummary("RP-initiated logout").DisableAntiforgery();
         app.MapPost(AuthorizationHandoffCalls.Authorizations, HandOffAsync)
             .RequireAuthorization().RequireSessionToken()
@@ -58,6 +58,15 @@ public static class OidcApi
         {
             return Results.Redirect(AuthorizationHandoffCalls.PortalConsentPath + QueryOf(context, request));
         }
+        if (ticket.Denied)
+        {
+            return Refuse(Errors.AccessDenied, "The person did not allow this app to use their account.");
+        }
+        // A ticket from a sign-in without a second factor does not satisfy acr_values=mfa: the portal steps up first.
+        if (OidcProvider.AsksForSecondFactor(request.AcrValues) && !ticket.Methods.Contains(OidcProvider.SecondFactorAcr))
+        {
+            return Results.Redirect(AuthorizationHandoffCalls.PortalConsentPath + QueryOf(context, request));
+        }
         var authorization = await authorizations.FindByIdAsync(ticket.AuthorizationId, cancellationToken);
         if (authorization is null || !await authorizations.HasStatusAsync(authorization, Statuses.Valid, cancellationToken))
         {
@@ -75,7 +84,7 @@ public static class OidcApi
             .SetClaim(Claims.EmailVerified, true)
             .SetClaim(Claims.PreferredUsername, account.Email)
             .SetClaim(Claims.AuthenticationTime, ticket.AuthTime)
-            .SetClaim(Claims.AuthenticationContextReference, ticket.Methods.Contains("mfa") ? "mfa" : "pwd");
+            .SetClaim(Claims.AuthenticationContextReference, ticket.Methods.Contains(OidcProvider.SecondFactorAcr) ? OidcProvider.SecondFactorAcr : OidcProvider.PasswordAcr);
         // "amr" is a JSON array even with one method (OpenID Connect Core §2).
         identity.AddClaim(new Claim(Claims.AuthenticationMethodReference, JsonSerializer.Serialize(ticket.Methods), JsonClaimValueTypes.JsonArray));
         identity.SetScopes(request.GetScopes());
@@ -135,19 +144,32 @@ public static class OidcApi
         return Results.Ok(claims);
     }
 
-    /// <summary>OpenIddict has checked post_logout_redirect_uri against the client; without one the person lands on the portal.</summary>
-    private static IResult EndSession() =>
-        Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [Scheme]);
+    /// <summary>
+    /// OpenIddict has checked post_logout_redirect_uri exactly against the client's and the id_token_hint's signature.
+    /// With a hint, the portal ends its session first (once: it comes back with a cookie); then OpenIddict returns the
+    /// browser to the app, or without a post_logout_redirect_uri to the portal.
+    /// </summary>
+    private static async Task<IResult> EndSessionAsync(HttpContext context)
+    {
+        var request = context.GetOpenIddictServerRequest();
+        var hinted = (await context.AuthenticateAsync(Scheme)).Principal is not null;
+        if (request is not null && hinted && context.Request.Cookies[AuthorizationHandoffCalls.EndSessionCookie] is null)
+        {
+            return Results.Redirect(AuthorizationHandoffCalls.PortalEndSessionPath + QueryOf(context, request));
+        }
+        context.Response.Cookies.Delete(AuthorizationHandoffCalls.EndSessionCookie, new CookieOptions { Path = AuthorizationHandoffCalls.EndSessionPath });
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [Scheme]);
+    }
 
     private static async Task<IResult> HandOffAsync(AuthorizationHandoffRequest request, ClaimsPrincipal user,
         IOpenIddictApplicationManager applications, IOpenIddictAuthorizationManager authorizations, AuthorizationTickets tickets,
-        TimeProvider time, CancellationToken cancellationToken)
+        MfaClient mfa, TimeProvider time, CancellationToken cancellationToken)
     {
         if (user.AccountId() is not { } accountId || user.AuthenticatedAt() is not { } authenticatedAt)
         {
             return Results.Unauthorized();
         }
-        if (request.ClientId is not { Length: > 0 and <= 100 } || request.Scope is not { Length: <= 1000 }
+        if (request.ClientId is not { Length: > 0 and <= 100 } || request.Scope is not { Length: <= 1000 } || request.AcrValues is { Length: > 1000 }
             || await applications.FindByClientIdAsync(request.ClientId, cancellationToken) is not { } application)
         {
             return Problems.Invalid("Unknown client.");
@@ -162,7 +184,22 @@ public static class OidcApi
         {
             return Results.Ok(new AuthorizationHandoffAnswer(false, clientName, scopes, null, 0, SignInRequired: true));
         }
+        // Step-up (acr_values=mfa): a session signed in without a second factor signs in again with one; an account
+        // without one sets it up first. Either way the ID token's acr and amr say what happened.
+        if (!request.Deny && OidcProvider.AsksForSecondFactor(request.AcrValues)
+            && !user.FindAll(Claims.AuthenticationMethodReference).Any(claim => claim.Value == OidcProvider.SecondFactorAcr))
+        {
+            return (await mfa.GetStateAsync(accountId, cancellationToken)).Enabled
+                ? Results.Ok(new AuthorizationHandoffAnswer(false, clientName, scopes, null, 0, SignInRequired: true))
+                : Results.Ok(new AuthorizationHandoffAnswer(false, clientName, scopes, null, 0, SecondFactorSetupRequired: true));
+        }
 
+        if (request.Deny)
+        {
+            return Results.Ok(new AuthorizationHandoffAnswer(false, clientName, scopes,
+                tickets.Seal(new AuthorizationTicket(accountId, request.ClientId, "", [], authenticatedAt.ToUnixTimeSeconds(), Denied: true)),
+                (int)tickets.Lifetime.TotalSeconds));
+        }
         object? consent = null;
         await foreach (var existing in authorizations.FindAsync(subject, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, scopes, cancellationToken))
         {

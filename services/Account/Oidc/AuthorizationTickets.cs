@@ -4,8 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Account.Oidc;
 
-/// <summary>Who signed in at the portal, how and when, for one client, with the consent (authorization) that covers it.</summary>
-public sealed record AuthorizationTicket(Guid AccountId, string ClientId, string AuthorizationId, string[] Methods, long AuthTime);
+/// <summary>
+/// Who signed in at the portal, how and when, for one client, with the consent (authorization) that covers it; or,
+/// <paramref name="Denied"/>, that they refused the client (no authorization).
+/// </summary>
+public sealed record AuthorizationTicket(Guid AccountId, string ClientId, string AuthorizationId, string[] Methods, long AuthTime, bool Denied = false);
 
 /// <summary>
 /// The portal's hand-off to /connect/authorize, sealed with this service's Data Protection ring and dead after

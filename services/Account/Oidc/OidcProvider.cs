@@ -19,14 +19,22 @@ public static class OidcProvider
     public const string RevocationPath = "connect/revoke";
     public const string IntrospectionPath = "connect/introspect";
 
+    /// <summary>The acr values: "mfa" after a second factor (an app asks for it with acr_values=mfa), "pwd" otherwise.</summary>
+    public const string SecondFactorAcr = "mfa";
+    public const string PasswordAcr = "pwd";
+
+    public static bool AsksForSecondFactor(string? acrValues) =>
+        acrValues?.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(SecondFactorAcr, StringComparer.Ordinal) == true;
+
     public static IHostApplicationBuilder AddOidcProvider(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<OidcOptions>().BindConfiguration(OidcOptions.Section)
             .Validate(o => o.IsValid(),
                 "Oidc: each client needs a unique ClientId, a DisplayName, a 64-hex-digit ClientSecretHash or none, exact https (or loopback http) "
-                + "redirect URIs, and scopes among openid (required), profile, email, offline_access; TicketLifetime within 10 minutes.")
+                + "redirect URIs, and scopes among openid (required), profile, email, offline_access; TicketLifetime and AuthorizationCodeLifetime within 10 minutes.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AuthorizationTickets>();
+        builder.Services.AddScoped<ConnectedApps>();
         builder.Services.AddHostedService<ConfiguredClients>();
 
         var issuer = new Uri(builder.Configuration.TokenIssuer(), UriKind.Absolute);
@@ -51,6 +59,11 @@ public static class OidcProvider
                 server.RegisterClaims(Claims.Subject, Claims.Email, Claims.EmailVerified, Claims.PreferredUsername,
                     Claims.AuthenticationMethodReference, Claims.AuthenticationTime, Claims.AuthenticationContextReference);
                 server.SetAccessTokenLifetime(AccessTokenIssuer.Lifetime);
+                server.SetAuthorizationCodeLifetime(builder.Configuration.GetSection(OidcOptions.Section).Get<OidcOptions>()?.AuthorizationCodeLifetime
+                    ?? new OidcOptions().AuthorizationCodeLifetime);
+                // Reuse detection as for the API's refresh tokens: a spent refresh token is refused at once (OpenIddict's
+                // default 30 s grace would accept it) and revokes the tokens of its grant.
+                server.SetRefreshTokenReuseLeeway(null);
 
                 // Placeholders OpenIddict requires at start: every JWT is signed by the platform's key ring instead, and
                 // codes and refresh tokens are sealed with Data Protection (its ring is in accountdb), not encrypted JWTs.

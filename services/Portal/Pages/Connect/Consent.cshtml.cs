@@ -20,12 +20,22 @@ public sealed class ConsentModel(PlatformApi api, PortalSession session) : Porta
 
     public IReadOnlyList<string> Scopes { get; private set; } = [];
 
+    /// <summary>The app asks for a second factor (acr_values=mfa) and the account has none yet.</summary>
+    public bool SecondFactorSetupRequired { get; private set; }
+
+    /// <summary>Set once account has handed over a ticket: the page sends the browser back to /connect/authorize.</summary>
+    public string? ContinueUrl { get; private set; }
+
     public Task<IActionResult> OnGetAsync() => HandOffAsync(consent: false);
 
-    /// <summary>"Allow": consent is remembered for this client and these scopes.</summary>
-    public Task<IActionResult> OnPostAsync() => HandOffAsync(consent: true);
+    /// <summary>
+    /// "Allow": consent is remembered for this client and these scopes. "Cancel": the app hears access_denied at its
+    /// redirect URI (RFC 6749 §4.1.2.1) and nothing is remembered. (One handler: the form posts to this URL, query included.)
+    /// </summary>
+    public Task<IActionResult> OnPostAsync([FromForm] string? decision) =>
+        decision == "cancel" ? HandOffAsync(consent: false, deny: true) : HandOffAsync(consent: true);
 
-    private async Task<IActionResult> HandOffAsync(bool consent)
+    private async Task<IActionResult> HandOffAsync(bool consent, bool deny = false)
     {
         var clientId = Request.Query["client_id"].ToString();
         var scope = Request.Query["scope"].ToString();
@@ -46,18 +56,25 @@ public sealed class ConsentModel(PlatformApi api, PortalSession session) : Porta
         long? maxAge = long.TryParse(Request.Query["max_age"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? seconds : null;
         var answer = await api.SendAsync<AuthorizationHandoffAnswer>(PlatformApi.Account, HttpMethod.Post, AuthorizationHandoffCalls.Authorizations,
-            new AuthorizationHandoffRequest(clientId, scope, consent, maxAge), accessToken, HttpContext.RequestAborted);
+            new AuthorizationHandoffRequest(clientId, scope, consent, maxAge, deny, Request.Query["acr_values"].ToString()), accessToken, HttpContext.RequestAborted);
         if (answer.Value is not { } handoff)
         {
             return Refused(answer.Problem!);
         }
         if (handoff.SignInRequired)
         {
-            // The fresh sign-in satisfies max_age; carrying it on would ask again whenever a second has passed.
+            // The fresh sign-in satisfies max_age (and acr_values=mfa: an account with a second factor signs in with it);
+            // carrying max_age on would ask again whenever a second has passed.
             return await SignInAgainAsync(Request.Query.Where(p => p.Key != "max_age"));
         }
         ClientName = handoff.ClientName;
         Scopes = handoff.Scopes;
+        if (handoff.SecondFactorSetupRequired)
+        {
+            // The app asks for a second factor (acr_values=mfa) and the account has none: set one up, or cancel.
+            SecondFactorSetupRequired = true;
+            return Page();
+        }
         if (handoff.ConsentRequired || handoff.Ticket is null)
         {
             return Page();
@@ -71,7 +88,11 @@ public sealed class ConsentModel(PlatformApi api, PortalSession session) : Porta
             MaxAge = TimeSpan.FromSeconds(handoff.ExpiresIn),
             IsEssential = true,
         });
-        return Redirect(AuthorizationHandoffCalls.AuthorizePath + Request.QueryString);
+        // Not a redirect: after a form (sign-in, 2FA, consent) the browser applies the page's CSP form-action 'self' to
+        // the whole redirect chain, which ends at the app's redirect URI on another origin. A Refresh is a new navigation.
+        ContinueUrl = AuthorizationHandoffCalls.AuthorizePath + Request.QueryString;
+        Response.Headers["Refresh"] = "0;url=" + ContinueUrl;
+        return Page();
     }
 
     private async Task<IActionResult> SignInAgainAsync(IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> query)
