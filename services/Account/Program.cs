@@ -19,5 +19,6 @@ app.MapSessionApi();
 app.MapAccessKeyApi();
 app.MapOidcApi();
 app.MapConnectedAppsApi();
+app.MapClientsApi();
 
 app.Run();

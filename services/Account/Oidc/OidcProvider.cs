@@ -1,3 +1,4 @@
+using AuthPlatform.Account.Administration;
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Tokens;
 using Microsoft.IdentityModel.Tokens;
@@ -35,6 +36,11 @@ public static class OidcProvider
             .ValidateOnStart();
         builder.Services.AddSingleton<AuthorizationTickets>();
         builder.Services.AddScoped<ConnectedApps>();
+        builder.Services.AddScoped<ClientRegistry>();
+        builder.Services.AddOptions<AdministratorOptions>().BindConfiguration(AdministratorOptions.Section)
+            .Validate(o => o.IsValid(), "Administrators:Emails must be email addresses (no spaces around them).")
+            .ValidateOnStart();
+        builder.Services.AddScoped<Administrators>();
         builder.Services.AddHostedService<ConfiguredClients>();
 
         var issuer = new Uri(builder.Configuration.TokenIssuer(), UriKind.Absolute);
