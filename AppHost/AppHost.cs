@@ -58,6 +58,8 @@ foreach (var instance in topology.Instances)
     });
     resources[instance.ResourceName] = service;
 }
+// samples/RelyingParty: "Sign in with AuthPlatform" as another product offers it, registered with account by configuration.
+resources[RelyingPartySample.Resource] = builder.AddRelyingPartySample(layout, topology.NextPort(), resources["account"]);
 // The gateway starts beside the services (it probes each replica's /health and routes only to ready ones), so its own
 // start-up is off the critical path.
 foreach (var (name, resource) in resources.Where(r => r.Key != topology.Gateway.ResourceName))

@@ -14,6 +14,7 @@ public static class PlatformEnvironment
         ["notification"] = "services/Notification/Notification.csproj",
         ["portal"] = "services/Portal/Portal.csproj",
         ["gateway"] = "gateway/Gateway.csproj",
+        [RelyingPartySample.Resource] = "samples/RelyingParty/RelyingParty.csproj",
     };
 
     /// <summary>Countries that may receive SMS codes unless the operator says otherwise (the services allow none when unset).</summary>

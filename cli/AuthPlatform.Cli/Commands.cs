@@ -317,6 +317,77 @@ public sealed class Commands(string? explicitGateway, CredentialStore store, boo
         return ExitCodes.Success;
     }
 
+    public async Task<int> ListClientsAsync()
+    {
+        using var session = OpenSession();
+        var clients = await session.SendForJsonAsync(token => GatewayClient.Json(HttpMethod.Get, "api/clients", bearer: token));
+        if (clients.ValueKind != JsonValueKind.Array)
+        {
+            throw new CliException("the gateway's list of clients is not a list");
+        }
+        if (clients.GetArrayLength() == 0)
+        {
+            Console.Out.WriteLine("No OpenID Connect clients.");
+            return ExitCodes.Success;
+        }
+        string[] header = ["CLIENT ID", "NAME", "TYPE", "SOURCE", "SCOPES", "REDIRECT URIS"];
+        var rows = clients.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object).Select(c => new[]
+        {
+            Terminal.Safe(c.String("clientId")),
+            Terminal.Safe(c.String("displayName")),
+            c.Bool("confidential") ? "confidential" : "public",
+            c.Bool("fromConfiguration") ? "configuration" : "cli",
+            Terminal.Safe(string.Join(' ', c.Strings("scopes"))),
+            Terminal.Safe(string.Join(' ', c.Strings("redirectUris"))),
+        }).ToList();
+        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        foreach (var row in rows.Prepend(header))
+        {
+            Console.Out.WriteLine(string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
+        }
+        return ExitCodes.Success;
+    }
+
+    public async Task<int> AddClientAsync(string clientId, IReadOnlyDictionary<string, List<string>> options)
+    {
+        IReadOnlyList<string> Values(string option) => options.TryGetValue(option, out var values) ? values : [];
+        if (Values("--name") is not [var name] || Values("--redirect-uri").Count == 0)
+        {
+            throw new UsageException("usage: authplatform clients add CLIENT_ID --name NAME --redirect-uri URI [--redirect-uri URI…] "
+                + "[--post-logout-redirect-uri URI…] [--scope SCOPE…] [--public]");
+        }
+        var confidential = !options.ContainsKey("--public");
+        var body = new JsonObject
+        {
+            ["clientId"] = clientId.Trim(),
+            ["displayName"] = name,
+            ["redirectUris"] = new JsonArray([.. Values("--redirect-uri").Select(uri => (JsonNode?)uri)]),
+            ["postLogoutRedirectUris"] = new JsonArray([.. Values("--post-logout-redirect-uri").Select(uri => (JsonNode?)uri)]),
+            ["scopes"] = new JsonArray([.. Values("--scope").Select(scope => (JsonNode?)scope)]),
+            ["confidential"] = confidential,
+        };
+        using var session = OpenSession();
+        var answer = await session.SendForJsonAsync(token => GatewayClient.Json(HttpMethod.Post, "api/clients", body, token));
+        var client = answer.Object("client") ?? throw new CliException("the gateway's answer names no client");
+        Console.Out.WriteLine($"Registered {(confidential ? "confidential" : "public")} client {Terminal.Safe(client.String("clientId"))} "
+            + $"(\"{Terminal.Safe(client.String("displayName"))}\"), scopes {Terminal.Safe(string.Join(' ', client.Strings("scopes")))}.");
+        if (answer.String("clientSecret") is { Length: > 0 } secret)
+        {
+            Console.Out.WriteLine($"  Client secret: {Terminal.Safe(secret)}");
+            Console.Out.WriteLine("The secret is shown once — store it now; it cannot be shown again.");
+        }
+        return ExitCodes.Success;
+    }
+
+    public async Task<int> RemoveClientAsync(string clientId)
+    {
+        using var session = OpenSession();
+        using var response = await session.SendOrFailAsync(token =>
+            GatewayClient.Json(HttpMethod.Delete, "api/clients/" + Uri.EscapeDataString(clientId.Trim()), bearer: token));
+        Console.Out.WriteLine($"Removed client {Terminal.Safe(clientId.Trim())}; its consents and tokens are revoked.");
+        return ExitCodes.Success;
+    }
+
     private static async Task<List<JsonElement>> ListAsync(Session session)
     {
         var list = await session.SendForJsonAsync(token => GatewayClient.Json(HttpMethod.Get, "api/access-keys", bearer: token));

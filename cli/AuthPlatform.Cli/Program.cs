@@ -24,6 +24,13 @@ public static class Program
           keys list             List your access keys (never their secrets)
           keys revoke ID        Revoke an access key, by its id or its access key ID
           mfa status            Show whether two-factor authentication is on
+          clients list          (administrators) List the OpenID Connect clients
+          clients add CLIENT_ID --name NAME --redirect-uri URI [--redirect-uri URI…]
+                                [--post-logout-redirect-uri URI…] [--scope SCOPE…] [--public]
+                                (administrators) Register a client; a confidential client's secret is shown once.
+                                Scopes: openid (always), profile, email, offline_access (default: openid profile email)
+          clients remove CLIENT_ID
+                                (administrators) Remove a client registered here, with its consents and tokens
           help                  Show this help
 
         Options:
@@ -83,6 +90,10 @@ public static class Program
         {
             throw new UsageException("--access-key goes with `authplatform login`");
         }
+        if (invocation.ClientOptions.Count > 0 && words is not ["clients", "add", ..])
+        {
+            throw new UsageException($"{invocation.ClientOptions.Keys.First()} goes with `authplatform clients add`");
+        }
 
         var commands = new Commands(invocation.ExplicitGateway(), CredentialStore.Default(), invocation.Insecure);
         return words switch
@@ -95,6 +106,11 @@ public static class Program
             ["keys", "list"] => await commands.ListKeysAsync(),
             ["keys", "revoke", var id] => await commands.RevokeKeyAsync(id),
             ["mfa", "status"] => await commands.MfaStatusAsync(),
+            ["clients", "list"] => await commands.ListClientsAsync(),
+            ["clients", "add", var clientId] => await commands.AddClientAsync(clientId, invocation.ClientOptions),
+            ["clients", "remove", var clientId] => await commands.RemoveClientAsync(clientId),
+            ["clients", ..] => throw new UsageException(
+                "usage: authplatform clients list | clients add CLIENT_ID --name NAME --redirect-uri URI [options] | clients remove CLIENT_ID"),
             ["keys", "create", ..] => throw new UsageException("usage: authplatform keys create NAME (quote a name with spaces)"),
             ["keys", "revoke", ..] => throw new UsageException("usage: authplatform keys revoke ID"),
             ["keys", ..] => throw new UsageException("usage: authplatform keys create NAME | keys list | keys revoke ID"),
@@ -108,11 +124,18 @@ public static class Program
 /// <summary>The command line, parsed by hand: global options anywhere, <c>--</c> ends options.</summary>
 public sealed record Invocation(IReadOnlyList<string> Words, string? Gateway, bool Help, bool Version, bool AccessKey, bool Insecure = false)
 {
+    /// <summary>The options of `clients add` that take a value (each may repeat), and --public (no value).</summary>
+    public static readonly string[] ClientValueOptions = ["--name", "--redirect-uri", "--post-logout-redirect-uri", "--scope"];
+
+    /// <summary>`clients add`'s options as given: option name → values ("--public" → [""]).</summary>
+    public Dictionary<string, List<string>> ClientOptions { get; init; } = [];
+
     public static Invocation Parse(string[] args)
     {
         var words = new List<string>();
         string? gateway = null;
         bool help = false, version = false, accessKey = false, insecure = false, optionsEnded = false;
+        var clientOptions = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -144,11 +167,18 @@ public sealed record Invocation(IReadOnlyList<string> Words, string? Gateway, bo
                 case "--insecure":
                     insecure = true;
                     break;
+                case "--public":
+                    clientOptions.TryAdd(arg, [""]);
+                    break;
+                case var _ when ClientValueOptions.Contains(arg):
+                    var value = i + 1 < args.Length ? args[++i] : throw new UsageException($"{arg} needs a value");
+                    (clientOptions.TryGetValue(arg, out var values) ? values : clientOptions[arg] = []).Add(value);
+                    break;
                 default:
                     throw new UsageException($"unknown option '{Terminal.Safe(arg)}'; see `authplatform --help`");
             }
         }
-        return new Invocation(words, gateway, help, version, accessKey, insecure);
+        return new Invocation(words, gateway, help, version, accessKey, insecure) { ClientOptions = clientOptions };
     }
 
     /// <summary>--gateway, else AUTHPLATFORM_GATEWAY, checked and normalised; null when neither is given.</summary>

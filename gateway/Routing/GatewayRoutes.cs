@@ -60,7 +60,7 @@ public static class GatewayRoutes
 
     public static readonly IReadOnlyDictionary<string, string[]> PrefixesByService = new Dictionary<string, string[]>
     {
-        ["account"] = ["/api/accounts", "/api/sessions", "/api/access-keys", "/connect", "/.well-known"],
+        ["account"] = ["/api/accounts", "/api/sessions", "/api/access-keys", "/api/clients", "/connect", "/.well-known"],
         ["verification"] = ["/api/verification"],
         ["mfa"] = ["/api/mfa"],
     };

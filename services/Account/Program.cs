@@ -7,6 +7,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseWebConventions();
+app.UseAccessKeyTokenEndpoint();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -16,6 +17,8 @@ app.MapWellKnownApi();
 app.MapAccountApi();
 app.MapSessionApi();
 app.MapAccessKeyApi();
-app.MapTokenEndpoint();
+app.MapOidcApi();
+app.MapConnectedAppsApi();
+app.MapClientsApi();
 
 app.Run();

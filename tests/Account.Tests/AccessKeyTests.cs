@@ -196,7 +196,12 @@ public sealed class AccessKeyTests(AccountPlatform platform)
     [Theory]
     [InlineData("", "invalid_request")]
     [InlineData("grant_type=password&username=a&password=b", "unsupported_grant_type")]
-    [InlineData("grant_type=authorization_code&code=x", "unsupported_grant_type")]
+    [InlineData("grant_type=urn:example:unknown", "unsupported_grant_type")]
+    // The OpenID Connect grants are OpenIddict's on the same endpoint: a code without client_id and code_verifier is
+    // missing required parameters (RFC 6749 §4.1.3, RFC 7636 §4.5), a complete request from an unknown client is invalid_client.
+    [InlineData("grant_type=authorization_code&code=x", "invalid_request")]
+    [InlineData("grant_type=authorization_code&code=x&client_id=no-such-app&redirect_uri=https%3A%2F%2Fapp.example.test%2Fcb"
+        + "&code_verifier=vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv", "invalid_client")]
     [InlineData("grant_type=client_credentials", "invalid_client")]
     [InlineData("grant_type=client_credentials&client_id=apk_x", "invalid_client")]
     public async Task Token_requests_with_bad_input_get_OAuth_errors(string form, string error)

@@ -9,5 +9,5 @@ public sealed class PortalPlatform : PlatformFixture
         ["Verification__PasswordResetCooldown"] = "00:00:03",
         // A session ended elsewhere ends in the browser at its next page after this (instead of a minute).
         ["Portal__SessionCheckInterval"] = "00:00:02",
-    };
+    }.Concat(OidcTestClient.Registration).ToDictionary();
 }

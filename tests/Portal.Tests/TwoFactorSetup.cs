@@ -14,10 +14,17 @@ public sealed class TwoFactorSetup(PortalPlatform platform)
     public async Task<TwoFactorAccount> WithAuthenticatorAppAsync(string hint)
     {
         var (email, tokens) = await Accounts.CreateVerifiedAccountAsync(hint);
-        var setup = await SendAsync(HttpMethod.Post, "/api/mfa/totp", tokens.AccessToken, new { });
+        var (app, recoveryCodes) = await EnableAuthenticatorAppAsync(tokens.AccessToken);
+        return new TwoFactorAccount(email, AccountClient.GoodPassword, recoveryCodes, app, null);
+    }
+
+    /// <summary>Turns an authenticator app on for the account an access token (of a recent sign-in) belongs to.</summary>
+    public async Task<(AuthenticatorApp App, string[] RecoveryCodes)> EnableAuthenticatorAppAsync(string accessToken)
+    {
+        var setup = await SendAsync(HttpMethod.Post, "/api/mfa/totp", accessToken, new { });
         var app = await AuthenticatorApp.ScanAsync(setup.GetProperty("qrCodePng").GetString()!);
-        var confirmed = await SendAsync(HttpMethod.Post, "/api/mfa/totp/confirm", tokens.AccessToken, new { code = await app.NextCodeAsync() });
-        return new TwoFactorAccount(email, AccountClient.GoodPassword, RecoveryCodes(confirmed), app, null);
+        var confirmed = await SendAsync(HttpMethod.Post, "/api/mfa/totp/confirm", accessToken, new { code = await app.NextCodeAsync() });
+        return (app, RecoveryCodes(confirmed));
     }
 
     public async Task<TwoFactorAccount> WithSmsAsync(string hint)

@@ -7,17 +7,37 @@ namespace AuthPlatform.Account.Apis;
 /// <summary>
 /// OAuth 2.0 token endpoint for access keys: grant_type=client_credentials with the key id as client_id and the
 /// secret as client_secret, by HTTP Basic or form fields (RFC 6749 §2.3.1). The token acts as the key's owner and
-/// is marked amr=["key"].
+/// is marked amr=["key"]. The same path is OpenIddict's token endpoint for the OpenID Connect grants
+/// (authorization_code, refresh_token): this middleware answers client_credentials before OpenIddict sees it.
 /// </summary>
 public static class TokenEndpoint
 {
-    public static IEndpointRouteBuilder MapTokenEndpoint(this IEndpointRouteBuilder app)
+    public const string Path = "/connect/token";
+
+    public static IApplicationBuilder UseAccessKeyTokenEndpoint(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(Path, StringComparison.OrdinalIgnoreCase)
+                && context.Request.HasFormContentType && await GrantTypeAsync(context) == "client_credentials")
+            {
+                var result = await IssueAsync(context, context.RequestServices.GetRequiredService<AccessKeyTokenFlow>(), context.RequestAborted);
+                await result.ExecuteAsync(context);
+                return;
+            }
+            await next(context);
+        });
+
+    /// <summary>The form stays buffered for OpenIddict; a form too large or malformed is left to it (it answers invalid_request).</summary>
+    private static async Task<string?> GrantTypeAsync(HttpContext context)
     {
-        app.MapPost("/connect/token", IssueAsync)
-            .WithTags("OAuth 2.0")
-            .WithSummary("Exchange an access key for an access token (client_credentials)")
-            .DisableAntiforgery();
-        return app;
+        try
+        {
+            return (await context.Request.ReadFormAsync(context.RequestAborted))["grant_type"].ToString();
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     public static async Task<IResult> IssueAsync(HttpContext context, AccessKeyTokenFlow flow, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using AuthPlatform.Account.Consumers;
 using AuthPlatform.Account.Infrastructure;
+using AuthPlatform.Account.Oidc;
 using AuthPlatform.Account.Passwords;
 using AuthPlatform.Account.Registration;
 using AuthPlatform.Account.Throttling;
@@ -41,13 +42,18 @@ public static class AccountServices
                 "SignIn limits must be positive, and MaxConsecutiveFailuresPerAccount at most 100 (NIST SP 800-63B).")
             .ValidateOnStart();
         builder.Services.AddSingleton<SignInThrottle>();
-        builder.Services.AddDataProtection();
+        // One ring for every replica, in accountdb, encrypted under the key-encryption certificate: OpenID Connect
+        // codes and refresh tokens sealed by one replica must open on another.
+        builder.AddKeyEncryption();
+        builder.Services.AddDataProtection()
+            .SetApplicationName("AuthPlatform.Account")
+            .PersistKeysToDbContext<AccountDbContext>()
+            .ProtectKeysWithKeyEncryptionCertificate(builder.Configuration);
         builder.Services.AddSingleton<KnownDevices>();
         builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddScoped<AuthPlatform.Account.SignIn.SignInFlow>();
         builder.Services.AddScoped<AuthPlatform.Account.SignIn.MfaSignInFlow>();
         builder.Services.AddScoped<AccessKeyTokenFlow>();
-        builder.AddKeyEncryption();
         builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.SectionName)
             .Validate(o => o.IsValid(), "SigningKeys needs PublishAhead >= 5 minutes (the replicas' key cache) and RotateAfter > PublishAhead.")
             .ValidateOnStart();
@@ -72,6 +78,7 @@ public static class AccountServices
         builder.Services.AddInternalClient<VerificationTokensClient>("verification");
         builder.Services.AddInternalClient<MfaClient>("mfa");
 
+        builder.AddOidcProvider();
         builder.AddLocalTokenValidation();
         builder.Services.AddOpenApi();
         return builder;

@@ -1,11 +1,15 @@
 using AuthPlatform.Account.Model;
 using AuthPlatform.Outbox;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Infrastructure;
 
-public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options) : DbContext(options)
+public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection ring (device tokens, OpenID Connect codes and refresh tokens), shared by the replicas.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<UserAccount> Accounts => Set<UserAccount>();
 
     public DbSet<PendingRegistration> PendingRegistrations => Set<PendingRegistration>();
@@ -21,6 +25,9 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxMessages();
+        // OpenIddict's applications, authorizations (remembered consent), scopes and tokens.
+        modelBuilder.UseOpenIddict();
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
 
         modelBuilder.Entity<UserAccount>(account =>
         {

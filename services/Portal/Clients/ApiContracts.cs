@@ -76,3 +76,6 @@ public sealed record AccessKeyName(string Name);
 public sealed record NewAccessKey(Guid Id, string Name, string AccessKeyId, string Secret, DateTimeOffset CreatedAt);
 
 public sealed record AccessKeyListing(Guid Id, string Name, string AccessKeyId, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);
+
+/// <summary>An app the person has allowed to use their account (GET /api/connected-apps).</summary>
+public sealed record AllowedApp(string ClientId, string Name, IReadOnlyList<string> Scopes, DateTimeOffset? AllowedAt);

@@ -106,6 +106,13 @@ public sealed partial class PlatformApi(IHttpClientFactory clients, ILogger<Plat
     public Task<ApiResult> RevokeAccessKeyAsync(string accessToken, Guid id, CancellationToken cancellationToken) =>
         SendAsync(Account, HttpMethod.Delete, $"/api/access-keys/{id}", null, accessToken, cancellationToken);
 
+    // Connected apps (OpenID Connect clients the person has allowed)
+    public Task<ApiResult<IReadOnlyList<AllowedApp>>> ListConnectedAppsAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<AllowedApp>>(Account, HttpMethod.Get, "/api/connected-apps", null, accessToken, cancellationToken);
+
+    public Task<ApiResult> RemoveConnectedAppAsync(string accessToken, string clientId, CancellationToken cancellationToken) =>
+        SendAsync(Account, HttpMethod.Delete, $"/api/connected-apps/{Uri.EscapeDataString(clientId)}", null, accessToken, cancellationToken);
+
     /// <summary>A call whose answer has no body the portal needs.</summary>
     public async Task<ApiResult> SendAsync(string service, HttpMethod method, string path, object? body, string? accessToken, CancellationToken cancellationToken)
     {

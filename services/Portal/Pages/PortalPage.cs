@@ -6,12 +6,17 @@ namespace AuthPlatform.Portal.Pages;
 /// <summary>What every portal page shares: a page-level message and safe local redirects.</summary>
 public abstract class PortalPage : PageModel
 {
+    public const int MaxReturnUrlLength = 3072;
+
     /// <summary>A message about the whole form (shown at its top, announced to screen readers).</summary>
     public string? FormError { get; protected set; }
 
-    /// <summary>Only paths on this site are followed after sign-in; anything else goes to the account page.</summary>
+    /// <summary>
+    /// Only paths on this site are followed after sign-in; anything else goes to the account page. Long enough for an
+    /// OpenID Connect authorization request carried to the consent page (a relying party's state alone can be 1 kB).
+    /// </summary>
     public static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is { Length: > 1 and < 512 } url && url[0] == '/' && url[1] != '/' && url[1] != '\\' && !url.Contains("://", StringComparison.Ordinal)
+        returnUrl is { Length: > 1 and < MaxReturnUrlLength } url && url[0] == '/' && url[1] != '/' && url[1] != '\\' && !url.Contains("://", StringComparison.Ordinal)
             ? url
             : "/account";
 

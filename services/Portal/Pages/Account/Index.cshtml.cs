@@ -11,6 +11,8 @@ public sealed class AccountModel(PlatformApi api) : PortalPage
 
     public bool RecoveryCodeUsed { get; private set; }
 
+    public IReadOnlyList<AllowedApp> ConnectedApps { get; private set; } = [];
+
     public int RecoveryCodesRemaining => Mfa?.RecoveryCodesRemaining ?? 0;
 
     public async Task<IActionResult> OnGetAsync(string? notice)
@@ -31,6 +33,7 @@ public sealed class AccountModel(PlatformApi api) : PortalPage
             FormError = ProblemMessages.For(problem);
         }
         Mfa = mfa.Value;
+        ConnectedApps = (await api.ListConnectedAppsAsync(accessToken, HttpContext.RequestAborted)).Value ?? [];
         RecoveryCodeUsed = notice == "recovery-code-used" && Mfa is not null;
         return Page();
     }
