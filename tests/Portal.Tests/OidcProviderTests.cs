@@ -7,7 +7,7 @@ namespace AuthPlatform.Portal.Tests;
 /// "Sign in with AuthPlatform" (docs/oidc.md): OpenIddict behind the gateway, signed in through the portal's pages in
 /// Chromium, and the RFCs' error codes for bad requests.
 /// </summary>
-public sealed class OidcProviderTests(PlatformFixture platform, BrowserFixture browser) : IDisposable
+public sealed class OidcProviderTests(PortalPlatform platform, BrowserFixture browser) : IDisposable
 {
     private readonly AccountClient _accounts = new(platform);
     private readonly OidcTestClient _client = new(platform);

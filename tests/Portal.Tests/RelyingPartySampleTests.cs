@@ -8,7 +8,7 @@ namespace AuthPlatform.Portal.Tests;
 /// samples/RelyingParty, the stock ASP.NET Core OpenID Connect handler (code + PKCE), against the platform in
 /// Chromium: its button, the portal's sign-in and consent, back in the app with the platform's claims, and sign-out.
 /// </summary>
-public sealed class RelyingPartySampleTests(PlatformFixture platform, BrowserFixture browser)
+public sealed class RelyingPartySampleTests(PortalPlatform platform, BrowserFixture browser)
 {
     private readonly AccountClient _accounts = new(platform);
 
