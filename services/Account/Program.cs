@@ -18,5 +18,6 @@ app.MapAccountApi();
 app.MapSessionApi();
 app.MapAccessKeyApi();
 app.MapOidcApi();
+app.MapExternalIdentityApi();
 
 app.Run();
