@@ -32,8 +32,12 @@ public sealed record ExternalSignInOutcome(ExternalSignInOutcomeKind Result, Iss
 public sealed partial class ExternalSignInFlow(AccountDbContext db, SessionTokens sessions, MfaClient mfa, MfaChallenges challenges,
     ExternalLinkProofs links, IEventOutbox outbox, TimeProvider time, AccountMetrics metrics, ILogger<ExternalSignInFlow> logger)
 {
-    public async Task<ExternalSignInOutcome> SignInAsync(string provider, string subject, string email, bool emailVerified, string? clientAddress,
-        CancellationToken cancellationToken)
+    public Task<ExternalSignInOutcome> SignInAsync(string provider, string subject, string email, bool emailVerified, string? clientAddress,
+        CancellationToken cancellationToken) =>
+        DecideAsync(provider, subject, email, emailVerified, clientAddress, raced: false, cancellationToken);
+
+    private async Task<ExternalSignInOutcome> DecideAsync(string provider, string subject, string email, bool emailVerified, string? clientAddress,
+        bool raced, CancellationToken cancellationToken)
     {
         var linked = await db.ExternalIdentities.AsNoTracking()
             .SingleOrDefaultAsync(i => i.Provider == provider && i.Subject == subject, cancellationToken);
@@ -56,8 +60,11 @@ public sealed partial class ExternalSignInFlow(AccountDbContext db, SessionToken
         }
         if (await CreateAsync(provider, subject, email, cancellationToken) is not { } created)
         {
-            // A concurrent sign-up for the address or the identity won the unique index: decide again on what exists now.
-            return await SignInAsync(provider, subject, email, emailVerified, clientAddress, cancellationToken);
+            // A concurrent sign-up for the address or the identity won the unique index: decide again, once, on what
+            // exists now.
+            return raced
+                ? new(ExternalSignInOutcomeKind.Invalid)
+                : await DecideAsync(provider, subject, email, emailVerified, clientAddress, raced: true, cancellationToken);
         }
         return await StartAsync(created, provider, clientAddress, newAccount: true, cancellationToken);
     }

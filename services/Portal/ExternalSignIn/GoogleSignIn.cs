@@ -88,20 +88,35 @@ public static class GoogleSignIn
                     // Google: a sentence on the sign-in page, never an exception page.
                     OnRemoteFailure = context =>
                     {
-                        var reason = context.Failure?.Message.Contains("access_denied", StringComparison.Ordinal) == true ? "cancelled" : "failed";
-                        context.Response.Redirect($"/sign-in?google={reason}");
+                        context.Response.Redirect($"/sign-in?google={ReasonOf(context.Failure)}");
                         context.HandleResponse();
                         return Task.CompletedTask;
                     },
                     OnAccessDenied = context =>
                     {
-                        context.Response.Redirect("/sign-in?google=cancelled");
+                        context.Response.Redirect($"/sign-in?google={GoogleMessages.Cancelled}");
                         context.HandleResponse();
                         return Task.CompletedTask;
                     },
                 };
             });
         return builder;
+    }
+
+    /// <summary>
+    /// Google unreachable (discovery, keys, token endpoint) is "try again later"; anything else (a state, nonce or
+    /// correlation cookie that does not match, a refused code) is an answer that does not belong to this browser.
+    /// </summary>
+    private static string ReasonOf(Exception? failure)
+    {
+        for (var cause = failure; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is HttpRequestException or TaskCanceledException || cause.Message.Contains("IDX20803", StringComparison.Ordinal))
+            {
+                return GoogleMessages.Unavailable;
+            }
+        }
+        return GoogleMessages.Failed;
     }
 
     /// <summary>What Google said about the person, from the validated ID token.</summary>
