@@ -37,6 +37,8 @@ public sealed class ServiceTopology
     {
         ["account"] = ["mfa", "verification"],
         ["mfa"] = ["verification"],
+        // The portal hands account a person it signed in at Google (ExternalSignInCalls).
+        ["portal"] = ["account"],
     };
 
     private readonly Func<int> _port;

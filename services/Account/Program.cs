@@ -20,5 +20,6 @@ app.MapAccessKeyApi();
 app.MapOidcApi();
 app.MapConnectedAppsApi();
 app.MapClientsApi();
+app.MapExternalIdentityApi();
 
 app.Run();

@@ -58,4 +58,24 @@ public static class Problems
         return TypedResults.Problem($"The service is busy. Try again in {seconds} seconds.", statusCode: 503,
             title: "Busy", type: ProblemTypes.Base + "busy");
     }
+
+    public static ProblemHttpResult ProviderEmailNotVerified() =>
+        TypedResults.Problem("The identity provider has not verified this email address, so it cannot sign in to or create an account.",
+            statusCode: 403, title: "Email not verified by the provider", type: ProblemTypes.Base + "provider-email-not-verified");
+
+    public static ProblemHttpResult InvalidLinkToken() =>
+        TypedResults.Problem("This link request is invalid, expired or already used; sign in with Google again.", statusCode: 400,
+            title: "Invalid link token", type: ProblemTypes.Base + "invalid-link-token");
+
+    public static ProblemHttpResult LinkProofRequired() =>
+        TypedResults.Problem("Sign in with this account's password first; then the identity can be linked.", statusCode: 403,
+            title: "Password proof required", type: ProblemTypes.Base + "link-proof-required");
+
+    public static ProblemHttpResult IdentityAlreadyLinked() =>
+        TypedResults.Problem("This identity is already linked to an account.", statusCode: 409,
+            title: "Identity already linked", type: ProblemTypes.Base + "identity-already-linked");
+
+    public static ProblemHttpResult LastWayToSignIn() =>
+        TypedResults.Problem("This is the account's only way to sign in. Set a password first (forgot password), then unlink it.", statusCode: 409,
+            title: "Last way to sign in", type: ProblemTypes.Base + "last-sign-in-method");
 }

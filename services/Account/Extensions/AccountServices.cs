@@ -1,4 +1,5 @@
 using AuthPlatform.Account.Consumers;
+using AuthPlatform.Account.ExternalSignIn;
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Oidc;
 using AuthPlatform.Account.Passwords;
@@ -74,6 +75,9 @@ public static class AccountServices
         builder.Services.AddHostedService<AccountDataPurge>();
         builder.AddRecentSignInRule();
         builder.Services.AddSingleton<MfaChallenges>();
+        builder.Services.AddSingleton<ExternalLinkProofs>();
+        builder.Services.AddScoped<ExternalSignInFlow>();
+        builder.Services.AddScoped<ExternalIdentityLinks>();
         builder.AddInternalApi();
         builder.Services.AddInternalClient<VerificationTokensClient>("verification");
         builder.Services.AddInternalClient<MfaClient>("mfa");

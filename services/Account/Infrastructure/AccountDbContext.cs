@@ -20,6 +20,8 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
 
     public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
 
+    public DbSet<ExternalIdentity> ExternalIdentities => Set<ExternalIdentity>();
+
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -66,6 +68,17 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             key.HasIndex(k => k.AccessKeyId).IsUnique();
             key.Property(k => k.SecretHash).HasMaxLength(64);
             key.HasIndex(k => k.AccountId);
+        });
+
+        modelBuilder.Entity<ExternalIdentity>(identity =>
+        {
+            identity.ToTable("external_identities");
+            identity.Property(i => i.Provider).HasMaxLength(32);
+            identity.Property(i => i.Subject).HasMaxLength(255);
+            identity.Property(i => i.Email).HasMaxLength(254);
+            identity.HasIndex(i => new { i.Provider, i.Subject }).IsUnique();
+            identity.HasIndex(i => i.AccountId);
+            identity.HasOne<UserAccount>().WithMany().HasForeignKey(i => i.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<SigningKey>(key =>

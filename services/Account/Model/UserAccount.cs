@@ -11,8 +11,14 @@ public sealed class UserAccount
     /// <summary>Lower-cased <see cref="Email"/>: one account per address, whatever the case.</summary>
     public required string EmailKey { get; set; }
 
-    /// <summary>Algorithm, parameters, salt and hash in one string (see PasswordHasher).</summary>
+    /// <summary>
+    /// Algorithm, parameters, salt and hash in one string (see PasswordHasher); empty for an account made through an
+    /// external identity (Google) until its owner sets a password through "forgot password".
+    /// </summary>
     public required string PasswordHash { get; set; }
+
+    /// <summary>Whether a password can sign this account in (see <see cref="PasswordHash"/>).</summary>
+    public bool HasPassword => PasswordHash.Length > 0;
 
     public DateTimeOffset CreatedAt { get; set; }
 

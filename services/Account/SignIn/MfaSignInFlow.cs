@@ -61,7 +61,8 @@ public sealed class MfaSignInFlow(AccountDbContext db, MfaClient mfa, MfaChallen
             return new(MfaSignInOutcomeKind.Refused, Refusal: verification);
         }
         // The code was right; the token is spent by exactly one request (a concurrent twin gets 401).
-        string[] methods = method == FactorMethod.RecoveryCode ? ["pwd", "mfa"] : ["pwd", method == FactorMethod.Totp ? "otp" : "sms", "mfa"];
+        var first = challenge.FirstFactor ?? MfaChallenge.Password;
+        string[] methods = method == FactorMethod.RecoveryCode ? [first, "mfa"] : [first, method == FactorMethod.Totp ? "otp" : "sms", "mfa"];
         if (!await challenges.TrySpendAsync(mfaToken)
             || await sessions.StartAsync(account, methods, challenge.PasswordCheckedAt ?? time.GetUtcNow(), cancellationToken) is not { } tokens)
         {

@@ -68,7 +68,8 @@ public sealed partial class PasswordSignIn(AccountDbContext db, PasswordHasher h
                 // A proof may have turned the registration into the account since the first read.
                 account = await db.Accounts.SingleOrDefaultAsync(a => a.EmailKey == emailKey, cancellationToken);
             }
-            check = account is null
+            // No account, or one made through Google with no password yet: the same hashing time, and a refusal.
+            check = account is not { HasPassword: true }
                 ? await hasher.VerifyDummyAsync(password, cancellationToken)
                 : await hasher.VerifyAsync(account.PasswordHash, password, cancellationToken);
         }
@@ -77,7 +78,7 @@ public sealed partial class PasswordSignIn(AccountDbContext db, PasswordHasher h
             await throttle.GiveBackPasswordAttemptAsync(emailKey, network, knownDevice);
             return new(PasswordSignInResult.Busy, RetryAfter: busy.RetryAfter);
         }
-        if (account is null || check == PasswordCheck.Wrong)
+        if (account is not { HasPassword: true } || check == PasswordCheck.Wrong)
         {
             if (account is not null)
             {
@@ -121,7 +122,16 @@ public sealed partial class PasswordSignIn(AccountDbContext db, PasswordHasher h
         PasswordCheck check;
         try
         {
-            check = await hasher.VerifyAsync(account.PasswordHash, password, cancellationToken);
+            if (account.HasPassword)
+            {
+                check = await hasher.VerifyAsync(account.PasswordHash, password, cancellationToken);
+            }
+            else
+            {
+                // No password yet (made through Google): nothing to match, in the usual time.
+                await hasher.VerifyDummyAsync(password, cancellationToken);
+                check = PasswordCheck.Wrong;
+            }
         }
         catch (PasswordHashingBusyException busy)
         {

@@ -3,8 +3,12 @@ using StackExchange.Redis;
 
 namespace AuthPlatform.Account.Tokens;
 
-/// <param name="PasswordCheckedAt">When the password step began: the session's proof time once the second step succeeds.</param>
-public sealed record MfaChallenge(Guid AccountId, string Methods, DateTimeOffset? PasswordCheckedAt = null);
+/// <param name="PasswordCheckedAt">When the first step began: the session's proof time once the second step succeeds.</param>
+/// <param name="FirstFactor">The session's first <c>amr</c> entry: "pwd", or the external provider ("google") that signed the person in.</param>
+public sealed record MfaChallenge(Guid AccountId, string Methods, DateTimeOffset? PasswordCheckedAt = null, string? FirstFactor = null)
+{
+    public const string Password = "pwd";
+}
 
 /// <summary>
 /// The mfaToken between the password step and the second step: 256 random bits, 5 minutes, bound to the account,
@@ -14,10 +18,11 @@ public sealed class MfaChallenges(IConnectionMultiplexer redis)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
-    public async Task<string> IssueAsync(Guid accountId, IReadOnlyList<string> methods, DateTimeOffset passwordCheckedAt)
+    public async Task<string> IssueAsync(Guid accountId, IReadOnlyList<string> methods, DateTimeOffset passwordCheckedAt,
+        string firstFactor = MfaChallenge.Password)
     {
         var token = OpaqueToken.New(32);
-        var challenge = new MfaChallenge(accountId, string.Join(' ', methods), passwordCheckedAt);
+        var challenge = new MfaChallenge(accountId, string.Join(' ', methods), passwordCheckedAt, firstFactor);
         await redis.GetDatabase().StringSetAsync(Key(token), JsonSerializer.Serialize(challenge), Lifetime);
         return token;
     }

@@ -32,6 +32,13 @@ public sealed record MfaSummary(bool Enabled, string? Method);
 
 public sealed record MfaStatus(bool Enabled, string? Method, int RecoveryCodesRemaining);
 
+/// <summary>How the account signs in: whether it has a password, and its linked identities.</summary>
+public sealed record SignInMethodList(bool HasPassword, IReadOnlyList<LinkedIdentity> Identities);
+
+public sealed record LinkedIdentity(Guid Id, string Provider, string Email, DateTimeOffset LinkedAt);
+
+public sealed record LinkTokenRequest(string LinkToken);
+
 /// <summary>The second-factor methods as the API names them.</summary>
 public static class FactorMethods
 {

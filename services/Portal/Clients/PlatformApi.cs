@@ -96,6 +96,16 @@ public sealed partial class PlatformApi(IHttpClientFactory clients, ILogger<Plat
     public Task<ApiResult> EndSessionAsync(string accessToken, Guid id, CancellationToken cancellationToken) =>
         SendAsync(Account, HttpMethod.Delete, $"/api/sessions/{id}", null, accessToken, cancellationToken);
 
+    // Sign-in methods: the password and linked identities (Google)
+    public Task<ApiResult<SignInMethodList>> ListSignInMethodsAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<SignInMethodList>(Account, HttpMethod.Get, "/api/accounts/me/external-identities", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<LinkedIdentity>> LinkExternalIdentityAsync(string accessToken, string linkToken, CancellationToken cancellationToken) =>
+        SendAsync<LinkedIdentity>(Account, HttpMethod.Post, "/api/accounts/me/external-identities", new LinkTokenRequest(linkToken), accessToken, cancellationToken);
+
+    public Task<ApiResult> UnlinkExternalIdentityAsync(string accessToken, Guid id, CancellationToken cancellationToken) =>
+        SendAsync(Account, HttpMethod.Delete, $"/api/accounts/me/external-identities/{id}", null, accessToken, cancellationToken);
+
     // Access keys
     public Task<ApiResult<NewAccessKey>> CreateAccessKeyAsync(string accessToken, string name, CancellationToken cancellationToken) =>
         SendAsync<NewAccessKey>(Account, HttpMethod.Post, "/api/access-keys", new AccessKeyName(name), accessToken, cancellationToken);
@@ -149,7 +159,7 @@ public sealed partial class PlatformApi(IHttpClientFactory clients, ILogger<Plat
         }
     }
 
-    private static async Task<ApiProblem> ProblemOf(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async Task<ApiProblem> ProblemOf(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var retryAfter = response.Headers.RetryAfter switch
         {

@@ -1,3 +1,5 @@
+using AuthPlatform.Internal;
+using AuthPlatform.Portal.ExternalSignIn;
 using AuthPlatform.Web.Proxies;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -45,7 +47,12 @@ public static class PortalHosting
         builder.Services.AddSingleton<SealedCookie>();
         builder.Services.AddSingleton<RefreshSingleFlight>();
 
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+        // The portal calls account's /internal API for one thing: handing over a person Google signed in.
+        builder.AddInternalApi();
+        builder.Services.AddInternalClient<ExternalSignInClient>(PlatformApi.Account);
+        var authentication = builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme);
+        builder.AddGoogleSignIn(authentication, securePolicy);
+        authentication
             .AddCookie(cookie =>
             {
                 cookie.Cookie.Name = PortalCookies.Session;

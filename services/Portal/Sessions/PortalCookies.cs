@@ -22,6 +22,12 @@ public static class PortalCookies
 
     public const string Antiforgery = "portal.csrf";
 
+    /// <summary>Google's validated answer, between the callback and /sign-in/google/done (an authentication ticket).</summary>
+    public const string External = "portal.external";
+
+    /// <summary>A Google identity waiting for the account owner's password before it is linked (<see cref="PendingLink"/>).</summary>
+    public const string Link = "portal.link";
+
     public static CookieSecurePolicy SecurePolicy(string? publicBaseUrl) =>
         Uri.TryCreate(publicBaseUrl, UriKind.Absolute, out var url) && url.IsLoopback ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
 

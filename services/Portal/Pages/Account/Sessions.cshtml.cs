@@ -54,10 +54,13 @@ public sealed class SessionsModel(PlatformApi api) : AccountPage
     }
 
     /// <summary>How the device proved who it was, in words.</summary>
-    public static string Proof(IReadOnlyList<string>? methods) =>
-        methods is null ? "password" : methods.Contains("mfa")
-            ? methods.Contains("otp") ? "password and authenticator app" : methods.Contains("sms") ? "password and text message" : "password and recovery code"
-            : "password";
+    public static string Proof(IReadOnlyList<string>? methods)
+    {
+        // The session's amr: its first factor (the password, or Google), then the second when there was one.
+        var first = methods?.Contains("google") == true ? "Google" : "password";
+        return methods is null || !methods.Contains("mfa") ? first
+            : methods.Contains("otp") ? $"{first} and authenticator app" : methods.Contains("sms") ? $"{first} and text message" : $"{first} and recovery code";
+    }
 
     private async Task<IActionResult?> LoadAsync()
     {

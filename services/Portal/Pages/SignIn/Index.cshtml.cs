@@ -1,3 +1,4 @@
+using AuthPlatform.Portal.ExternalSignIn;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -7,8 +8,12 @@ namespace AuthPlatform.Portal.Pages.SignIn;
 /// Email and password. Calls POST /api/sessions (with this browser's device token); tokens start the session, a
 /// second-factor answer leads to the code page, an unverified address offers POST /api/verification/email/resend.
 /// </summary>
-public sealed class SignInModel(PlatformApi api, PortalSession session, SealedCookie cookies, IOptions<PortalOptions> options) : PortalPage
+public sealed class SignInModel(PlatformApi api, PortalSession session, SealedCookie cookies, IOptions<PortalOptions> options,
+    IOptions<GoogleOptions> google) : PortalPage
 {
+    /// <summary>"Sign in with Google" is offered (a Google client id is configured).</summary>
+    public bool GoogleEnabled => google.Value.Enabled;
+
     /// <summary>Why the person is here (after a reset, a sign-out, a verified email).</summary>
     public string? Notice { get; private set; }
 
@@ -22,7 +27,7 @@ public sealed class SignInModel(PlatformApi api, PortalSession session, SealedCo
 
     public bool OfferResend { get; private set; }
 
-    public IActionResult OnGet(string? returnUrl, string? notice, string? email)
+    public IActionResult OnGet(string? returnUrl, string? notice, string? email, [FromQuery(Name = "google")] string? googleError)
     {
         if (User.Identity?.IsAuthenticated == true)
         {
@@ -38,6 +43,8 @@ public sealed class SignInModel(PlatformApi api, PortalSession session, SealedCo
             "sign-in-expired" => "That sign-in took too long. Please enter your email and password again.",
             _ => null,
         };
+        // Why a Google sign-in came back here without signing in.
+        FormError = GoogleMessages.For(googleError);
         return Page();
     }
 

@@ -1,10 +1,15 @@
+using AuthPlatform.Portal.ExternalSignIn;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Portal.Pages.SignUp;
 
 /// <summary>Sign up: POST /api/accounts, then "Check your email" (the same answer whether or not the address is taken).</summary>
-public sealed class SignUpModel(PlatformApi api, SealedCookie cookies) : PortalPage
+public sealed class SignUpModel(PlatformApi api, SealedCookie cookies, IOptions<GoogleOptions> google) : PortalPage
 {
+    /// <summary>"Sign in with Google" is offered: it creates the account at once when Google has verified the address.</summary>
+    public bool GoogleEnabled => google.Value.Enabled;
+
     public string? Email { get; private set; }
 
     public string? EmailError { get; private set; }
