@@ -132,7 +132,7 @@ public sealed class FakeTwilio : IAsyncDisposable
             }
             _listener = candidate;
             BaseUrl = $"http://127.0.0.1:{port}";
-            _loop = Task.Run(() => AcceptAsync(candidate));
+            _loop = Task.Run(() => LoopbackListener.ServeAsync(candidate, HandleAsync));
             return Task.FromResult(this);
         }
     }
@@ -222,33 +222,6 @@ public sealed class FakeTwilio : IAsyncDisposable
             {
                 _cannedAnswers.Enqueue(answer);
             }
-        }
-    }
-
-    private async Task AcceptAsync(HttpListener server)
-    {
-        while (server.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await server.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await HandleAsync(context);
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException)
-                {
-                    // The client went away.
-                }
-            });
         }
     }
 

@@ -78,7 +78,7 @@ public sealed class FakeGoogle : IAsyncDisposable
             }
             _listener = candidate;
             BaseUrl = $"http://127.0.0.1:{port}";
-            _loop = Task.Run(() => AcceptAsync(candidate));
+            _loop = Task.Run(() => LoopbackListener.ServeAsync(candidate, HandleOrFailAsync));
             return this;
         }
     }
@@ -91,30 +91,16 @@ public sealed class FakeGoogle : IAsyncDisposable
         await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = UserCookie, Value = key, Url = BaseUrl + "/" }]);
     }
 
-    private async Task AcceptAsync(HttpListener listener)
+    /// <summary>A request the fake cannot answer fails with its reason, for the test's log.</summary>
+    private async Task HandleOrFailAsync(HttpListenerContext context)
     {
-        while (listener.IsListening)
+        try
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await HandleAsync(context);
-                }
-                catch (Exception ex)
-                {
-                    await WriteAsync(context.Response, 500, "text/plain", ex.Message);
-                }
-            });
+            await HandleAsync(context);
+        }
+        catch (Exception ex) when (ex is not (HttpListenerException or ObjectDisposedException or IOException))
+        {
+            await WriteAsync(context.Response, 500, "text/plain", ex.Message);
         }
     }
 

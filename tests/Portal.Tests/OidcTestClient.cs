@@ -128,7 +128,7 @@ public sealed class LoopbackRedirectReceiver : IDisposable
     {
         _listener.Prefixes.Add(new Uri(OidcTestClient.RedirectUri).GetLeftPart(UriPartial.Authority) + "/");
         _listener.Start();
-        _ = Task.Run(AcceptAsync);
+        _ = Task.Run(() => LoopbackListener.ServeAsync(_listener, ReceiveAsync));
     }
 
     /// <summary>The next redirect the browser brought here; a flow that never gets here fails the test instead of hanging it.</summary>
@@ -151,35 +151,23 @@ public sealed class LoopbackRedirectReceiver : IDisposable
         return redirect;
     }
 
-    private async Task AcceptAsync()
+    private async Task ReceiveAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        if (context.Request.Url!.AbsolutePath != new Uri(OidcTestClient.RedirectUri).AbsolutePath)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            if (context.Request.Url!.AbsolutePath != new Uri(OidcTestClient.RedirectUri).AbsolutePath)
-            {
-                // The browser's own requests (/favicon.ico after the page) are not redirects.
-                context.Response.StatusCode = 404;
-                context.Response.Close();
-                continue;
-            }
-            _received.Writer.TryWrite(context.Request.Url!);
-            var body = Encoding.UTF8.GetBytes("<!doctype html><html lang=\"en\"><head><title>Back in the app</title></head><body><main><h1>Back in the app</h1></main></body></html>");
-            context.Response.ContentType = "text/html";
-            context.Response.ContentLength64 = body.Length;
-            // One request per connection: no socket of this listener outlives the test.
-            context.Response.KeepAlive = false;
-            await context.Response.OutputStream.WriteAsync(body);
+            // The browser's own requests (/favicon.ico after the page) are not redirects.
+            context.Response.StatusCode = 404;
             context.Response.Close();
+            return;
         }
+        _received.Writer.TryWrite(context.Request.Url!);
+        var body = Encoding.UTF8.GetBytes("<!doctype html><html lang=\"en\"><head><title>Back in the app</title></head><body><main><h1>Back in the app</h1></main></body></html>");
+        context.Response.ContentType = "text/html";
+        context.Response.ContentLength64 = body.Length;
+        // One request per connection: no socket of this listener outlives the test.
+        context.Response.KeepAlive = false;
+        await context.Response.OutputStream.WriteAsync(body);
+        context.Response.Close();
     }
 
     public void Dispose() => _listener.Close();

@@ -11,7 +11,7 @@ public sealed record MfaVerification(bool Accepted, HttpStatusCode Status, JsonE
 /// synchronously at every sign-in, so a factor enabled a moment ago is never missed. The account and the end user's
 /// address travel in the service token.
 /// </summary>
-public sealed class MfaClient(HttpClient http)
+public sealed partial class MfaClient(HttpClient http, ILogger<MfaClient> logger)
 {
     public async Task<MfaStatus> GetStateAsync(Guid accountId, CancellationToken cancellationToken)
     {
@@ -27,6 +27,22 @@ public sealed class MfaClient(HttpClient http)
         using var request = InternalCalls.Request(HttpMethod.Post, MfaCalls.SmsChallenge, accountId, clientAddress, new { });
         using var response = await http.SendAsync(request, cancellationToken);
         return await ToVerificationAsync(response, cancellationToken);
+    }
+
+    /// <summary>
+    /// Texts the sign-in code as a second step starts. If it cannot go now (a limit, mfa or verification down), the
+    /// person can resend later or use a recovery code, so the sign-in still answers with its mfaToken.
+    /// </summary>
+    public async Task TrySendSmsChallengeAsync(Guid accountId, string? clientAddress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendSmsChallengeAsync(accountId, clientAddress, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogSmsNotSent(ex, accountId);
+        }
     }
 
     public async Task<MfaVerification> VerifyAsync(Guid accountId, string email, string method, string code, CancellationToken cancellationToken)
@@ -50,4 +66,7 @@ public sealed class MfaClient(HttpClient http)
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         return new MfaVerification(false, response.StatusCode, problem, response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString("0"));
     }
+
+    [LoggerMessage(LogLevel.Warning, "Could not send the sign-in SMS for {AccountId}")]
+    private partial void LogSmsNotSent(Exception exception, Guid accountId);
 }

@@ -128,7 +128,7 @@ public sealed partial class ExternalSignInFlow(AccountDbContext db, SessionToken
             var mfaToken = await challenges.IssueAsync(account.Id, methods, provenAt, firstFactor: provider);
             if (state.Method == FactorMethod.Sms)
             {
-                await SendSmsCodeAsync(account.Id, clientAddress, cancellationToken);
+                await mfa.TrySendSmsChallengeAsync(account.Id, clientAddress, cancellationToken);
             }
             metrics.SignInAttempted(provider, SignInTags.MfaRequired);
             return new(ExternalSignInOutcomeKind.SecondFactorRequired, MfaToken: mfaToken, Methods: methods);
@@ -141,24 +141,10 @@ public sealed partial class ExternalSignInFlow(AccountDbContext db, SessionToken
         return new(ExternalSignInOutcomeKind.SignedIn, Tokens: tokens, NewAccount: newAccount);
     }
 
-    private async Task SendSmsCodeAsync(Guid accountId, string? clientAddress, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await mfa.SendSmsChallengeAsync(accountId, clientAddress, cancellationToken);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            LogSmsNotSent(ex, accountId);
-        }
-    }
 
     [LoggerMessage(LogLevel.Information, "Account {AccountId} created through {Provider} for {Email}")]
     private partial void LogCreated(Guid accountId, string provider, string email);
 
     [LoggerMessage(LogLevel.Information, "Refused a {Provider} sign-in for {Email}: the provider has not verified the address")]
     private partial void LogUnverified(string provider, string email);
-
-    [LoggerMessage(LogLevel.Warning, "Could not send the sign-in SMS for {AccountId}")]
-    private partial void LogSmsNotSent(Exception exception, Guid accountId);
 }

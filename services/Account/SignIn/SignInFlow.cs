@@ -23,8 +23,8 @@ public sealed record SignInOutcome(SignInOutcomeKind Result, IssuedTokens? Token
 /// synchronously, never from a projection: a factor turned on a second ago must count. If mfa cannot answer, the call
 /// throws and the request fails closed with 503: nobody gets in on the password alone.
 /// </summary>
-public sealed partial class SignInFlow(PasswordSignIn passwords, SessionTokens sessions, MfaClient mfa, MfaChallenges challenges,
-    AccountMetrics metrics, ILogger<SignInFlow> logger)
+public sealed class SignInFlow(PasswordSignIn passwords, SessionTokens sessions, MfaClient mfa, MfaChallenges challenges,
+    AccountMetrics metrics)
 {
     public async Task<SignInOutcome> SignInAsync(string email, string password, string? deviceToken, System.Net.IPAddress? client,
         CancellationToken cancellationToken)
@@ -77,7 +77,7 @@ public sealed partial class SignInFlow(PasswordSignIn passwords, SessionTokens s
             var mfaToken = await challenges.IssueAsync(account.Id, methods, provenAt);
             if (state.Method == FactorMethod.Sms)
             {
-                await SendSmsCodeAsync(account.Id, client?.ToString(), cancellationToken);
+                await mfa.TrySendSmsChallengeAsync(account.Id, client?.ToString(), cancellationToken);
             }
             return new(SignInOutcomeKind.SecondFactorRequired, MfaToken: mfaToken, Methods: methods, DeviceToken: checkedPassword.DeviceToken);
         }
@@ -88,21 +88,4 @@ public sealed partial class SignInFlow(PasswordSignIn passwords, SessionTokens s
         }
         return new(SignInOutcomeKind.SignedIn, Tokens: tokens, DeviceToken: checkedPassword.DeviceToken);
     }
-
-    // Sent at once; if it cannot go now (a limit, mfa or verification down), the client can resend later or use a
-    // recovery code, so the sign-in still answers with its mfaToken.
-    private async Task SendSmsCodeAsync(Guid accountId, string? clientAddress, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await mfa.SendSmsChallengeAsync(accountId, clientAddress, cancellationToken);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            LogSmsNotSent(ex, accountId);
-        }
-    }
-
-    [LoggerMessage(LogLevel.Warning, "Could not send the sign-in SMS for {AccountId}")]
-    private partial void LogSmsNotSent(Exception exception, Guid accountId);
 }

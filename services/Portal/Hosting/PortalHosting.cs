@@ -43,6 +43,7 @@ public static class PortalHosting
 #pragma warning restore EXTEXP0001
         builder.Services.AddScoped<PlatformApi>();
         builder.Services.AddScoped<PortalSession>();
+        builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddScoped<SessionRefresh>();
         builder.Services.AddSingleton<SealedCookie>();
         builder.Services.AddSingleton<RefreshSingleFlight>();

@@ -8,8 +8,7 @@ namespace AuthPlatform.Portal.Pages.SignIn;
 /// Email and password. Calls POST /api/sessions (with this browser's device token); tokens start the session, a
 /// second-factor answer leads to the code page, an unverified address offers POST /api/verification/email/resend.
 /// </summary>
-public sealed class SignInModel(PlatformApi api, PortalSession session, SealedCookie cookies, IOptions<PortalOptions> options,
-    IOptions<GoogleOptions> google) : PortalPage
+public sealed class SignInModel(PasswordSignIn passwords, IOptions<GoogleOptions> google) : PortalPage
 {
     /// <summary>"Sign in with Google" is offered (a Google client id is configured).</summary>
     public bool GoogleEnabled => google.Value.Enabled;
@@ -70,31 +69,12 @@ public sealed class SignInModel(PlatformApi api, PortalSession session, SealedCo
             return PageWithStatus(StatusCodes.Status400BadRequest);
         }
 
-        var device = cookies.Read<DeviceToken>(HttpContext, PortalCookies.Device);
-        var answer = await api.SignInAsync(Email, password!, device?.Value, HttpContext.RequestAborted);
-        if (answer.Value is not { } signIn)
+        var result = await passwords.SignInAsync(HttpContext, Email, password!, ReturnUrl);
+        if (result.Problem is { } problem)
         {
-            OfferResend = answer.Problem!.Is("email-not-verified");
-            return Refused(answer.Problem!);
-        }
-        if (signIn.DeviceToken is { Length: > 0 } deviceToken)
-        {
-            cookies.Write(HttpContext, PortalCookies.Device, new DeviceToken(deviceToken), DeviceToken.Lifetime);
-        }
-        if (signIn.MfaRequired && signIn.MfaToken is { } mfaToken)
-        {
-            cookies.Write(HttpContext, PortalCookies.SignInStep, new PendingSignIn(mfaToken, signIn.Methods ?? [FactorMethods.Totp], ReturnUrl),
-                options.Value.SignInStepLifetime);
-            return Redirect("/sign-in/two-factor");
-        }
-        if (signIn.AccessToken is null || signIn.ExpiresIn is null)
-        {
-            return Refused(ApiProblem.Unreachable);
-        }
-        if (await session.StartAsync(HttpContext, new SessionTokens(signIn.AccessToken, signIn.RefreshToken, signIn.ExpiresIn.Value)) is { } problem)
-        {
+            OfferResend = problem.Is("email-not-verified");
             return Refused(problem);
         }
-        return LocalRedirect(ReturnUrl);
+        return result.SecondFactorDue ? Redirect("/sign-in/two-factor") : LocalRedirect(ReturnUrl);
     }
 }

@@ -8,7 +8,7 @@ namespace AuthPlatform.Portal.Pages.SignIn;
 /// password once (and the second factor when it is on); then POST /api/accounts/me/external-identities links Google.
 /// Until then Google's word alone opens nothing.
 /// </summary>
-public sealed class LinkGoogleModel(PlatformApi api, PortalSession session, SealedCookie cookies, IOptions<PortalOptions> options) : PortalPage
+public sealed class LinkGoogleModel(PlatformApi api, SealedCookie cookies, PasswordSignIn passwords) : PortalPage
 {
     public const string Path = "/sign-in/link-google";
 
@@ -42,31 +42,12 @@ public sealed class LinkGoogleModel(PlatformApi api, PortalSession session, Seal
             FormError = "Check the highlighted field.";
             return PageWithStatus(StatusCodes.Status400BadRequest);
         }
-        var device = cookies.Read<DeviceToken>(HttpContext, PortalCookies.Device);
-        var answer = await api.SignInAsync(pending.Email, password, device?.Value, HttpContext.RequestAborted);
-        if (answer.Value is not { } signIn)
-        {
-            return Refused(answer.Problem!);
-        }
-        if (signIn.DeviceToken is { Length: > 0 } deviceToken)
-        {
-            cookies.Write(HttpContext, PortalCookies.Device, new DeviceToken(deviceToken), DeviceToken.Lifetime);
-        }
-        if (signIn.MfaRequired && signIn.MfaToken is { } mfaToken)
-        {
-            cookies.Write(HttpContext, PortalCookies.SignInStep, new PendingSignIn(mfaToken, signIn.Methods ?? [FactorMethods.Totp], FinishPath),
-                options.Value.SignInStepLifetime);
-            return Redirect("/sign-in/two-factor");
-        }
-        if (signIn.AccessToken is null || signIn.ExpiresIn is null)
-        {
-            return Refused(ApiProblem.Unreachable);
-        }
-        if (await session.StartAsync(HttpContext, new SessionTokens(signIn.AccessToken, signIn.RefreshToken, signIn.ExpiresIn.Value)) is { } problem)
+        var result = await passwords.SignInAsync(HttpContext, pending.Email, password, FinishPath);
+        if (result.Problem is { } problem)
         {
             return Refused(problem);
         }
-        return await LinkAsync(pending, signIn.AccessToken);
+        return result.SecondFactorDue ? Redirect("/sign-in/two-factor") : await LinkAsync(pending, result.AccessToken!);
     }
 
     /// <summary>After the code page: the session has just proven the password and the second factor.</summary>
