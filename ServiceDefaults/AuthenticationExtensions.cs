@@ -32,26 +32,34 @@ public static class AuthenticationExtensions
     public static IHostApplicationBuilder AddDefaultAuthentication(this IHostApplicationBuilder builder, string audience)
     {
         var issuer = builder.Configuration.TokenIssuer();
-        builder.Services.AddHttpClient(nameof(AccountSigningKeys));
+        builder.Services.AddHttpClient(SigningKeysClient);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IHttpClientFactory>((options, httpClients) =>
             {
                 options.MapInboundClaims = false;
-                options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
-                    AccountServiceBaseAddress + JwksPath,
-                    new AccountSigningKeys(issuer),
-                    // Plain HTTP is the internal hop resolved by service discovery, never the public edge.
-                    new HttpDocumentRetriever(httpClients.CreateClient(nameof(AccountSigningKeys))) { RequireHttps = false })
-                {
-                    AutomaticRefreshInterval = TimeSpan.FromMinutes(10),
-                    RefreshInterval = TimeSpan.FromSeconds(30),
-                };
+                options.ConfigurationManager = AccountSigningKeyManager(httpClients, issuer);
                 options.TokenValidationParameters = StrictTokenValidation(issuer, audience);
             });
         builder.Services.AddAuthorization();
         return builder;
     }
+
+    /// <summary>
+    /// Account's signing keys (its JWKS) through service discovery, refreshed every 10 minutes and when an unknown
+    /// key id shows up; the issuer is the one every platform token names. Register the named HttpClient
+    /// <see cref="SigningKeysClient"/> (AddDefaultAuthentication does).
+    /// </summary>
+    public static ConfigurationManager<OpenIdConnectConfiguration> AccountSigningKeyManager(IHttpClientFactory httpClients, string issuer) =>
+        new(AccountServiceBaseAddress + JwksPath, new AccountSigningKeys(issuer),
+            // Plain HTTP is the internal hop resolved by service discovery, never the public edge.
+            new HttpDocumentRetriever(httpClients.CreateClient(SigningKeysClient)) { RequireHttps = false })
+        {
+            AutomaticRefreshInterval = TimeSpan.FromMinutes(10),
+            RefreshInterval = TimeSpan.FromSeconds(30),
+        };
+
+    public const string SigningKeysClient = nameof(AccountSigningKeys);
 
     public static TokenValidationParameters StrictTokenValidation(string issuer, string audience) => new()
     {

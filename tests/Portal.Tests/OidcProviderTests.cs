@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace AuthPlatform.Portal.Tests;
@@ -333,6 +335,43 @@ public sealed class OidcProviderTests(PortalPlatform platform, BrowserFixture br
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         response.Headers.Location.ShouldBeNull();
         (await response.Content.ReadAsStringAsync()).ShouldContain("invalid_request");
+    }
+
+    [Fact]
+    public async Task A_made_up_id_token_hint_sent_straight_to_the_portal_signs_nobody_out()
+    {
+        var (email, tokens) = await _accounts.CreateVerifiedAccountAsync("oidc-forged-hint");
+        var accountId = Payload(tokens.AccessToken).GetProperty("sub").GetString()!;
+        await using var visit = await BrowserVisit.StartAsync(platform, browser);
+        await visit.SubmitSignInAsync(email, AccountClient.GoodPassword);
+        await visit.Page.WaitForURLAsync("**/account");
+
+        // Links made up elsewhere, naming this person: an unsigned hint, and one signed with a key that is not the platform's.
+        var claims = JsonSerializer.Serialize(new { iss = platform.Fleet.PublicBaseUrl.TrimEnd('/'), sub = accountId, aud = OidcTestClient.ClientId });
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        foreach (var forged in new[] { Jwt("""{"alg":"none","typ":"JWT"}""", claims, null), Jwt("""{"alg":"ES256","typ":"JWT"}""", claims, otherKey) })
+        {
+            await visit.GotoAsync("/end-session?id_token_hint=" + forged);
+            (await visit.GotoAsync("/account"))!.Url.ShouldEndWith("/account", customMessage: "still signed in");
+            await visit.ExpectHeadingAsync("Your account");
+        }
+    }
+
+    private static JsonElement Payload(string jwt) =>
+        JsonDocument.Parse(Convert.FromBase64String(Base64Padded(jwt.Split('.')[1]))).RootElement;
+
+    private static string Base64Padded(string base64Url)
+    {
+        var base64 = base64Url.Replace('-', '+').Replace('_', '/');
+        return base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
+    }
+
+    private static string Jwt(string header, string payload, ECDsa? key)
+    {
+        static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var signingInput = Encode(Encoding.UTF8.GetBytes(header)) + "." + Encode(Encoding.UTF8.GetBytes(payload));
+        var signature = key is null ? "" : Encode(key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256));
+        return signingInput + "." + signature;
     }
 
     /// <summary>

@@ -44,6 +44,8 @@ public static class PortalHosting
         builder.Services.AddScoped<PlatformApi>();
         builder.Services.AddScoped<PortalSession>();
         builder.Services.AddScoped<PasswordSignIn>();
+        builder.Services.AddHttpClient(AuthenticationExtensions.SigningKeysClient);
+        builder.Services.AddSingleton<IdTokenHints>();
         builder.Services.AddScoped<SessionRefresh>();
         builder.Services.AddSingleton<SealedCookie>();
         builder.Services.AddSingleton<RefreshSingleFlight>();
