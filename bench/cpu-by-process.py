@@ -118,18 +118,25 @@ def sample(launcher, marker=None):
         pass
 
 
-def summarize(path, start, end):
+def window_means(rows, start, end, group_of_row=lambda group: group):
+    """Mean % of one core per group over the one-second samples in [start, end] (UTC HH:MM:SS); groups may be merged."""
     sums, seconds = {}, set()
-    with open(path) as f:
-        for row in csv.DictReader(f):
-            if start <= row["utc"] <= end:
-                seconds.add(row["utc"])
-                sums[row["group"]] = sums.get(row["group"], 0.0) + float(row["cpu_percent"])
+    for row in rows:
+        if start <= row["utc"] <= end:
+            seconds.add(row["utc"])
+            group = group_of_row(row["group"])
+            sums[group] = sums.get(group, 0.0) + float(row["cpu_percent"])
     n = max(1, len(seconds))
-    print(f"{n} one-second samples, {start}-{end} UTC; mean % of one core:")
-    for group, total in sorted(sums.items(), key=lambda kv: -kv[1]):
-        print(f"  {group:<28} {total / n:6.1f}")
-    print(f"  {'(all but stolen)':<28} {sum(v for g, v in sums.items() if not g.startswith('(')) / n:6.1f}")
+    return len(seconds), {group: total / n for group, total in sums.items()}
+
+
+def summarize(path, start, end):
+    with open(path) as f:
+        samples, means = window_means(csv.DictReader(f), start, end)
+    print(f"{max(1, samples)} one-second samples, {start}-{end} UTC; mean % of one core:")
+    for group, mean in sorted(means.items(), key=lambda kv: -kv[1]):
+        print(f"  {group:<28} {mean:6.1f}")
+    print(f"  {'(all but stolen)':<28} {sum(v for g, v in means.items() if not g.startswith('(')):6.1f}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ CPU per request (ms) = a process group's mean CPU over the measured window / the
 """
 import csv
 import glob
+import importlib.util
 import json
 import os
 import sys
@@ -14,19 +15,23 @@ import sys
 PLATFORM_EXCLUDED = ("other", "(stolen by the hypervisor)", "Launcher")
 
 
+# The sampler's own window arithmetic (its file name has hyphens, so it is loaded by path).
+_spec = importlib.util.spec_from_file_location("cpu_by_process", os.path.join(os.path.dirname(os.path.abspath(__file__)), "cpu-by-process.py"))
+cpu_by_process = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(cpu_by_process)
+
+
+def merged_group(group):
+    """One row for the harness and one for all MFA replicas."""
+    if group.startswith("bench harness"):
+        return "bench harness"
+    if group.startswith("Mfa["):
+        return "Mfa (all replicas)"
+    return group
+
+
 def cpu_by_group(samples, start, end):
-    sums, seconds = {}, set()
-    for row in samples:
-        if start <= row["utc"] <= end:
-            seconds.add(row["utc"])
-            group = row["group"]
-            if group.startswith("bench harness"):
-                group = "bench harness"
-            elif group.startswith("Mfa["):
-                group = "Mfa (all replicas)"
-            sums[group] = sums.get(group, 0.0) + float(row["cpu_percent"])
-    n = max(1, len(seconds))
-    return {group: total / n for group, total in sums.items()}
+    return cpu_by_process.window_means(samples, start, end, merged_group)[1]
 
 
 def main(out):
