@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Throttling;
 using Microsoft.EntityFrameworkCore;
@@ -16,9 +14,6 @@ public sealed record AccessKeyTokenOutcome(AccessKeyTokenResult Result, string? 
 /// </summary>
 public sealed class AccessKeyTokenFlow(AccountDbContext db, SignInThrottle throttle, AccessTokenIssuer issuer, TimeProvider time)
 {
-    // Compared against when the key id is unknown, so that every failure costs the same.
-    private static readonly byte[] DummyHash = Encoding.ASCII.GetBytes(OpaqueToken.Hash("no such key"));
-
     public async Task<AccessKeyTokenOutcome> IssueAsync(string clientId, string clientSecret, string network, CancellationToken cancellationToken)
     {
         // Per client network only: key ids are not secret, so a per-key lock would let anyone disable a key.
@@ -27,27 +22,24 @@ public sealed class AccessKeyTokenFlow(AccountDbContext db, SignInThrottle throt
             return new(AccessKeyTokenResult.Throttled, RetryAfter: retryAfter);
         }
 
-        var secretHash = Encoding.ASCII.GetBytes(OpaqueToken.Hash(clientSecret));
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Row lock: a revoke waits for this request, so none can mint a token after a revoke has returned.
-        var key = await db.AccessKeys
-            .FromSql($"SELECT * FROM access_keys WHERE \"AccessKeyId\" = {clientId} FOR UPDATE")
-            .SingleOrDefaultAsync(cancellationToken);
-        var matches = CryptographicOperations.FixedTimeEquals(key is null ? DummyHash : Encoding.ASCII.GetBytes(key.SecretHash), secretHash);
-        if (key is null || !matches || key.RevokedAt is not null)
+        // One statement checks the key and records its use, and answers its owner: it row-locks the key, so a revoke
+        // either commits first (and this matches nothing) or waits for it. The secret is compared as its SHA-256,
+        // which tells a timing observer nothing about the secret; an unknown id and a wrong secret cost the same.
+        var owners = await db.Database.SqlQuery<KeyOwner>($"""
+            UPDATE access_keys AS k SET "LastUsedAt" = {time.GetUtcNow()}
+            FROM accounts AS a
+            WHERE k."AccessKeyId" = {clientId} AND k."SecretHash" = {OpaqueToken.Hash(clientSecret)} AND k."RevokedAt" IS NULL
+              AND a."Id" = k."AccountId"
+            RETURNING a."Id" AS "AccountId", a."Email"
+            """).ToListAsync(cancellationToken);
+        if (owners is not [var owner])
         {
             return new(AccessKeyTokenResult.InvalidClient);
         }
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == key.AccountId, cancellationToken);
-        if (account is null)
-        {
-            return new(AccessKeyTokenResult.InvalidClient);
-        }
-        var accessToken = await issuer.IssueAsync(account.Id, account.Email, [SignedInCaller.AccessKeyMethod], session: null, cancellationToken);
-        key.LastUsedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var accessToken = await issuer.IssueAsync(owner.AccountId, owner.Email, [SignedInCaller.AccessKeyMethod], session: null, cancellationToken);
         await throttle.ForgiveKeySecretAttemptAsync(network);
         return new(AccessKeyTokenResult.Issued, accessToken);
     }
+
+    private sealed record KeyOwner(Guid AccountId, string Email);
 }

@@ -33,7 +33,7 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
             familyExpiresAt: now + options.Value.AbsoluteLifetime, out var refreshToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return await TokensAsync(account, link, refreshToken, cancellationToken);
+        return await TokensAsync(account.Id, account.Email, link, refreshToken, cancellationToken);
     }
 
     /// <summary>Spends <paramref name="refreshToken"/> and issues its successor; null when it cannot be used.</summary>
@@ -41,14 +41,22 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
     {
         var now = time.GetUtcNow();
         var hash = OpaqueToken.Hash(refreshToken);
-        var current = await db.RefreshTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
-        if (current is null || current.RevokedAt is not null || current.ExpiresAt <= now || current.FamilyExpiresAt <= now)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // One round trip for the token, its account's email and the account's session stamp, share-locking the
+        // account row until commit (the lock a password reset waits for) before the token row is touched, in the
+        // same order as every other writer.
+        var found = await db.Database.SqlQuery<RotationCandidate>($"""
+            SELECT t."Id", t."AccountId", t."FamilyId", t."AuthenticationMethods", t."StartedAt", t."AuthenticatedAt",
+                   t."ExpiresAt", t."FamilyExpiresAt", t."RevokedAt", a."Email", a."SessionsValidAfter"
+            FROM refresh_tokens t JOIN accounts a ON a."Id" = t."AccountId"
+            WHERE t."TokenHash" = {hash}
+            FOR SHARE OF a
+            """).ToListAsync(cancellationToken);
+        if (found is not [var current] || current.RevokedAt is not null || current.ExpiresAt <= now || current.FamilyExpiresAt <= now)
         {
             return null;
         }
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (await SessionsValidAfterAsync(current.AccountId, cancellationToken) is not { } validAfter || validAfter > current.AuthenticatedAt)
+        if (current.SessionsValidAfter > current.AuthenticatedAt)
         {
             await RevokeFamilyAsync(current.FamilyId, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -65,12 +73,11 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
             await transaction.CommitAsync(cancellationToken);
             return null;
         }
-        var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == current.AccountId, cancellationToken);
-        var link = NewLink(account.Id, current.FamilyId, current.AuthenticationMethods, current.StartedAt, current.AuthenticatedAt,
+        var link = NewLink(current.AccountId, current.FamilyId, current.AuthenticationMethods, current.StartedAt, current.AuthenticatedAt,
             current.FamilyExpiresAt, out var next);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return await TokensAsync(account, link, next, cancellationToken);
+        return await TokensAsync(current.AccountId, current.Email, link, next, cancellationToken);
     }
 
     /// <summary>
@@ -94,7 +101,7 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
         }
         var link = await db.RefreshTokens.AsNoTracking().FirstAsync(t => t.FamilyId == sessionId && t.SpentAt == null && t.RevokedAt == null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return await TokensAsync(account, link, refreshToken: null, cancellationToken);
+        return await TokensAsync(account.Id, account.Email, link, refreshToken: null, cancellationToken);
     }
 
     public async Task<IReadOnlyList<SessionSummary>> ListAsync(Guid accountId, Guid? currentSessionId, CancellationToken cancellationToken)
@@ -178,10 +185,36 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
         return link;
     }
 
-    private async Task<IssuedTokens> TokensAsync(UserAccount account, RefreshToken link, string? refreshToken, CancellationToken cancellationToken)
+    private async Task<IssuedTokens> TokensAsync(Guid accountId, string email, RefreshToken link, string? refreshToken, CancellationToken cancellationToken)
     {
-        var accessToken = await accessTokens.IssueAsync(account.Id, account.Email, link.AuthenticationMethods.Split(' '),
+        var accessToken = await accessTokens.IssueAsync(accountId, email, link.AuthenticationMethods.Split(' '),
             new SessionClaims(link.FamilyId, link.AuthenticatedAt), cancellationToken);
         return new IssuedTokens(accessToken, refreshToken, (int)AccessTokenIssuer.Lifetime.TotalSeconds);
+    }
+
+    /// <summary>A refresh token as rotation reads it, with what it needs of the account.</summary>
+    private sealed class RotationCandidate
+    {
+        public Guid Id { get; init; }
+
+        public Guid AccountId { get; init; }
+
+        public Guid FamilyId { get; init; }
+
+        public required string AuthenticationMethods { get; init; }
+
+        public DateTimeOffset StartedAt { get; init; }
+
+        public DateTimeOffset AuthenticatedAt { get; init; }
+
+        public DateTimeOffset ExpiresAt { get; init; }
+
+        public DateTimeOffset FamilyExpiresAt { get; init; }
+
+        public DateTimeOffset? RevokedAt { get; init; }
+
+        public required string Email { get; init; }
+
+        public DateTimeOffset SessionsValidAfter { get; init; }
     }
 }
