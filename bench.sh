@@ -3,9 +3,10 @@
 # Builds Release, starts the platform through ./run.sh on its own ports and data (logs at Warning, the gateway's
 # per-client limits lifted so the edge does not answer 429 to one busy client), runs each flow of
 # bench/AuthPlatform.Bench while bench/cpu-by-process.py samples every process, stops the platform, and writes
-# artifacts/bench/report.md and report.json (throughput, p50/p95/p99, errors, CPU per request by process).
+# artifacts/bench/report.md and report.json (throughput, p50/p95/p99, errors, CPU per request by process, idle and
+# peak memory by process; with read-mfa, the same reads straight to an MFA replica show what the gateway adds).
 # Not part of ./test.sh. Options:
-#   --flows a,b,…       (default: signin,signin-totp,mfa-step,refresh,client-credentials,read-me,read-mfa,signup-email)
+#   --flows a,b,…       (default: signin,signin-totp,mfa-step,refresh,client-credentials,read-me,read-mfa,signup-email,sms-code)
 #   --concurrency N[,N…] (default 4)   --duration S (default 20)   --warmup S (default 3)   --no-build
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,7 +14,7 @@ source scripts/prerequisites.sh
 install_prerequisites
 
 command="./bench.sh $*"
-flows="signin,signin-totp,mfa-step,refresh,client-credentials,read-me,read-mfa,signup-email"
+flows="signin,signin-totp,mfa-step,refresh,client-credentials,read-me,read-mfa,signup-email,sms-code"
 concurrency=4; duration=20; warmup=3; build=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -51,6 +52,14 @@ export OTEL_TRACES_SAMPLER=${OTEL_TRACES_SAMPLER:-parentbased_traceidratio}
 export OTEL_TRACES_SAMPLER_ARG=${OTEL_TRACES_SAMPLER_ARG:-0.01}
 # The same for account's per-account cap on correct sign-ins (a few accounts sign in hundreds of times a minute).
 export SignIn__MaxSuccessesPerAccountPerMinute=100000000
+# Texts go to the harness, which answers as Twilio during the sms-code flow; one client on loopback texting hundreds
+# of numbers would otherwise only meet verification's SMS limits.
+sms_provider="http://127.0.0.1:$((port_base + 40))"
+export Twilio__AccountSid=ACbenchbenchbenchbenchbenchbench01 Twilio__AuthToken=bench-token Twilio__From=+15005550006
+export Twilio__BaseUrl=$sms_provider
+for limit in PerAddressLimit PerPrefixLimit PerAccountLimit EnrolmentNumbersPerAccountPerDay GlobalDailyCap; do
+  export "Sms__$limit=100000000"
+done
 
 # Every process the platform runs inherits this marker: the CPU sampler finds them by it (the orchestrator is not a
 # child of run.sh).
@@ -76,19 +85,45 @@ echo "Running at $gateway."
 
 env -u AUTHPLATFORM_BENCH python3 bench/cpu-by-process.py sample "AUTHPLATFORM_BENCH=$AUTHPLATFORM_BENCH" >"$out/cpu.csv" &
 sampler=$!
+# Ten quiet seconds first: the report's idle memory.
+sleep 10
+idle_end=$(date -u '+%H:%M:%S')
+# Then an unmeasured warm-up of the common path (gateway, bearer tokens, EF Core and Npgsql, the internal call to
+# MFA, token rotation): the first flow after a start otherwise pays for the JIT and for start-up work, and showed
+# up to five times the CPU per request of the same flow run later (docs/benchmarks.md).
+echo "Warming up (read-me and refresh, 10 s each, not measured)…"
+for flow in read-me refresh; do
+  env -u AUTHPLATFORM_BENCH dotnet artifacts/bin/AuthPlatform.Bench/release/AuthPlatform.Bench.dll "$flow" --gateway "$gateway" --mail "$mail" \
+    --concurrency "$concurrency" --duration 10 --warmup 0 >>"$out/warm-up.log" 2>&1 || true
+done
 
 IFS=',' read -r -a flow_list <<<"$flows"
 cat >"$out/run.json" <<JSON
 {"command": "$command", "date": "$(date -u '+%Y-%m-%d %H:%M')", "machine": "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)",
  "cores": $(nproc), "configuration": "Release", "logLevel": "Warning", "traces": "$OTEL_TRACES_SAMPLER ${OTEL_TRACES_SAMPLER_ARG:-}", "concurrency": "$concurrency", "duration": $duration, "warmup": $warmup,
- "flows": [$(printf '"%s",' "${flow_list[@]}" | sed 's/,$//')]}
+ "idleEnd": "$idle_end", "flows": [$(printf '"%s",' "${flow_list[@]}" | sed 's/,$//')]}
 JSON
 status=0
 for flow in "${flow_list[@]}"; do
   echo "=== $flow"
   env -u AUTHPLATFORM_BENCH dotnet artifacts/bin/AuthPlatform.Bench/release/AuthPlatform.Bench.dll "$flow" --gateway "$gateway" --mail "$mail" \
-    --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --json "$out/flows/$flow.json" | tee -a "$out/bench.log" || status=1
+    --sms-provider "$sms_provider" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --json "$out/flows/$flow.json" \
+    | tee -a "$out/bench.log" || status=1
 done
+# What the gateway adds: read-mfa again, straight to one MFA replica (its public listener, the first in its URLs).
+if [[ ",$flows," == *",read-mfa,"* ]]; then
+  mfa_url=""
+  for pid in $(pgrep -f 'Mfa\.dll'); do
+    tr '\0' '\n' </proc/"$pid"/environ 2>/dev/null | grep -qx "AUTHPLATFORM_BENCH=$AUTHPLATFORM_BENCH" || continue
+    mfa_url=$(tr '\0' '\n' </proc/"$pid"/environ | sed -n 's/^ASPNETCORE_URLS=\([^;]*\).*/\1/p'); break
+  done
+  if [ -n "$mfa_url" ]; then
+    echo "=== read-mfa-direct ($mfa_url)"
+    env -u AUTHPLATFORM_BENCH dotnet artifacts/bin/AuthPlatform.Bench/release/AuthPlatform.Bench.dll read-mfa --gateway "$gateway" --mail "$mail" \
+      --direct "$mfa_url" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --json "$out/flows/read-mfa-direct.json" \
+      | tee -a "$out/bench.log" || status=1
+  fi
+fi
 kill -TERM "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; sampler=""
 
 echo

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""CPU per platform process, sampled from /proc once a second (Linux), to see what limits a benchmark.
+"""CPU and resident memory per platform process, sampled from /proc once a second (Linux), to see what limits a benchmark.
 
   bench/cpu-by-process.py sample ORCHESTRATOR_PID > cpu.csv   # pgrep -f 'dcp start-apiserver'      # until Ctrl-C / SIGTERM
   bench/cpu-by-process.py sample NAME=VALUE > cpu.csv         # every process whose environment holds NAME=VALUE (./bench.sh)
@@ -8,7 +8,8 @@
 Groups every descendant of the orchestrator (Aspire's DCP, which the AppHost behind run.sh starts) by what it is: each .NET service by its .dll (replicas
 by pid), postgres (all backends together), redis, rabbitmq, maildev; plus each bench harness (AuthPlatform.Bench.dll, by pid),
 "other": everything else on the machine (another build or test run, the kernel), and the time the hypervisor gave
-to other guests ("stolen"). 100 % is one core; the machine's total is cores x 100 %.
+to other guests ("stolen"). 100 % is one core; the machine's total is cores x 100 %. rss_mb is the group's resident
+memory (the sum over its processes) at the sample.
 """
 import csv
 import datetime
@@ -18,6 +19,7 @@ import sys
 import time
 
 TICKS = os.sysconf("SC_CLK_TCK")
+PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 1048576
 
 
 def children_map():
@@ -30,11 +32,13 @@ def children_map():
                 stat = f.read()
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{pid}/statm") as f:
+                resident = int(f.read().split()[1])
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2:].split()
         ppid, ticks = int(fields[1]), int(fields[11]) + int(fields[12])
-        info[int(pid)] = (cmd, ticks)
+        info[int(pid)] = (cmd, ticks, resident)
         kids.setdefault(ppid, []).append(int(pid))
     return kids, info
 
@@ -79,12 +83,12 @@ def sample(launcher, marker=None):
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     out = csv.writer(sys.stdout)
-    out.writerow(["utc", "group", "cpu_percent"])
+    out.writerow(["utc", "group", "cpu_percent", "rss_mb"])
     previous, previous_total, previous_steal, previous_time = None, None, None, None
     try:
         while not stop:
             kids, info = children_map()
-            ticks = {}
+            ticks, rss = {}, {}
             todo = marked(marker) if marker else [launcher]
             seen = set()
             while todo:
@@ -95,8 +99,9 @@ def sample(launcher, marker=None):
                 if pid in info:
                     group = "Launcher" if pid == launcher else group_of(pid, info[pid][0])
                     ticks[group] = ticks.get(group, 0) + info[pid][1]
+                    rss[group] = rss.get(group, 0) + info[pid][2]
                 todo.extend(kids.get(pid, []))
-            for pid, (cmd, t) in info.items():
+            for pid, (cmd, t, _) in info.items():
                 if "AuthPlatform.Bench.dll" in cmd and not cmd.startswith("timeout"):
                     group = f"bench harness[{pid}]"  # by pid: another harness run at the same time shows apart
                     ticks[group] = ticks.get(group, 0) + t
@@ -108,9 +113,9 @@ def sample(launcher, marker=None):
                 for group, t in sorted(ticks.items()):
                     percent = max(0, t - previous.get(group, t)) / TICKS / seconds * 100
                     known += percent
-                    out.writerow([stamp, group, f"{percent:.1f}"])
-                out.writerow([stamp, "other", f"{max(0.0, (total - previous_total) / TICKS / seconds * 100 - known):.1f}"])
-                out.writerow([stamp, "(stolen by the hypervisor)", f"{(steal - previous_steal) / TICKS / seconds * 100:.1f}"])
+                    out.writerow([stamp, group, f"{percent:.1f}", f"{rss.get(group, 0) * PAGE_MB:.0f}" if group in rss else ""])
+                out.writerow([stamp, "other", f"{max(0.0, (total - previous_total) / TICKS / seconds * 100 - known):.1f}", ""])
+                out.writerow([stamp, "(stolen by the hypervisor)", f"{(steal - previous_steal) / TICKS / seconds * 100:.1f}", ""])
                 sys.stdout.flush()
             previous, previous_total, previous_steal, previous_time = ticks, total, steal, now
             time.sleep(1)

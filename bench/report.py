@@ -4,6 +4,8 @@
   bench/report.py OUT_DIR     # reads OUT_DIR/flows/*.json and OUT_DIR/cpu.csv; writes OUT_DIR/report.md, report.json
 
 CPU per request (ms) = a process group's mean CPU over the measured window / the window's requests per second.
+Memory: each service's resident set in the quiet seconds before the first flow (idle, their median) and its peak
+after them.
 """
 import csv
 import glob
@@ -34,6 +36,21 @@ def cpu_by_group(samples, start, end):
     return cpu_by_process.window_means(samples, start, end, merged_group)[1]
 
 
+def memory_by_process(samples, idle_end):
+    """{process: (idle MB, peak MB under load)}, .NET services and gateway only (one row per MFA replica)."""
+    idle, peak = {}, {}
+    for row in samples:
+        if not row.get("rss_mb") or row["group"] in PLATFORM_EXCLUDED or row["group"].startswith("bench harness"):
+            continue
+        group, mb = row["group"], int(row["rss_mb"])
+        if idle_end and row["utc"] < idle_end:
+            idle.setdefault(group, []).append(mb)
+        else:
+            peak[group] = max(mb, peak.get(group, 0))
+    return {g: (sorted(idle[g])[len(idle[g]) // 2] if g in idle else None, peak.get(g))
+            for g in sorted(set(idle) | set(peak)) if g[0].isupper() and g not in ("AppHost", "RelyingParty")}
+
+
 def main(out):
     samples = []
     if os.path.exists(os.path.join(out, "cpu.csv")):
@@ -55,7 +72,8 @@ def main(out):
             row["cpuMsPerRequest"] = {g: round(per_request(v), 3) for g, v in cpu.items()
                                       if g not in PLATFORM_EXCLUDED and g != "bench harness" and row["throughput"]}
         flows.append(flow)
-    report = {**run, "flows": flows}
+    memory = memory_by_process(samples, run.get("idleEnd"))
+    report = {**run, "flows": flows, "memoryMb": {g: {"idle": i, "peak": p} for g, (i, p) in memory.items()}}
     with open(os.path.join(out, "report.json"), "w") as f:
         json.dump(report, f, indent=2)
 
@@ -91,6 +109,11 @@ def main(out):
         for row in flow["rows"]:
             lines.append(f"- {flow['flow']} × {row['concurrency']} ({row['start']}–{row['end']}): "
                          + ", ".join(f"{g} {v}" for g, v in row["cpuPercent"].items()))
+    if memory:
+        lines += ["", "## Memory (resident set, MB)", "",
+                  "Idle: the median over the quiet seconds before the first flow; peak: the highest sample after them (set-up and flows).", "",
+                  "| process | idle | peak under load |", "|---|---:|---:|"]
+        lines += [f"| {g} | {i if i is not None else '-'} | {p if p is not None else '-'} |" for g, (i, p) in memory.items()]
     notes = [n for flow in flows for n in flow.get("notes", [])]
     if notes:
         lines += ["", "Notes:", ""] + [f"- {n}" for n in notes]

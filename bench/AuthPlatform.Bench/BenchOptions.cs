@@ -10,11 +10,13 @@ public sealed record BenchOptions(
     TimeSpan Warmup,
     int? Accounts,
     int? Prefetch,
-    string? Json = null)
+    string? Json = null,
+    Uri? Direct = null,
+    Uri? SmsProvider = null)
 {
     public static string Usage => $$"""
         Usage:
-          AuthPlatform.Bench <flow> [--gateway URL] [--mail URL] [--concurrency N[,N…]] [--duration S] [--warmup S] [--accounts N] [--prefetch N] [--json FILE]
+          AuthPlatform.Bench <flow> [--gateway URL] [--mail URL] [--concurrency N[,N…]] [--duration S] [--warmup S] [--accounts N] [--prefetch N] [--json FILE] [--direct URL] [--sms-provider URL]
           AuthPlatform.Bench hash        (BenchmarkDotNet: one PBKDF2 password hash; needs a Release build)
 
         Flows: {{string.Join(", ", FlowCatalog.All.Keys)}}
@@ -28,6 +30,10 @@ public sealed record BenchOptions(
           --prefetch     mfa-step: mfaTokens fetched, unmeasured, before each measured phase (a quarter before each
                          warm-up); default 2 × accounts
           --json         also write the measured rows (with their UTC windows) to FILE, for ./bench.sh's report
+          --direct       read-me, read-mfa: send the measured GETs straight to this service instead of the gateway
+                         (set-up still goes through it), to see what the gateway adds; the flow is reported as
+                         "<flow>-direct"
+          --sms-provider sms-code: answer as Twilio here (the platform's Twilio__BaseUrl, e.g. http://127.0.0.1:59340)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -41,7 +47,7 @@ public sealed record BenchOptions(
             }
             values[args[i][2..]] = args[i + 1];
         }
-        var known = new[] { "gateway", "mail", "concurrency", "duration", "warmup", "accounts", "prefetch", "json" };
+        var known = new[] { "gateway", "mail", "concurrency", "duration", "warmup", "accounts", "prefetch", "json", "direct", "sms-provider" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new FormatException($"Unknown option --{unknown}.");
@@ -56,7 +62,9 @@ public sealed record BenchOptions(
             TimeSpan.FromSeconds(Number(Get("warmup", "3"), "warmup", 0)),
             values.TryGetValue("accounts", out var accounts) ? Number(accounts, "accounts", 1) : null,
             values.TryGetValue("prefetch", out var prefetch) ? Number(prefetch, "prefetch", 1) : null,
-            values.GetValueOrDefault("json"));
+            values.GetValueOrDefault("json"),
+            values.TryGetValue("direct", out var direct) ? BaseUri(direct, "direct") : null,
+            values.TryGetValue("sms-provider", out var provider) ? BaseUri(provider, "sms-provider") : null);
         return options;
     }
 

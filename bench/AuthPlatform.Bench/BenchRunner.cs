@@ -62,10 +62,11 @@ public static class BenchRunner
             }
         }
         output.WriteLine();
-        Report.PrintTable(output, flow.Name, rows);
+        var label = options.Direct is null ? flow.Name : $"{flow.Name}-direct";
+        Report.PrintTable(output, label, rows);
         if (options.Json is { } json)
         {
-            await Report.WriteJsonAsync(json, flow.Name, rows, notes);
+            await Report.WriteJsonAsync(json, label, rows, notes);
         }
         if (notes.Count > 0)
         {

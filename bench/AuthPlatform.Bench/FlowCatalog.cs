@@ -15,5 +15,6 @@ public static class FlowCatalog
         ["read-me"] = () => new AuthenticatedReadFlow("read-me", "api/accounts/me"),
         ["read-mfa"] = () => new AuthenticatedReadFlow("read-mfa", "api/mfa"),
         ["signup-email"] = () => new SignUpEmailFlow(),
+        ["sms-code"] = () => new SmsCodeFlow(),
     };
 }

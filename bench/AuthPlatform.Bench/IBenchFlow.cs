@@ -53,5 +53,8 @@ public sealed record BenchContext(BenchOptions Options, HttpClient Http, TextWri
 {
     public Uri Gateway(string pathAndQuery) => new(Options.Gateway, pathAndQuery);
 
+    /// <summary>Where a measured read goes: the service named by <c>--direct</c>, else the gateway.</summary>
+    public Uri Measured(string pathAndQuery) => new(Options.Direct ?? Options.Gateway, pathAndQuery);
+
     public Uri Mail(string pathAndQuery) => new(Options.Mail, pathAndQuery);
 }

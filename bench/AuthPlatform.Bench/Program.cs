@@ -28,6 +28,14 @@ catch (FormatException e)
     return 2;
 }
 
+var flow = createFlow();
+using var disposeFlow = flow as IDisposable;
+if (options.Direct is not null && flow is not AuthPlatform.Bench.Flows.AuthenticatedReadFlow)
+{
+    Console.Error.WriteLine($"--direct is for read-me and read-mfa only.\n\n{BenchOptions.Usage}");
+    return 2;
+}
+
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -35,4 +43,4 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 Report.PrintHeader(Console.Out);
-return await BenchRunner.RunAsync(createFlow(), options, Console.Out, stop.Token);
+return await BenchRunner.RunAsync(flow, options, Console.Out, stop.Token);
