@@ -36,7 +36,7 @@ for project in $(grep -o 'tests[\\/][^"]*\.Tests\.csproj' AuthPlatform.CI.slnf |
   assemblies+=("$name")
 done
 ordered=()
-for name in Mfa.Tests Account.Tests Portal.Tests Notification.Tests Cli.Tests; do
+for name in Mfa.Tests Account.Tests Portal.Tests Faults.Tests Notification.Tests Cli.Tests; do
   [[ " ${assemblies[*]} " == *" $name "* ]] && ordered+=("$name")
 done
 for name in "${assemblies[@]}"; do

@@ -21,7 +21,8 @@ public static class InternalCalls
     /// <summary>
     /// A typed client for another service's /internal API on its internal endpoint (services__&lt;name&gt;__internal__i),
     /// each request carrying a fresh service token for that service; a 10 s timeout and no automatic retries: these
-    /// calls spend things (a code attempt, a link token), so each must happen at most once.
+    /// calls spend things (a code attempt, a link token), so each must happen at most once. The one exception is a
+    /// connection refused (<see cref="UnreachableEndpointRetry"/>): that request never arrived anywhere.
     /// </summary>
     public static IHttpClientBuilder AddInternalClient<TClient>(this IServiceCollection services, string serviceName) where TClient : class
     {
@@ -32,7 +33,9 @@ public static class InternalCalls
                 http.Timeout = TimeSpan.FromSeconds(10);
             })
             .AddHttpMessageHandler(sp => new ServiceTokenHandler(sp.GetRequiredService<InternalTokens>(), serviceName))
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            // Outermost, around service discovery, so that each attempt is sent to the next endpoint.
+            .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Insert(0, new UnreachableEndpointRetry()));
 #pragma warning restore EXTEXP0001
     }
 
@@ -59,6 +62,31 @@ public static class InternalCalls
     public static bool IsRefusedServiceToken(HttpResponseMessage response) =>
         response.StatusCode == System.Net.HttpStatusCode.Unauthorized
             && response.Headers.WwwAuthenticate.Any(h => h.Scheme == InternalApi.Scheme);
+
+    /// <summary>
+    /// A call whose endpoint refused the connection is sent to the callee's next endpoint (service discovery takes
+    /// them in turn): it never reached the dead replica, so nothing can happen twice. Without it, every call that
+    /// discovery sends to a killed mfa replica fails until the replica is back, since discovery does not probe them.
+    /// </summary>
+    private sealed class UnreachableEndpointRetry : DelegatingHandler
+    {
+        // Enough for the replicas a callee runs here; a callee whose every endpoint refuses fails as before (503).
+        private const int MaxAttempts = 3;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await base.SendAsync(request, cancellationToken);
+                }
+                catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError && attempt < MaxAttempts)
+                {
+                }
+            }
+        }
+    }
 
     private sealed class ServiceTokenHandler(InternalTokens tokens, string audience) : DelegatingHandler
     {

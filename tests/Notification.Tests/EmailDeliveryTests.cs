@@ -86,6 +86,26 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_published_twice_whose_copies_are_taken_at_once_is_sent_once()
+    {
+        var messageId = NewId.NextGuid();
+        var request = VerifyEmail("dave@example.com");
+        // The copy that claimed it sends only once the other copy has found it claimed: both are in flight together.
+        var otherCopyRefused = new TaskCompletionSource();
+        _ledger.ClaimRefused = () => otherCopyRefused.TrySetResult();
+        _sender.SendAfter = otherCopyRefused.Task;
+
+        await _harness.Bus.Publish(request, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(request, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+        await BusWait.UntilAsync(() => _deliveries.Count(DeliveryTags.Email, "sent") + _deliveries.Count(DeliveryTags.Email, "duplicate") == 2);
+
+        otherCopyRefused.Task.IsCompleted.ShouldBeTrue("the two copies were handled at the same time");
+        _sender.Sent.Count.ShouldBe(1);
+        _deliveries.Count(DeliveryTags.Email, "duplicate").ShouldBe(1);
+        (await _harness.Published.Any<Fault<SendEmail>>(TestContext.Current.CancellationToken)).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Different_messages_are_each_sent()
     {
         await _harness.Bus.Publish(VerifyEmail("alice@example.com"), TestContext.Current.CancellationToken);
@@ -343,8 +363,12 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
 
         public bool Rejects { get; set; }
 
-        public Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+        /// <summary>Sends wait for this (at most 5 s) first.</summary>
+        public Task SendAfter { get; set; } = Task.CompletedTask;
+
+        public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
         {
+            await Task.WhenAny(SendAfter, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
             var attempt = Interlocked.Increment(ref _attempts);
             if (Rejects)
             {
@@ -355,7 +379,6 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
                 throw new EmailSendFailedException("The SMTP server answered 421 (MessageNotAccepted).");
             }
             Sent.Enqueue(message);
-            return Task.CompletedTask;
         }
     }
 }

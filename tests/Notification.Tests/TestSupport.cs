@@ -167,6 +167,32 @@ internal sealed class FakeDeliveryLedger : IDeliveryLedger
         return Task.CompletedTask;
     }
 
+    /// <summary>Messages being sent now (claimed, not yet delivered or released).</summary>
+    public ConcurrentDictionary<(string Channel, Guid MessageId), bool> Claims { get; } = new();
+
+    /// <summary>Called when a claim is refused: another delivery of the same message holds it.</summary>
+    public Action? ClaimRefused { get; set; }
+
+    public Task<bool> TryClaimAsync(string channel, Guid messageId, CancellationToken cancellationToken)
+    {
+        if (Unreachable)
+        {
+            return Task.FromException<bool>(new TimeoutException("The ledger is unreachable."));
+        }
+        var claimed = Claims.TryAdd((channel, messageId), true);
+        if (!claimed)
+        {
+            ClaimRefused?.Invoke();
+        }
+        return Task.FromResult(claimed);
+    }
+
+    public Task ReleaseClaimAsync(string channel, Guid messageId, CancellationToken cancellationToken)
+    {
+        Claims.TryRemove((channel, messageId), out _);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Addresses under cooldown, per email, with the message that started it (no expiry: tests are short).</summary>
     public ConcurrentDictionary<(string Email, string Address), Guid?> Cooldowns { get; } = new();
 

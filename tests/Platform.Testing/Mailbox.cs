@@ -38,6 +38,16 @@ public sealed class Mailbox(string webUrl)
         return received;
     }
 
+    /// <summary>How many emails each recipient got (addresses lower-cased), from one read of the sink.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountByRecipientAsync()
+    {
+        var emails = await _http.GetFromJsonAsync<JsonElement>("/email");
+        return emails.EnumerateArray()
+            .SelectMany(email => email.GetProperty("to").EnumerateArray().Select(t => t.GetProperty("address").GetString()!.ToLowerInvariant()))
+            .GroupBy(address => address)
+            .ToDictionary(g => g.Key, g => g.Count());
+    }
+
     /// <summary>Waits for the <paramref name="count"/>-th email to <paramref name="address"/> whose subject contains <paramref name="subject"/>.</summary>
     public async Task<ReceivedEmail> WaitForAsync(string address, string subject, int count = 1, TimeSpan? timeout = null)
     {

@@ -84,10 +84,16 @@ public abstract class PlatformFixture : IAsyncLifetime
     /// </summary>
     protected virtual bool WithDashboard => false;
 
+    /// <summary>
+    /// Keep the servers' data as ./run.sh does (PostgreSQL fsync, Redis append-only file), so restarting a server loses
+    /// nothing; off by default, which is faster and enough while no server restarts.
+    /// </summary>
+    protected virtual bool DurableData => false;
+
     /// <summary>The dashboard's pages and telemetry API, when <see cref="WithDashboard"/>.</summary>
     public Uri? DashboardAddress { get; private set; }
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         // Logs outlive the run so a failure in CI can be read afterwards.
         var assembly = AppDomain.CurrentDomain.FriendlyName;
@@ -108,7 +114,7 @@ public abstract class PlatformFixture : IAsyncLifetime
         [
             "--Platform:Servers=local",
             $"--Platform:DataPath={_dataDirectory}",
-            "--Platform:DurableData=false",
+            $"--Platform:DurableData={(DurableData ? "true" : "false")}",
             $"--Platform:PortBase={_ports.Base}",
             $"--Platform:GatewayPort={_ports.Last}",
             "--Platform:MfaReplicas=2",
@@ -152,7 +158,7 @@ public abstract class PlatformFixture : IAsyncLifetime
         Mailbox = new Mailbox(Servers.Smtp.WebUrl);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         Gateway?.Dispose();
         if (Fleet is not null)

@@ -13,8 +13,9 @@ namespace AuthPlatform.Notification.Delivery;
 /// The ledger is checked before sending and written only after the server accepted the message, so a failed
 /// attempt leaves nothing behind and the retry sends. When the ledger cannot be read the attempt fails and the
 /// bus retries later: sending blind could repeat an email that already went out.
-/// The one gap left is a crash between the server's acceptance and the ledger write; the message is then
-/// redelivered and sent a second time, which beats losing it.
+/// Two copies of one message taken at once (it was published twice) are told apart by a claim: one sends, the other
+/// is retried and then finds it delivered. The one gap left is a crash between the server's acceptance and the
+/// ledger write; the message is then redelivered and sent a second time, which beats losing it.
 /// </remarks>
 public sealed partial class EmailDelivery(
     IEmailSender sender,
@@ -52,6 +53,11 @@ public sealed partial class EmailDelivery(
             throw;
         }
 
+        if (messageId is not null && !await ledger.TryClaimAsync(DeliveryTags.Email, messageId.Value, cancellationToken))
+        {
+            // Both copies of a message published twice were taken at once: only one sends.
+            throw new DeliveryInProgressException(DeliveryTags.Email, messageId.Value);
+        }
         var recipient = EmailAddressMask.Mask(message.To.Mailboxes.FirstOrDefault()?.Address);
         var started = Stopwatch.GetTimestamp();
         try
@@ -60,6 +66,7 @@ public sealed partial class EmailDelivery(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            await ReleaseClaimAsync(messageId);
             metrics.SendTook(DeliveryTags.Email, DeliveryTags.Failed, Stopwatch.GetElapsedTime(started));
             if (ex is UndeliverableEmailException)
             {
@@ -89,6 +96,22 @@ public sealed partial class EmailDelivery(
                 // acknowledging it risks a duplicate only if the message is redelivered anyway.
                 LogNotRecorded(logger, email, messageId, ex.GetType().Name);
             }
+        }
+    }
+
+    // Nothing went out, so a retry may send at once. If the ledger cannot be reached, the claim expires by itself.
+    private async Task ReleaseClaimAsync(Guid? messageId)
+    {
+        if (messageId is null)
+        {
+            return;
+        }
+        try
+        {
+            await ledger.ReleaseClaimAsync(DeliveryTags.Email, messageId.Value, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
         }
     }
 

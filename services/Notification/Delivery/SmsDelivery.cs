@@ -68,6 +68,11 @@ public sealed partial class SmsDelivery(
         {
             metrics.Retried(DeliveryTags.Sms, "redelivery");
         }
+        if (messageId is not null && !await ledger.TryClaimAsync(DeliveryTags.Sms, messageId.Value, cancellationToken))
+        {
+            // Both copies of a message published twice were taken at once: only one sends.
+            throw new DeliveryInProgressException(DeliveryTags.Sms, messageId.Value);
+        }
         var recipient = PhoneNumberMask.Mask(to);
         var started = Stopwatch.GetTimestamp();
         SmsSendResult result;
@@ -77,6 +82,7 @@ public sealed partial class SmsDelivery(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            await ReleaseClaimAsync(messageId);
             // Senders report the provider's answers as results; this is a fault of ours or of the machine.
             metrics.SendTook(DeliveryTags.Sms, DeliveryTags.Failed, Stopwatch.GetElapsedTime(started));
             Failed(context, sms, recipient, ex);
@@ -85,6 +91,7 @@ public sealed partial class SmsDelivery(
 
         if (result is SmsSendFailed failure)
         {
+            await ReleaseClaimAsync(messageId);
             metrics.SendTook(DeliveryTags.Sms, DeliveryTags.Failed, Stopwatch.GetElapsedTime(started));
             Exception ex = failure.IsPermanent ? new SmsRejectedException(failure.Reason) : new SmsSendFailedException(failure.Reason);
             Failed(context, sms, recipient, ex);
@@ -108,6 +115,22 @@ public sealed partial class SmsDelivery(
                 // The text has gone; failing the message now would make the bus send it again, for certain.
                 LogNotRecorded(logger, sms, messageId, ex.GetType().Name);
             }
+        }
+    }
+
+    // Nothing went out, so a retry may send at once. If the ledger cannot be reached, the claim expires by itself.
+    private async Task ReleaseClaimAsync(Guid? messageId)
+    {
+        if (messageId is null)
+        {
+            return;
+        }
+        try
+        {
+            await ledger.ReleaseClaimAsync(DeliveryTags.Sms, messageId.Value, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
         }
     }
 

@@ -16,6 +16,16 @@ public sealed class RedisDeliveryLedger(IConnectionMultiplexer redis, TimeProvid
         // The value (when it was sent) is for whoever inspects the key; only its existence matters here.
         await redis.GetDatabase().StringSetAsync(Key(channel, messageId), timeProvider.GetUtcNow().ToString("O"), Retention);
 
+    // Longer than any one send (SMTP's whole exchange is capped at a minute, Twilio's retries well below): a worker
+    // that died while sending holds the message this long, then a redelivery sends it (once more, at worst).
+    private static readonly TimeSpan SendingHold = TimeSpan.FromMinutes(1);
+
+    public async Task<bool> TryClaimAsync(string channel, Guid messageId, CancellationToken cancellationToken) =>
+        await redis.GetDatabase().StringSetAsync(ClaimKey(channel, messageId), "1", SendingHold, When.NotExists);
+
+    public async Task ReleaseClaimAsync(string channel, Guid messageId, CancellationToken cancellationToken) =>
+        await redis.GetDatabase().KeyDeleteAsync(ClaimKey(channel, messageId));
+
     // Starts the cooldown, or finds it started by this same message (a redelivery).
     private const string CooldownScript = """
         if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
@@ -34,4 +44,6 @@ public sealed class RedisDeliveryLedger(IConnectionMultiplexer redis, TimeProvid
     }
 
     internal static RedisKey Key(string channel, Guid messageId) => $"notification:{channel}:{messageId}";
+
+    private static RedisKey ClaimKey(string channel, Guid messageId) => $"notification:{channel}:{messageId}:sending";
 }
