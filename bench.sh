@@ -64,7 +64,7 @@ done
 # Every process the platform runs inherits this marker: the CPU sampler finds them by it (the orchestrator is not a
 # child of run.sh).
 export AUTHPLATFORM_BENCH="bench-$$-$RANDOM"
-echo "Starting the platform (Release, data in $data, log in $out/platform.log)…"
+echo "Starting the platform (Release, data in $data, log in $out/platform.log, the services' logs in $out/logs)…"
 ./run.sh --no-build --servers local --data "$data" --port-base "$port_base" >"$out/platform.log" 2>&1 &
 platform=$!
 sampler=""
@@ -72,6 +72,8 @@ stop_all() {
   [ -n "$sampler" ] && kill -TERM "$sampler" 2>/dev/null || true
   kill -TERM "$platform" 2>/dev/null || true
   wait "$platform" 2>/dev/null || true
+  # The services' own logs outlive the data folder: an error in a flow is explained there.
+  [ -d "$data/logs" ] && rm -rf "$out/logs" && cp -r "$data/logs" "$out/logs"
   rm -rf "$data"
 }
 trap stop_all EXIT
