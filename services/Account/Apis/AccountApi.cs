@@ -103,7 +103,8 @@ public static class AccountApi
 
     public static async Task<Results<Ok, ProblemHttpResult>> ConfirmPasswordResetAsync(
         PasswordResetConfirmRequest request, AccountDbContext db, VerificationTokensClient verification, PasswordHasher hasher,
-        PasswordPolicy policy, SessionTokens sessions, IEventOutbox outbox, TimeProvider time, CancellationToken cancellationToken)
+        PasswordPolicy policy, SessionTokens sessions, Devices.RememberedDevices remembered, IEventOutbox outbox, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (!OpaqueToken.IsWellFormed(request.Token))
         {
@@ -136,6 +137,7 @@ public static class AccountApi
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await sessions.RevokeAllAsync(account.Id, cancellationToken);
+        await remembered.ForgetAllAsync(account.Id, cancellationToken);
         // A password reset means the account may have been taken over: its access keys stop too.
         await db.AccessKeys.Where(k => k.AccountId == account.Id && k.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
