@@ -33,9 +33,9 @@ public static class AccountApi
             .WithDescription("Answers 202 whether or not the address already has an account. The password becomes usable only through the emailed link of this sign-up.");
         api.MapGet("/me", GetProfileAsync).RequireAuthorization().WithSummary("The signed-in account");
         api.MapPost("/me/password", ChangePasswordAsync).RequireAuthorization().RequireSessionToken()
-            .WithSummary("Change the password with the current one; every other session ends");
+            .WithSummary("Change the password with the current one; every other session ends and every remembered device is forgotten");
         api.MapPost("/password-reset", RequestPasswordResetAsync).WithSummary("Email a password-reset link (always 202)");
-        api.MapPost("/password-reset/confirm", ConfirmPasswordResetAsync).WithSummary("Set a new password with a reset link's token");
+        api.MapPost("/password-reset/confirm", ConfirmPasswordResetAsync).WithSummary("Set a new password with a reset link's token; every session ends and every remembered device is forgotten");
         return app;
     }
 

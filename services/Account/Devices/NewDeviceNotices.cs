@@ -10,7 +10,7 @@ namespace AuthPlatform.Account.Devices;
 
 /// <summary>
 /// The security email for a sign-in on a device the account had not used before, through the outbox; at most one
-/// per account and client network per <see cref="RememberedDeviceOptions.NewDeviceNoticeCooldown"/>.
+/// per account, client network and kind of device per <see cref="RememberedDeviceOptions.NewDeviceNoticeCooldown"/>.
 /// </summary>
 public sealed class NewDeviceNotices(AccountDbContext db, IEventOutbox outbox, IConnectionMultiplexer redis,
     IOptions<RememberedDeviceOptions> options, TimeProvider time)
@@ -19,7 +19,7 @@ public sealed class NewDeviceNotices(AccountDbContext db, IEventOutbox outbox, I
     {
         var cooldown = options.Value.NewDeviceNoticeCooldown;
         if (cooldown > TimeSpan.Zero
-            && !await redis.GetDatabase().StringSetAsync($"account:new-device-notice:{account.Id:N}:{ClientNetwork.Key(client)}", 1, cooldown, When.NotExists))
+            && !await redis.GetDatabase().StringSetAsync($"account:new-device-notice:{account.Id:N}:{ClientNetwork.Key(client)}:{deviceName}", 1, cooldown, When.NotExists))
         {
             return;
         }

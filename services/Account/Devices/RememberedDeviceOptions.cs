@@ -9,8 +9,8 @@ public sealed class RememberedDeviceOptions
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
-    /// At most one "new device" email per account and client network in this time: a client that throws its device
-    /// token away (a script, a benchmark) would otherwise send one per sign-in.
+    /// At most one "new device" email per account, client network and kind of device ("Chrome on Linux") in this
+    /// time: a client that throws its device token away (a script, a benchmark) would otherwise send one per sign-in.
     /// </summary>
     public TimeSpan NewDeviceNoticeCooldown { get; set; } = TimeSpan.FromHours(1);
 
