@@ -47,8 +47,8 @@ public sealed record SignInResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeviceRememberedUntil = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RememberDeviceFor = null)
 {
-    public static SignInResponse Tokens(IssuedTokens tokens) =>
-        new(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresIn, "Bearer");
+    public static SignInResponse Tokens(IssuedTokens tokens, string? deviceToken = null, DateTimeOffset? deviceRememberedUntil = null) =>
+        new(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresIn, "Bearer", DeviceToken: deviceToken, DeviceRememberedUntil: deviceRememberedUntil);
 }
 
 public static class SessionApi
@@ -83,8 +83,8 @@ public static class SessionApi
         var outcome = await flow.SignInAsync(email, request.Password, device, context.Connection.RemoteIpAddress, cancellationToken);
         return outcome.Result switch
         {
-            SignInOutcomeKind.SignedIn or SignInOutcomeKind.SignedInOnRememberedDevice => TypedResults.Ok(SignInResponse.Tokens(outcome.Tokens!)
-                with { DeviceToken = outcome.DeviceToken, DeviceRememberedUntil = outcome.RememberedUntil }),
+            SignInOutcomeKind.SignedIn or SignInOutcomeKind.SignedInOnRememberedDevice =>
+                TypedResults.Ok(SignInResponse.Tokens(outcome.Tokens!, outcome.DeviceToken, outcome.RememberedUntil)),
             SignInOutcomeKind.SecondFactorRequired => TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true,
                 MfaToken: outcome.MfaToken, Methods: outcome.Methods, DeviceToken: outcome.DeviceToken,
                 RememberDeviceFor: (int?)outcome.RememberFor?.TotalSeconds)),
@@ -110,8 +110,7 @@ public static class SessionApi
         var outcome = await flow.CompleteAsync(request.MfaToken, request.Method, request.Code, device, cancellationToken);
         return outcome.Result switch
         {
-            MfaSignInOutcomeKind.SignedIn => TypedResults.Ok(SignInResponse.Tokens(outcome.Tokens!)
-                with { DeviceToken = outcome.DeviceToken, DeviceRememberedUntil = outcome.RememberedUntil }),
+            MfaSignInOutcomeKind.SignedIn => TypedResults.Ok(SignInResponse.Tokens(outcome.Tokens!, outcome.DeviceToken, outcome.RememberedUntil)),
             MfaSignInOutcomeKind.Invalid => Problems.Invalid(outcome.Detail!),
             MfaSignInOutcomeKind.Refused => Problems.Relayed(context, outcome.Refusal!),
             _ => Problems.InvalidMfaToken(),
