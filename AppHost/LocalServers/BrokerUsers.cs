@@ -22,8 +22,9 @@ public sealed class BrokerUsers
         {
             ["account"] = (
                 ["AccountRegistered", "EmailVerificationRequested", "SignUpAttemptedOnExistingAccount", "PasswordResetRequestReceived",
-                    "PasswordResetRequested", "PasswordChanged", "AccessKeyCreated"],
-                ["email-verified", "email-verification-resend-requested", "end-other-sessions", "password-reset-request-received"]),
+                    "PasswordResetRequested", "PasswordChanged", "AccessKeyCreated", "SignedInFromNewDevice"],
+                ["email-verified", "email-verification-resend-requested", "end-other-sessions", "forget-remembered-devices",
+                    "password-reset-request-received"]),
             ["verification"] = (
                 ["EmailVerified", "EmailVerificationResendRequested", "SendEmail", "SendSmsCode"],
                 ["email-verification-requested", "password-reset-requested"]),
@@ -34,7 +35,7 @@ public sealed class BrokerUsers
                 [],
                 ["send-email", "password-changed", "sign-up-attempted-on-existing-account", "mfa-enabled", "mfa-disabled",
                     "access-key-created", "recovery-code-used", "recovery-codes-regenerated", "mfa-failures-detected",
-                    "totp-replay-rejected", "send-sms-code"]),
+                    "totp-replay-rejected", "send-sms-code", "signed-in-from-new-device"]),
         };
 
     public const string ContractsNamespace = "AuthPlatform.Contracts";

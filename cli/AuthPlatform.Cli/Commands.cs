@@ -11,7 +11,8 @@ public sealed class Commands(string? explicitGateway, CredentialStore store, boo
     private const string NotSignedIn = "Not signed in; run `authplatform login`.";
     private const int MaxCodeAttempts = 3;
 
-    public async Task<int> LoginAsync()
+    /// <param name="remember">Tick "Remember this device": the second step's new device token is kept for the next logins.</param>
+    public async Task<int> LoginAsync(bool remember = false)
     {
         var previous = LoadQuietly();
         using var gateway = new GatewayClient(explicitGateway ?? previous?.Gateway ?? Program.DefaultGateway, insecure);
@@ -44,9 +45,24 @@ public sealed class Commands(string? explicitGateway, CredentialStore store, boo
                 store.SaveDeviceToken(gateway.Gateway, email, deviceToken);
             }
         }
-        var tokens = answer.Bool("mfaRequired")
-            ? await SecondFactorAsync(gateway, answer.RequiredString("mfaToken"), answer.Strings("methods"))
-            : GatewayClient.SessionTokens(answer);
+        IssuedTokens tokens;
+        if (answer.Bool("mfaRequired"))
+        {
+            var (issued, rememberedToken) = await SecondFactorAsync(gateway, answer.RequiredString("mfaToken"), answer.Strings("methods"), remember);
+            tokens = issued;
+            if (rememberedToken is not null)
+            {
+                using (await store.LockAsync())
+                {
+                    store.SaveDeviceToken(gateway.Gateway, email, rememberedToken);
+                }
+                Console.Out.WriteLine("This machine is remembered: its next logins skip the two-factor code.");
+            }
+        }
+        else
+        {
+            tokens = GatewayClient.SessionTokens(answer);
+        }
 
         await SaveAsync(new Credentials
         {
@@ -60,8 +76,9 @@ public sealed class Commands(string? explicitGateway, CredentialStore store, boo
         return ExitCodes.Success;
     }
 
-    /// <summary>The second step: a 6-digit code (authenticator app or text message) or a recovery code.</summary>
-    private static async Task<IssuedTokens> SecondFactorAsync(GatewayClient gateway, string mfaToken, IReadOnlyList<string> methods)
+    /// <summary>The second step: a 6-digit code (authenticator app or text message) or a recovery code; the device token when remembered.</summary>
+    private static async Task<(IssuedTokens Tokens, string? DeviceToken)> SecondFactorAsync(GatewayClient gateway, string mfaToken,
+        IReadOnlyList<string> methods, bool remember)
     {
         var primary = methods.FirstOrDefault(m => m is "totp" or "sms");
         var recovery = methods.Contains("recovery_code") ? ", or a recovery code" : "";
@@ -95,11 +112,12 @@ public sealed class Commands(string? explicitGateway, CredentialStore store, boo
                 ? (primary, digits)
                 : ("recovery_code", input);
             using var request = GatewayClient.Json(HttpMethod.Post, "api/sessions/mfa",
-                new JsonObject { ["mfaToken"] = mfaToken, ["method"] = method, ["code"] = code });
+                new JsonObject { ["mfaToken"] = mfaToken, ["method"] = method, ["code"] = code, ["rememberDevice"] = remember });
             using var response = await gateway.SendAsync(request);
             if (response.IsSuccessStatusCode)
             {
-                return GatewayClient.SessionTokens(await GatewayClient.ReadJsonAsync(response));
+                var answer = await GatewayClient.ReadJsonAsync(response);
+                return (GatewayClient.SessionTokens(answer), answer.String("deviceToken") is { Length: > 0 } deviceToken ? deviceToken : null);
             }
             var message = await GatewayClient.ErrorMessageAsync(response);
             // On a terminal a mistyped code can be typed again (the sign-in stays open); from a script it fails at once.

@@ -16,6 +16,8 @@ public static class Program
 
         Commands:
           login                 Sign in with email and password (and a two-factor code when 2FA is on)
+          login --remember      The same, and remember this machine: its next logins skip the two-factor code
+                                (for as long as the platform says; not on a shared machine)
           login --access-key    Sign in with an access key: AUTHPLATFORM_ACCESS_KEY_ID and AUTHPLATFORM_SECRET,
                                 or asked for
           logout                Sign out and delete the stored credentials
@@ -90,6 +92,10 @@ public static class Program
         {
             throw new UsageException("--access-key goes with `authplatform login`");
         }
+        if (invocation.Remember && (words is not ["login"] || invocation.AccessKey))
+        {
+            throw new UsageException("--remember goes with `authplatform login` (with a password)");
+        }
         if (invocation.ClientOptions.Count > 0 && words is not ["clients", "add", ..])
         {
             throw new UsageException($"{invocation.ClientOptions.Keys.First()} goes with `authplatform clients add`");
@@ -99,7 +105,7 @@ public static class Program
         return words switch
         {
             ["login"] when invocation.AccessKey => await commands.LoginWithAccessKeyAsync(),
-            ["login"] => await commands.LoginAsync(),
+            ["login"] => await commands.LoginAsync(invocation.Remember),
             ["logout"] => await commands.LogoutAsync(),
             ["whoami"] => await commands.WhoAmIAsync(),
             ["keys", "create", var name] => await commands.CreateKeyAsync(name),
@@ -130,11 +136,14 @@ public sealed record Invocation(IReadOnlyList<string> Words, string? Gateway, bo
     /// <summary>`clients add`'s options as given: option name → values ("--public" → [""]).</summary>
     public Dictionary<string, List<string>> ClientOptions { get; init; } = [];
 
+    /// <summary>`login --remember`: ask the platform to remember this machine after the two-factor code.</summary>
+    public bool Remember { get; init; }
+
     public static Invocation Parse(string[] args)
     {
         var words = new List<string>();
         string? gateway = null;
-        bool help = false, version = false, accessKey = false, insecure = false, optionsEnded = false;
+        bool help = false, version = false, accessKey = false, insecure = false, remember = false, optionsEnded = false;
         var clientOptions = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
@@ -167,6 +176,9 @@ public sealed record Invocation(IReadOnlyList<string> Words, string? Gateway, bo
                 case "--insecure":
                     insecure = true;
                     break;
+                case "--remember":
+                    remember = true;
+                    break;
                 case "--public":
                     clientOptions.TryAdd(arg, [""]);
                     break;
@@ -178,7 +190,7 @@ public sealed record Invocation(IReadOnlyList<string> Words, string? Gateway, bo
                     throw new UsageException($"unknown option '{Terminal.Safe(arg)}'; see `authplatform --help`");
             }
         }
-        return new Invocation(words, gateway, help, version, accessKey, insecure) { ClientOptions = clientOptions };
+        return new Invocation(words, gateway, help, version, accessKey, insecure) { ClientOptions = clientOptions, Remember = remember };
     }
 
     /// <summary>--gateway, else AUTHPLATFORM_GATEWAY, checked and normalised; null when neither is given.</summary>

@@ -14,7 +14,7 @@ public sealed class AccountMetrics
     {
         var meter = meterFactory.Create(MeterName);
         _signIns = meter.CreateCounter<long>("authplatform.account.sign_ins", unit: "{attempt}",
-            description: "Sign-in attempts by step (password, mfa) and outcome: signed_in, mfa_required, wrong_credentials, "
+            description: "Sign-in attempts by step (password, mfa) and outcome: signed_in, remembered_device, mfa_required, wrong_credentials, "
                 + "email_not_verified, throttled, busy, mfa_rejected, invalid_mfa_token, unavailable (mfa could not answer: refused, 503).");
         _passwordHashingRefused = meter.CreateCounter<long>("authplatform.account.password_hashing.refused",
             description: "Requests refused with 503 busy because the hashing queue was full");
@@ -34,6 +34,8 @@ public static class SignInTags
     public const string MfaStep = "mfa";
 
     public const string SignedIn = "signed_in";
+    /// <summary>Signed in with the password on a remembered device: the second factor was skipped.</summary>
+    public const string RememberedDevice = "remembered_device";
     public const string MfaRequired = "mfa_required";
     public const string WrongCredentials = "wrong_credentials";
     public const string EmailNotVerified = "email_not_verified";

@@ -32,3 +32,10 @@ public sealed record PasswordChanged(Guid AccountId, string Email, DateTimeOffse
 
 /// <summary>An access key (for API and CLI use) was created; the secret is never in the event.</summary>
 public sealed record AccessKeyCreated(Guid AccountId, string Email, string Name, string AccessKeyId, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// The account signed in on a device it had not signed in on before (no device token of its own came with the
+/// sign-in): <see cref="Device"/> is its name in words ("Chrome on Linux"). Account sends at most one per account,
+/// client network and kind of device an hour.
+/// </summary>
+public sealed record SignedInFromNewDevice(Guid AccountId, string Email, string Device, DateTimeOffset OccurredAt);

@@ -36,4 +36,23 @@ public sealed class DeviceTokenTests(CliPlatform platform)
         again.ShouldSucceed();
         again.Stdout.ShouldContain($"as {email}.");
     }
+
+    [Fact]
+    public async Task Login_remember_lets_this_machine_alone_log_in_with_the_password_only()
+    {
+        var account = await new People(platform).CreateAccountWithTotpAsync("cli-remember");
+        using var laptop = new CliMachine(platform);
+        var code = await account.Phone.NextCodeAsync();
+        var remembered = await laptop.RunAsync($"{account.Email}\n{AccountClient.GoodPassword}\n{code}\n", "login", "--remember");
+        remembered.ShouldSucceed();
+        remembered.Stdout.ShouldContain("This machine is remembered");
+
+        // No code on stdin: this machine signs in with the password; another one is asked for the code and has none.
+        var again = await laptop.RunAsync($"{account.Email}\n{AccountClient.GoodPassword}\n", "login");
+        again.ShouldSucceed();
+        again.Stdout.ShouldNotContain("Two-factor authentication");
+        using var other = new CliMachine(platform);
+        (await other.RunAsync($"{account.Email}\n{AccountClient.GoodPassword}\n", "login")).ShouldFailWithOneErrorLine()
+            .ShouldContain("no two-factor code was given");
+    }
 }

@@ -33,9 +33,9 @@ public static class AccountApi
             .WithDescription("Answers 202 whether or not the address already has an account. The password becomes usable only through the emailed link of this sign-up.");
         api.MapGet("/me", GetProfileAsync).RequireAuthorization().WithSummary("The signed-in account");
         api.MapPost("/me/password", ChangePasswordAsync).RequireAuthorization().RequireSessionToken()
-            .WithSummary("Change the password with the current one; every other session ends");
+            .WithSummary("Change the password with the current one; every other session ends and every remembered device is forgotten");
         api.MapPost("/password-reset", RequestPasswordResetAsync).WithSummary("Email a password-reset link (always 202)");
-        api.MapPost("/password-reset/confirm", ConfirmPasswordResetAsync).WithSummary("Set a new password with a reset link's token");
+        api.MapPost("/password-reset/confirm", ConfirmPasswordResetAsync).WithSummary("Set a new password with a reset link's token; every session ends and every remembered device is forgotten");
         return app;
     }
 
@@ -103,7 +103,8 @@ public static class AccountApi
 
     public static async Task<Results<Ok, ProblemHttpResult>> ConfirmPasswordResetAsync(
         PasswordResetConfirmRequest request, AccountDbContext db, VerificationTokensClient verification, PasswordHasher hasher,
-        PasswordPolicy policy, SessionTokens sessions, IEventOutbox outbox, TimeProvider time, CancellationToken cancellationToken)
+        PasswordPolicy policy, SessionTokens sessions, Devices.RememberedDevices remembered, IEventOutbox outbox, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (!OpaqueToken.IsWellFormed(request.Token))
         {
@@ -136,6 +137,7 @@ public static class AccountApi
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await sessions.RevokeAllAsync(account.Id, cancellationToken);
+        await remembered.ForgetAllAsync(account.Id, cancellationToken);
         // A password reset means the account may have been taken over: its access keys stop too.
         await db.AccessKeys.Where(k => k.AccountId == account.Id && k.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
+using AuthPlatform.Account.Devices;
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
 using AuthPlatform.Account.Passwords;
@@ -13,19 +14,27 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Apis;
 
-/// <summary><c>deviceToken</c>: the one a previous sign-in on this device returned, if any.</summary>
-public sealed record SignInRequest(string Email, string Password, string? DeviceToken = null);
+/// <summary>
+/// <c>deviceToken</c>: the one a previous sign-in on this device returned, if any. <c>requireSecondFactor</c>: a
+/// remembered device does not skip the second factor this time (an app asked for <c>acr_values=mfa</c> or <c>prompt=login</c>).
+/// </summary>
+public sealed record SignInRequest(string Email, string Password, string? DeviceToken = null, bool RequireSecondFactor = false);
 
 public sealed record RefreshRequest(string RefreshToken);
 
-public sealed record MfaSignInRequest(string MfaToken, string Method, string Code);
+/// <summary><c>rememberDevice</c>: "Remember this device"; the answer then carries the device's new <c>deviceToken</c>.</summary>
+public sealed record MfaSignInRequest(string MfaToken, string Method, string Code, bool RememberDevice = false);
 
 public sealed record MfaTokenRequest(string MfaToken);
 
 /// <summary>The password again, and when 2FA is on a second factor (<c>method</c> "totp", "sms" or "recovery_code" with <c>code</c>).</summary>
 public sealed record ReauthenticateRequest(string Password, string? Method = null, string? Code = null);
 
-/// <summary>Either tokens, or (when a second factor is needed) <c>mfaRequired</c> with an mfaToken and the methods.</summary>
+/// <summary>
+/// Either tokens, or (when a second factor is needed) <c>mfaRequired</c> with an mfaToken, the methods and
+/// <c>rememberDeviceFor</c> (seconds the second step may remember the device). <c>deviceRememberedUntil</c>: the
+/// device is remembered (it skipped the second factor, or was just remembered) until then.
+/// </summary>
 public sealed record SignInResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AccessToken,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken,
@@ -34,10 +43,12 @@ public sealed record SignInResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool MfaRequired = false,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MfaToken = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Methods = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeviceToken = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeviceToken = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeviceRememberedUntil = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RememberDeviceFor = null)
 {
-    public static SignInResponse Tokens(IssuedTokens tokens) =>
-        new(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresIn, "Bearer");
+    public static SignInResponse Tokens(IssuedTokens tokens, string? deviceToken = null, DateTimeOffset? deviceRememberedUntil = null) =>
+        new(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresIn, "Bearer", DeviceToken: deviceToken, DeviceRememberedUntil: deviceRememberedUntil);
 }
 
 public static class SessionApi
@@ -54,7 +65,8 @@ public static class SessionApi
             .WithSummary("Prove the password (and second factor) again: a new access token with a fresh auth_time")
             .WithDescription("Sensitive changes (second factors, access keys, password) answer 403 reauthentication-required when the session's last proof is older than 10 minutes; this renews it for the calling session.");
         api.MapGet("/", ListAsync).RequireAuthorization().RequireSessionToken().WithSummary("The account's live sessions (the caller's marked current)");
-        api.MapDelete("/", EndOtherSessionsAsync).RequireAuthorization().RequireSessionToken().WithSummary("Sign out everywhere else: every session but the caller's ends");
+        api.MapDelete("/", EndOtherSessionsAsync).RequireAuthorization().RequireSessionToken()
+            .WithSummary("Sign out everywhere else: every session but the caller's ends, and every remembered device is forgotten");
         api.MapDelete("/{id:guid}", EndSessionAsync).RequireAuthorization().RequireSessionToken().WithSummary("End one of the account's sessions");
         return app;
     }
@@ -67,12 +79,15 @@ public static class SessionApi
         {
             return Problems.Invalid("Give a valid email address and a password.");
         }
-        var outcome = await flow.SignInAsync(email, request.Password, request.DeviceToken, context.Connection.RemoteIpAddress, cancellationToken);
+        var device = new SignInDevice(request.DeviceToken, context.Request.Headers.UserAgent.ToString(), request.RequireSecondFactor);
+        var outcome = await flow.SignInAsync(email, request.Password, device, context.Connection.RemoteIpAddress, cancellationToken);
         return outcome.Result switch
         {
-            SignInOutcomeKind.SignedIn => TypedResults.Ok(SignInResponse.Tokens(outcome.Tokens!) with { DeviceToken = outcome.DeviceToken }),
+            SignInOutcomeKind.SignedIn or SignInOutcomeKind.SignedInOnRememberedDevice =>
+                TypedResults.Ok(SignInResponse.Tokens(outcome.Tokens!, outcome.DeviceToken, outcome.RememberedUntil)),
             SignInOutcomeKind.SecondFactorRequired => TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true,
-                MfaToken: outcome.MfaToken, Methods: outcome.Methods, DeviceToken: outcome.DeviceToken)),
+                MfaToken: outcome.MfaToken, Methods: outcome.Methods, DeviceToken: outcome.DeviceToken,
+                RememberDeviceFor: (int?)outcome.RememberFor?.TotalSeconds)),
             SignInOutcomeKind.Throttled => Problems.TooManyAttempts(context, outcome.RetryAfter),
             SignInOutcomeKind.Busy => Problems.Busy(context, outcome.RetryAfter),
             SignInOutcomeKind.EmailNotVerified => Problems.EmailNotVerified(),
@@ -91,10 +106,11 @@ public static class SessionApi
         {
             return Problems.Invalid("code is required.");
         }
-        var outcome = await flow.CompleteAsync(request.MfaToken, request.Method, request.Code, cancellationToken);
+        var device = new MfaSignInDevice(request.RememberDevice, context.Request.Headers.UserAgent.ToString(), context.Connection.RemoteIpAddress);
+        var outcome = await flow.CompleteAsync(request.MfaToken, request.Method, request.Code, device, cancellationToken);
         return outcome.Result switch
         {
-            MfaSignInOutcomeKind.SignedIn => TypedResults.Ok(SignInResponse.Tokens(outcome.Tokens!)),
+            MfaSignInOutcomeKind.SignedIn => TypedResults.Ok(SignInResponse.Tokens(outcome.Tokens!, outcome.DeviceToken, outcome.RememberedUntil)),
             MfaSignInOutcomeKind.Invalid => Problems.Invalid(outcome.Detail!),
             MfaSignInOutcomeKind.Refused => Problems.Relayed(context, outcome.Refusal!),
             _ => Problems.InvalidMfaToken(),
@@ -156,9 +172,12 @@ public static class SessionApi
     public static async Task<Ok<IReadOnlyList<SessionSummary>>> ListAsync(ClaimsPrincipal user, SessionTokens sessions, CancellationToken cancellationToken) =>
         TypedResults.Ok(await sessions.ListAsync(user.AccountId()!.Value, user.SessionId(), cancellationToken));
 
-    public static async Task<NoContent> EndOtherSessionsAsync(ClaimsPrincipal user, SessionTokens sessions, CancellationToken cancellationToken)
+    public static async Task<NoContent> EndOtherSessionsAsync(ClaimsPrincipal user, SessionTokens sessions, RememberedDevices remembered,
+        CancellationToken cancellationToken)
     {
         await sessions.RevokeOthersAsync(user.AccountId()!.Value, user.SessionId(), cancellationToken);
+        // "Sign out everywhere": a remembered device would otherwise come back with the password alone.
+        await remembered.ForgetAllAsync(user.AccountId()!.Value, cancellationToken);
         return TypedResults.NoContent();
     }
 

@@ -1,4 +1,5 @@
 using AuthPlatform.Account.Consumers;
+using AuthPlatform.Account.Devices;
 using AuthPlatform.Account.ExternalSignIn;
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Oidc;
@@ -25,6 +26,7 @@ public static class AccountServices
             bus.AddConsumer<EmailVerifiedConsumer>();
             bus.AddConsumer<EmailVerificationResendRequestedConsumer>();
             bus.AddConsumer<EndOtherSessionsConsumer>();
+            bus.AddConsumer<ForgetRememberedDevicesConsumer>();
             bus.AddConsumer<PasswordResetRequestReceivedConsumer>();
         });
 
@@ -51,6 +53,10 @@ public static class AccountServices
             .PersistKeysToDbContext<AccountDbContext>()
             .ProtectKeysWithKeyEncryptionCertificate(builder.Configuration);
         builder.Services.AddSingleton<KnownDevices>();
+        builder.Services.AddOptions<RememberedDeviceOptions>().BindConfiguration(RememberedDeviceOptions.Section)
+            .Validate(o => o.IsValid(), "RememberedDevices: Lifetime must be within 365 days; NewDeviceNoticeCooldown 0 to 7 days.").ValidateOnStart();
+        builder.Services.AddScoped<RememberedDevices>();
+        builder.Services.AddScoped<NewDeviceNotices>();
         builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddScoped<AuthPlatform.Account.SignIn.SignInFlow>();
         builder.Services.AddScoped<AuthPlatform.Account.SignIn.MfaSignInFlow>();

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace AuthPlatform.Account.Infrastructure;
 
 /// <summary>
-/// Deletes what can never be used again: expired registrations, and refresh tokens that expired or were revoked
+/// Deletes what can never be used again: expired registrations and remembered devices, and refresh tokens that expired or were revoked
 /// more than a day ago (kept that long for investigations). Every replica runs it; the deletes are idempotent.
 /// </summary>
 public sealed partial class AccountDataPurge(
@@ -41,6 +41,7 @@ public sealed partial class AccountDataPurge(
         var registrations = await db.PendingRegistrations.Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
         var revokedBefore = now - options.Value.KeepRevokedFor;
         var tokens = await db.RefreshTokens.Where(t => t.ExpiresAt <= now || t.RevokedAt < revokedBefore).ExecuteDeleteAsync(cancellationToken);
+        await db.RememberedDevices.Where(d => d.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
         if (registrations + tokens > 0)
         {
             LogPurged(registrations, tokens);

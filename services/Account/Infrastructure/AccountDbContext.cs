@@ -1,3 +1,4 @@
+using AuthPlatform.Account.Devices;
 using AuthPlatform.Account.Model;
 using AuthPlatform.Outbox;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -23,6 +24,8 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
     public DbSet<ExternalIdentity> ExternalIdentities => Set<ExternalIdentity>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<RememberedDevice> RememberedDevices => Set<RememberedDevice>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -79,6 +82,15 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             identity.HasIndex(i => new { i.Provider, i.Subject }).IsUnique();
             identity.HasIndex(i => i.AccountId);
             identity.HasOne<UserAccount>().WithMany().HasForeignKey(i => i.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<RememberedDevice>(device =>
+        {
+            device.ToTable("remembered_devices");
+            device.Property(d => d.SecretHash).HasMaxLength(64);
+            device.Property(d => d.Name).HasMaxLength(DeviceNames.MaxLength);
+            device.HasIndex(d => d.AccountId);
+            device.HasOne<UserAccount>().WithMany().HasForeignKey(d => d.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<SigningKey>(key =>

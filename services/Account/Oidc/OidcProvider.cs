@@ -21,11 +21,10 @@ public static class OidcProvider
     public const string IntrospectionPath = "connect/introspect";
 
     /// <summary>The acr values: "mfa" after a second factor (an app asks for it with acr_values=mfa), "pwd" otherwise.</summary>
-    public const string SecondFactorAcr = "mfa";
+    public const string SecondFactorAcr = AuthPlatform.Contracts.Internal.AuthorizationHandoffCalls.SecondFactorAcr;
     public const string PasswordAcr = "pwd";
 
-    public static bool AsksForSecondFactor(string? acrValues) =>
-        acrValues?.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(SecondFactorAcr, StringComparer.Ordinal) == true;
+    public static bool AsksForSecondFactor(string? acrValues) => AuthPlatform.Contracts.Internal.AuthorizationHandoffCalls.AsksForSecondFactor(acrValues);
 
     public static IHostApplicationBuilder AddOidcProvider(this IHostApplicationBuilder builder)
     {

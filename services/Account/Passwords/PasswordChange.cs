@@ -21,11 +21,12 @@ public sealed record PasswordChangeResult(PasswordChangeOutcome Kind, string? De
 
 /// <summary>
 /// The signed-in owner changes the password, proving the current one (counted by the sign-in throttle). Every
-/// other session ends; the caller's stays signed in. Access keys are the owner's own and keep working.
+/// other session ends and every remembered device is forgotten; the caller's session stays. Access keys are the
+/// owner's own and keep working.
 /// </summary>
 public sealed class PasswordChange(
     AccountDbContext db, PasswordHasher hasher, PasswordPolicy policy, PasswordSignIn passwords, SessionTokens sessions,
-    IEventOutbox outbox, TimeProvider time)
+    Devices.RememberedDevices remembered, IEventOutbox outbox, TimeProvider time)
 {
     public async Task<PasswordChangeResult> ChangeAsync(Guid accountId, Guid sessionId, string? currentPassword, string? newPassword,
         System.Net.IPAddress? client, CancellationToken cancellationToken)
@@ -70,6 +71,7 @@ public sealed class PasswordChange(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await sessions.RevokeOthersAsync(account.Id, sessionId, cancellationToken);
+        await remembered.ForgetAllAsync(account.Id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new(PasswordChangeOutcome.Changed);
     }

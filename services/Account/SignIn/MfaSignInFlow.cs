@@ -1,4 +1,6 @@
+using AuthPlatform.Account.Devices;
 using AuthPlatform.Account.Infrastructure;
+using AuthPlatform.Account.Throttling;
 using AuthPlatform.Account.Tokens;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,7 +8,10 @@ namespace AuthPlatform.Account.SignIn;
 
 public enum MfaSignInOutcomeKind
 {
-    /// <summary>The code was right: <see cref="MfaSignInOutcome.Tokens"/> are set.</summary>
+    /// <summary>
+    /// The code was right: <see cref="MfaSignInOutcome.Tokens"/> are set; when the device was to be remembered, its new
+    /// <see cref="MfaSignInOutcome.DeviceToken"/> and <see cref="MfaSignInOutcome.RememberedUntil"/> too.
+    /// </summary>
     SignedIn,
     SmsSent,
     /// <summary>The request does not fit the challenge: <see cref="MfaSignInOutcome.Detail"/> says why.</summary>
@@ -18,17 +23,21 @@ public enum MfaSignInOutcomeKind
 }
 
 public sealed record MfaSignInOutcome(MfaSignInOutcomeKind Result, IssuedTokens? Tokens = null, string? Detail = null,
-    MfaVerification? Refusal = null);
+    MfaVerification? Refusal = null, string? DeviceToken = null, DateTimeOffset? RememberedUntil = null);
+
+/// <summary>The second step's device: whether to remember it, its User-Agent (its name) and address (the new-device email's cooldown).</summary>
+public sealed record MfaSignInDevice(bool Remember, string? UserAgent, System.Net.IPAddress? Client);
 
 /// <summary>
 /// The second step of a sign-in, against the challenge the password step left (its mfaToken): check the code with
-/// mfa and start the session, or text the code again. If mfa cannot answer, the call throws and the request fails
-/// closed with 503.
+/// mfa and start the session (remembering the device when asked), or text the code again. If mfa cannot answer, the
+/// call throws and the request fails closed with 503.
 /// </summary>
 public sealed class MfaSignInFlow(AccountDbContext db, MfaClient mfa, MfaChallenges challenges, SessionTokens sessions,
-    TimeProvider time, AccountMetrics metrics)
+    KnownDevices devices, RememberedDevices remembered, NewDeviceNotices notices, TimeProvider time, AccountMetrics metrics)
 {
-    public async Task<MfaSignInOutcome> CompleteAsync(string mfaToken, string method, string code, CancellationToken cancellationToken)
+    public async Task<MfaSignInOutcome> CompleteAsync(string mfaToken, string method, string code, MfaSignInDevice device,
+        CancellationToken cancellationToken)
     {
         if (!OpaqueToken.IsWellFormed(mfaToken) || await challenges.FindAsync(mfaToken) is not { } challenge)
         {
@@ -70,7 +79,19 @@ public sealed class MfaSignInFlow(AccountDbContext db, MfaClient mfa, MfaChallen
             return new(MfaSignInOutcomeKind.ChallengeGone);
         }
         metrics.SignInAttempted(SignInTags.MfaStep, SignInTags.SignedIn);
-        return new(MfaSignInOutcomeKind.SignedIn, Tokens: tokens);
+        var deviceName = DeviceNames.From(device.UserAgent);
+        if (challenge.NewDevice)
+        {
+            await notices.SendAsync(account, deviceName, device.Client, cancellationToken);
+        }
+        if (!device.Remember)
+        {
+            return new(MfaSignInOutcomeKind.SignedIn, Tokens: tokens);
+        }
+        // After Google there is no device token yet: the device is named now.
+        var known = challenge.DeviceId is { } deviceId ? new KnownDevice(deviceId, challenge.DeviceFirstSeenAt ?? time.GetUtcNow()) : devices.New();
+        var (rememberedDevice, until) = await remembered.RememberAsync(account.Id, known, deviceName, cancellationToken);
+        return new(MfaSignInOutcomeKind.SignedIn, Tokens: tokens, DeviceToken: devices.Issue(account.Id, rememberedDevice), RememberedUntil: until);
     }
 
     public async Task<MfaSignInOutcome> ResendSmsAsync(string mfaToken, string? clientAddress, CancellationToken cancellationToken)

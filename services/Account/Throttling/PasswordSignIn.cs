@@ -10,7 +10,7 @@ namespace AuthPlatform.Account.Throttling;
 
 public enum PasswordSignInResult
 {
-    /// <summary>The password is right; <see cref="PasswordSignInOutcome.Account"/> and a fresh device token are set.</summary>
+    /// <summary>The password is right; <see cref="PasswordSignInOutcome.Account"/>, the device and its fresh token are set.</summary>
     PasswordAccepted,
     WrongCredentials,
     /// <summary>429: too many failures (or correct sign-ins) for now.</summary>
@@ -23,7 +23,7 @@ public enum PasswordSignInResult
 
 /// <param name="ProvenAt">When the password check began: the session's proof time (see SessionTokens).</param>
 public sealed record PasswordSignInOutcome(PasswordSignInResult Result, UserAccount? Account = null, string? DeviceToken = null,
-    TimeSpan RetryAfter = default, DateTimeOffset ProvenAt = default);
+    TimeSpan RetryAfter = default, DateTimeOffset ProvenAt = default, KnownDevice? Device = null);
 
 /// <summary>
 /// The password step of a sign-in: the limits (per account and client network, per network, the per-account
@@ -43,7 +43,8 @@ public sealed partial class PasswordSignIn(AccountDbContext db, PasswordHasher h
         }
         var provenAt = time.GetUtcNow();
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.EmailKey == emailKey, cancellationToken);
-        var knownDevice = account is not null && devices.IsKnown(deviceToken, account.Id);
+        var device = account is null ? null : devices.Read(deviceToken, account.Id);
+        var knownDevice = device is not null;
         if (await throttle.TakePasswordAttemptAsync(emailKey, network, knownDevice) is { } retryAfter)
         {
             return new(PasswordSignInResult.Throttled, RetryAfter: retryAfter);
@@ -104,7 +105,9 @@ public sealed partial class PasswordSignIn(AccountDbContext db, PasswordHasher h
                 // The upgrade waits for a quieter sign-in; the password was right.
             }
         }
-        return new(PasswordSignInResult.PasswordAccepted, account, devices.Issue(account.Id), ProvenAt: provenAt);
+        // Null too when the account appeared during the check (a proof racing this sign-in).
+        device ??= devices.Read(deviceToken, account.Id) ?? devices.New();
+        return new(PasswordSignInResult.PasswordAccepted, account, devices.Issue(account.Id, device), ProvenAt: provenAt, Device: device);
     }
 
     /// <summary>

@@ -17,6 +17,12 @@ public static class AuthorizationHandoffCalls
     public const string EndSessionPath = "/connect/endsession";
     public const string PortalEndSessionPath = "/end-session";
     public const string EndSessionCookie = "authplatform.endsession";
+
+    /// <summary>The acr value an app asks for a second factor with (<c>acr_values=mfa</c>); account's OidcProvider says it too.</summary>
+    public const string SecondFactorAcr = "mfa";
+
+    public static bool AsksForSecondFactor(string? acrValues) =>
+        acrValues?.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(SecondFactorAcr, StringComparer.Ordinal) == true;
 }
 
 /// <param name="Scope">The authorization request's scope parameter (space-separated).</param>

@@ -210,6 +210,21 @@ public sealed class EmailComposer(IOptions<EmailOptions> options)
             $"If this wasn't you, revoke the key in your account now and reset your password: choose \"Forgot password\" on the {Product} sign-in page.",
         ]));
 
+    public MimeMessage Compose(SignedInFromNewDevice signIn) => Render(signIn.Email, new EmailContent(
+        Subject: $"New sign-in to your {Product} account",
+        Heading: "New sign-in on a new device",
+        Intro:
+        [
+            $"On {Timestamp(signIn.OccurredAt)}, your {Product} account was signed in on a device it had not been used on before: {signIn.Device}.",
+        ],
+        Button: null,
+        Outro:
+        [
+            "If this was you, there is nothing else to do.",
+            $"If this wasn't you, someone knows your password: reset it now by choosing \"Forgot password\" on the {Product} sign-in page, "
+                + "which signs out every device and forgets every remembered one.",
+        ]));
+
     private MimeMessage Render(string to, EmailContent content)
     {
         if (string.IsNullOrWhiteSpace(to) || !MailboxAddress.TryParse(to, out var recipient) || !recipient.Address.Contains('@'))

@@ -139,6 +139,7 @@ public static class NotificationServices
         bus.AddConsumer<MfaEnabledConsumer>();
         bus.AddConsumer<MfaDisabledConsumer>();
         bus.AddConsumer<AccessKeyCreatedConsumer>();
+        bus.AddConsumer<SignedInFromNewDeviceConsumer>();
         bus.AddConsumer<RecoveryCodeUsedConsumer>();
         bus.AddConsumer<MfaFailuresDetectedConsumer>();
         bus.AddConsumer<RecoveryCodesRegeneratedConsumer>();

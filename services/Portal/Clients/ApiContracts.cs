@@ -6,7 +6,8 @@ namespace AuthPlatform.Portal.Clients;
 // API knows (it refuses unknown ones); answers are read leniently.
 
 public sealed record Credentials(string Email, string Password,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeviceToken = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeviceToken = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool RequireSecondFactor = false);
 
 public sealed record EmailRequest(string Email);
 
@@ -14,17 +15,24 @@ public sealed record TokenRequest(string Token);
 
 public sealed record PasswordResetConfirmation(string Token, string NewPassword);
 
-public sealed record SecondFactorProof(string MfaToken, string Method, string Code);
+public sealed record SecondFactorProof(string MfaToken, string Method, string Code,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool RememberDevice = false);
 
 public sealed record MfaTokenRequest(string MfaToken);
 
 public sealed record RefreshTokenRequest(string RefreshToken);
 
-/// <summary>The answer to a password sign-in: tokens, or the second step (<see cref="MfaRequired"/>).</summary>
+/// <summary>
+/// The answer to a password sign-in: tokens, or the second step (<see cref="MfaRequired"/>, with how long it may
+/// remember this device: <see cref="RememberDeviceFor"/> seconds). <see cref="DeviceRememberedUntil"/>: a remembered
+/// device skipped the second factor.
+/// </summary>
 public sealed record SignInAnswer(string? AccessToken, string? RefreshToken, int? ExpiresIn, bool MfaRequired, string? MfaToken,
-    IReadOnlyList<string>? Methods, string? DeviceToken);
+    IReadOnlyList<string>? Methods, string? DeviceToken, DateTimeOffset? DeviceRememberedUntil = null, int? RememberDeviceFor = null);
 
-public sealed record SessionTokens(string AccessToken, string? RefreshToken, int ExpiresIn);
+/// <summary>Tokens; after a second step that remembered the device, also its new device token and until when.</summary>
+public sealed record SessionTokens(string AccessToken, string? RefreshToken, int ExpiresIn, string? DeviceToken = null,
+    DateTimeOffset? DeviceRememberedUntil = null);
 
 public sealed record AccountProfile(Guid Id, string Email, bool EmailVerified, MfaSummary? Mfa);
 
@@ -76,6 +84,9 @@ public sealed record PasswordChange(string CurrentPassword, string NewPassword);
 /// <summary>A live session of the account (GET /api/sessions).</summary>
 public sealed record SignedInDevice(Guid Id, DateTimeOffset StartedAt, DateTimeOffset AuthenticatedAt, DateTimeOffset LastRefreshedAt,
     DateTimeOffset ExpiresAt, IReadOnlyList<string>? Methods, bool Current);
+
+/// <summary>A device that skips the second factor (GET /api/sessions/remembered-devices).</summary>
+public sealed record RememberedDeviceListing(Guid Id, string Name, DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, DateTimeOffset RememberedUntil);
 
 public sealed record AccessKeyName(string Name);
 

@@ -43,11 +43,13 @@ public sealed partial class PlatformApi(IHttpClientFactory clients, ILogger<Plat
         SendAsync(Account, HttpMethod.Post, "/api/accounts/password-reset/confirm", new PasswordResetConfirmation(token, newPassword), null, cancellationToken);
 
     // Sessions
-    public Task<ApiResult<SignInAnswer>> SignInAsync(string email, string password, string? deviceToken, CancellationToken cancellationToken) =>
-        SendAsync<SignInAnswer>(Account, HttpMethod.Post, "/api/sessions", new Credentials(email, password, deviceToken), null, cancellationToken);
+    public Task<ApiResult<SignInAnswer>> SignInAsync(string email, string password, string? deviceToken, bool requireSecondFactor,
+        CancellationToken cancellationToken) =>
+        SendAsync<SignInAnswer>(Account, HttpMethod.Post, "/api/sessions", new Credentials(email, password, deviceToken, requireSecondFactor), null, cancellationToken);
 
-    public Task<ApiResult<SessionTokens>> CompleteSecondFactorAsync(string mfaToken, string method, string code, CancellationToken cancellationToken) =>
-        SendAsync<SessionTokens>(Account, HttpMethod.Post, "/api/sessions/mfa", new SecondFactorProof(mfaToken, method, code), null, cancellationToken);
+    public Task<ApiResult<SessionTokens>> CompleteSecondFactorAsync(string mfaToken, string method, string code, CancellationToken cancellationToken,
+        bool rememberDevice = false) =>
+        SendAsync<SessionTokens>(Account, HttpMethod.Post, "/api/sessions/mfa", new SecondFactorProof(mfaToken, method, code, rememberDevice), null, cancellationToken);
 
     public Task<ApiResult> ResendSignInCodeAsync(string mfaToken, CancellationToken cancellationToken) =>
         SendAsync(Account, HttpMethod.Post, "/api/sessions/mfa/sms", new MfaTokenRequest(mfaToken), null, cancellationToken);
@@ -95,6 +97,15 @@ public sealed partial class PlatformApi(IHttpClientFactory clients, ILogger<Plat
 
     public Task<ApiResult> EndSessionAsync(string accessToken, Guid id, CancellationToken cancellationToken) =>
         SendAsync(Account, HttpMethod.Delete, $"/api/sessions/{id}", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<IReadOnlyList<RememberedDeviceListing>>> ListRememberedDevicesAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<RememberedDeviceListing>>(Account, HttpMethod.Get, "/api/sessions/remembered-devices", null, accessToken, cancellationToken);
+
+    public Task<ApiResult> ForgetRememberedDeviceAsync(string accessToken, Guid id, CancellationToken cancellationToken) =>
+        SendAsync(Account, HttpMethod.Delete, $"/api/sessions/remembered-devices/{id}", null, accessToken, cancellationToken);
+
+    public Task<ApiResult> ForgetRememberedDevicesAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync(Account, HttpMethod.Delete, "/api/sessions/remembered-devices", null, accessToken, cancellationToken);
 
     // Sign-in methods: the password and linked identities (Google)
     public Task<ApiResult<SignInMethodList>> ListSignInMethodsAsync(string accessToken, CancellationToken cancellationToken) =>

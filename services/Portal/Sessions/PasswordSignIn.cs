@@ -1,3 +1,4 @@
+using AuthPlatform.Contracts.Internal;
 using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Portal.Sessions;
@@ -8,25 +9,25 @@ public sealed record PasswordSignInResult(ApiProblem? Problem, bool SecondFactor
 /// <summary>
 /// A password sign-in from any page that asks for one (sign-in, linking Google): POST /api/sessions with this
 /// browser's device token, the renewed device token kept, the second step remembered for the code page (which then
-/// goes to <c>afterSecondFactor</c>), or the session started.
+/// goes to <c>afterSecondFactor</c>), or the session started (a remembered browser skips the second factor unless
+/// <c>requireSecondFactor</c>: an app asked for it).
 /// </summary>
-public sealed class PasswordSignIn(PlatformApi api, PortalSession session, SealedCookie cookies, IOptions<PortalOptions> options)
+public sealed class PasswordSignIn(PlatformApi api, PortalSession session, SealedCookie cookies, TimeProvider time, IOptions<PortalOptions> options)
 {
-    public async Task<PasswordSignInResult> SignInAsync(HttpContext http, string email, string password, string afterSecondFactor)
+    public async Task<PasswordSignInResult> SignInAsync(HttpContext http, string email, string password, string afterSecondFactor,
+        bool requireSecondFactor = false)
     {
         var device = cookies.Read<DeviceToken>(http, PortalCookies.Device);
-        var answer = await api.SignInAsync(email, password, device?.Value, http.RequestAborted);
+        var answer = await api.SignInAsync(email, password, device?.Value, requireSecondFactor, http.RequestAborted);
         if (answer.Value is not { } signIn)
         {
             return new(answer.Problem!);
         }
-        if (signIn.DeviceToken is { Length: > 0 } deviceToken)
-        {
-            cookies.Write(http, PortalCookies.Device, new DeviceToken(deviceToken), DeviceToken.Lifetime);
-        }
+        KeepDeviceToken(http, signIn.DeviceToken, signIn.DeviceRememberedUntil);
         if (signIn.MfaRequired && signIn.MfaToken is { } mfaToken)
         {
-            cookies.Write(http, PortalCookies.SignInStep, new PendingSignIn(mfaToken, signIn.Methods ?? [FactorMethods.Totp], afterSecondFactor),
+            cookies.Write(http, PortalCookies.SignInStep,
+                new PendingSignIn(mfaToken, signIn.Methods ?? [FactorMethods.Totp], afterSecondFactor, signIn.RememberDeviceFor),
                 options.Value.SignInStepLifetime);
             return new(null, SecondFactorDue: true);
         }
@@ -39,5 +40,31 @@ public sealed class PasswordSignIn(PlatformApi api, PortalSession session, Seale
             return new(problem);
         }
         return new(null, AccessToken: signIn.AccessToken);
+    }
+
+    /// <summary>
+    /// Keeps the API's device token in the device cookie: as long as the API keeps the device remembered when it
+    /// says so (the cookie then goes when the remembering ends), else as long as a device token is honoured.
+    /// </summary>
+    public void KeepDeviceToken(HttpContext http, string? deviceToken, DateTimeOffset? rememberedUntil)
+    {
+        if (deviceToken is not { Length: > 0 })
+        {
+            return;
+        }
+        var lifetime = rememberedUntil is { } until && until > time.GetUtcNow() ? until - time.GetUtcNow() : DeviceToken.Lifetime;
+        cookies.Write(http, PortalCookies.Device, new DeviceToken(deviceToken), lifetime);
+    }
+
+    /// <summary>
+    /// Whether the page after the sign-in is an app's authorization request that asks for a second factor
+    /// (<c>acr_values=mfa</c>): then a remembered browser does not skip it.
+    /// </summary>
+    public static bool ReturnAsksForSecondFactor(string returnUrl)
+    {
+        var query = returnUrl.StartsWith(AuthorizationHandoffCalls.PortalConsentPath + "?", StringComparison.Ordinal)
+            ? Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(returnUrl[(AuthorizationHandoffCalls.PortalConsentPath.Length + 1)..])
+            : null;
+        return query is not null && query.TryGetValue("acr_values", out var acr) && AuthorizationHandoffCalls.AsksForSecondFactor(acr.ToString());
     }
 }

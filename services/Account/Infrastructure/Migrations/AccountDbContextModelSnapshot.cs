@@ -193,6 +193,44 @@ namespace AuthPlatform.Account.Infrastructure.Migrations
                     b.ToTable("refresh_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("AuthPlatform.Account.Model.RememberedDevice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("RememberedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("remembered_devices", (string)null);
+                });
+
             modelBuilder.Entity("AuthPlatform.Account.Model.SigningKey", b =>
                 {
                     b.Property<string>("Id")
@@ -521,6 +559,15 @@ namespace AuthPlatform.Account.Infrastructure.Migrations
                 });
 
             modelBuilder.Entity("AuthPlatform.Account.Model.ExternalIdentity", b =>
+                {
+                    b.HasOne("AuthPlatform.Account.Model.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AuthPlatform.Account.Model.RememberedDevice", b =>
                 {
                     b.HasOne("AuthPlatform.Account.Model.UserAccount", null)
                         .WithMany()

@@ -4,13 +4,16 @@ namespace AuthPlatform.Portal.Pages.Account;
 
 /// <summary>
 /// Signed-in devices: GET /api/sessions; "Sign out everywhere else" (DELETE /api/sessions) and signing one other
-/// device out (DELETE /api/sessions/{id}).
+/// device out (DELETE /api/sessions/{id}). Remembered devices (GET /api/sessions/remembered-devices): forget one
+/// (DELETE …/{id}) or all (DELETE …).
 /// </summary>
 public sealed class SessionsModel(PlatformApi api) : AccountPage
 {
     public const string Path = "/account/sessions";
 
     public IReadOnlyList<SignedInDevice> Devices { get; private set; } = [];
+
+    public IReadOnlyList<RememberedDeviceListing> Remembered { get; private set; } = [];
 
     public string? Notice { get; private set; }
 
@@ -20,6 +23,8 @@ public sealed class SessionsModel(PlatformApi api) : AccountPage
         {
             "others-ended" => "Every other device was signed out.",
             "ended" => "That device was signed out.",
+            "forgotten" => "That device was forgotten: it asks for your second factor at its next sign-in.",
+            "all-forgotten" => "Every remembered device was forgotten.",
             _ => null,
         };
         return await LoadAsync() ?? Page();
@@ -53,6 +58,34 @@ public sealed class SessionsModel(PlatformApi api) : AccountPage
         return Redirect(Path + "?notice=ended");
     }
 
+    public async Task<IActionResult> OnPostForgetAsync(Guid id)
+    {
+        if (await AccessTokenAsync() is not { } accessToken)
+        {
+            return SessionEnded();
+        }
+        var forgotten = await api.ForgetRememberedDeviceAsync(accessToken, id, HttpContext.RequestAborted);
+        if (forgotten.Problem is { } problem)
+        {
+            return Leave(problem, Path) ?? await LoadAsync() ?? Shown(problem);
+        }
+        return Redirect(Path + "?notice=forgotten");
+    }
+
+    public async Task<IActionResult> OnPostForgetAllAsync()
+    {
+        if (await AccessTokenAsync() is not { } accessToken)
+        {
+            return SessionEnded();
+        }
+        var forgotten = await api.ForgetRememberedDevicesAsync(accessToken, HttpContext.RequestAborted);
+        if (forgotten.Problem is { } problem)
+        {
+            return Leave(problem, Path) ?? await LoadAsync() ?? Shown(problem);
+        }
+        return Redirect(Path + "?notice=all-forgotten");
+    }
+
     /// <summary>How the device proved who it was, in words.</summary>
     public static string Proof(IReadOnlyList<string>? methods)
     {
@@ -74,6 +107,12 @@ public sealed class SessionsModel(PlatformApi api) : AccountPage
             return Leave(problem, Path) ?? Shown(problem);
         }
         Devices = devices.Value ?? [];
+        var remembered = await api.ListRememberedDevicesAsync(accessToken, HttpContext.RequestAborted);
+        if (remembered.Problem is { } rememberedProblem)
+        {
+            return Leave(rememberedProblem, Path) ?? Shown(rememberedProblem);
+        }
+        Remembered = remembered.Value ?? [];
         return null;
     }
 }

@@ -99,7 +99,8 @@ public sealed class ConsentModel(PlatformApi api, PortalSession session) : Porta
     {
         await session.EndAsync(HttpContext);
         var returnUrl = AuthorizationHandoffCalls.PortalConsentPath + QueryString.Create(query);
-        return Redirect("/sign-in?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        // fresh=1: the app asked for a new sign-in, so a remembered browser gives its second factor too.
+        return Redirect("/sign-in?fresh=1&returnUrl=" + Uri.EscapeDataString(returnUrl));
     }
 
     /// <summary>What each scope lets the app see, in words.</summary>

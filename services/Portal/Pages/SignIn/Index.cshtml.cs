@@ -26,8 +26,12 @@ public sealed class SignInModel(PasswordSignIn passwords, IOptions<GoogleOptions
 
     public bool OfferResend { get; private set; }
 
-    public IActionResult OnGet(string? returnUrl, string? notice, string? email, [FromQuery(Name = "google")] string? googleError)
+    /// <summary>An app asked for a fresh sign-in (prompt=login): a remembered browser still gives its second factor.</summary>
+    public bool Fresh { get; private set; }
+
+    public IActionResult OnGet(string? returnUrl, string? notice, string? email, [FromQuery(Name = "google")] string? googleError, string? fresh)
     {
+        Fresh = fresh == "1";
         if (User.Identity?.IsAuthenticated == true)
         {
             return LocalRedirect(SafeReturnUrl(returnUrl));
@@ -47,9 +51,10 @@ public sealed class SignInModel(PasswordSignIn passwords, IOptions<GoogleOptions
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string? email, string? password, string? returnUrl)
+    public async Task<IActionResult> OnPostAsync(string? email, string? password, string? returnUrl, string? fresh)
     {
         ReturnUrl = SafeReturnUrl(returnUrl);
+        Fresh = fresh == "1";
         Email = Trimmed(email, FieldLimits.Email);
         if (Email.Length == 0)
         {
@@ -69,7 +74,8 @@ public sealed class SignInModel(PasswordSignIn passwords, IOptions<GoogleOptions
             return PageWithStatus(StatusCodes.Status400BadRequest);
         }
 
-        var result = await passwords.SignInAsync(HttpContext, Email, password!, ReturnUrl);
+        var result = await passwords.SignInAsync(HttpContext, Email, password!, ReturnUrl,
+            requireSecondFactor: Fresh || PasswordSignIn.ReturnAsksForSecondFactor(ReturnUrl));
         if (result.Problem is { } problem)
         {
             OfferResend = problem.Is("email-not-verified");

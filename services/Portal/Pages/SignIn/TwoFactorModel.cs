@@ -4,15 +4,19 @@ namespace AuthPlatform.Portal.Pages.SignIn;
 
 /// <summary>
 /// The code page between password and session: POST /api/sessions/mfa with the account's own method (TOTP or SMS);
-/// "Send a new code" (<see cref="SendCodeModel"/>) comes back here with the wait it was refused with.
+/// "Send a new code" (<see cref="SendCodeModel"/>) comes back here with the wait it was refused with. "Remember this
+/// device" (offered when the API says for how long) keeps the API's new device token in the device cookie.
 /// </summary>
-public sealed class TwoFactorModel(PlatformApi api, PortalSession session, SealedCookie cookies) : PortalPage
+public sealed class TwoFactorModel(PlatformApi api, PortalSession session, SealedCookie cookies, PasswordSignIn passwords) : PortalPage
 {
     public string? Notice { get; private set; }
 
     public string? CodeError { get; private set; }
 
     public bool IsSms { get; private set; }
+
+    /// <summary>"Remember this device for N days", when the API offers it (the days are the API's, relayed).</summary>
+    public int? RememberDays { get; private set; }
 
     public IActionResult OnGet(string? sent, string? refused, int? wait)
     {
@@ -21,6 +25,7 @@ public sealed class TwoFactorModel(PlatformApi api, PortalSession session, Seale
             return Redirect("/sign-in?notice=sign-in-expired");
         }
         IsSms = pending.PrimaryMethod == FactorMethods.Sms;
+        RememberDays = Days(pending);
         if (refused is { Length: > 0 and < 40 })
         {
             // What "Send a new code" was refused with (SendCode redirects here): only known kinds become sentences.
@@ -34,13 +39,14 @@ public sealed class TwoFactorModel(PlatformApi api, PortalSession session, Seale
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string? code)
+    public async Task<IActionResult> OnPostAsync(string? code, string? remember)
     {
         if (Pending() is not { } pending)
         {
             return Redirect("/sign-in?notice=sign-in-expired");
         }
         IsSms = pending.PrimaryMethod == FactorMethods.Sms;
+        RememberDays = Days(pending);
         var digits = OneTimeCode.Normalize(code);
         if (digits is null)
         {
@@ -48,11 +54,19 @@ public sealed class TwoFactorModel(PlatformApi api, PortalSession session, Seale
             FormError = "Check the code.";
             return PageWithStatus(StatusCodes.Status400BadRequest);
         }
-        var completed = await api.CompleteSecondFactorAsync(pending.MfaToken, pending.PrimaryMethod, digits, HttpContext.RequestAborted);
+        var completed = await api.CompleteSecondFactorAsync(pending.MfaToken, pending.PrimaryMethod, digits, HttpContext.RequestAborted,
+            rememberDevice: RememberDays is not null && remember == "yes");
+        if (completed.Value is { DeviceToken: { } deviceToken } remembered)
+        {
+            passwords.KeepDeviceToken(HttpContext, deviceToken, remembered.DeviceRememberedUntil);
+        }
         return await FinishAsync(completed, pending, session, cookies, HttpContext, error => CodeError = error, this);
     }
 
     private PendingSignIn? Pending() => cookies.Read<PendingSignIn>(HttpContext, PortalCookies.SignInStep);
+
+    private static int? Days(PendingSignIn pending) =>
+        pending.RememberDeviceFor is { } seconds && seconds > 0 ? (int)Math.Round(TimeSpan.FromSeconds(seconds).TotalDays) : null;
 
     /// <summary>What the second step's answer means for the browser; shared by the code page and the recovery page.</summary>
     internal static async Task<IActionResult> FinishAsync(ApiResult<SessionTokens> completed, PendingSignIn pending, PortalSession session,
