@@ -32,6 +32,7 @@ public static class SignInTags
 {
     public const string PasswordStep = "password";
     public const string MfaStep = "mfa";
+    public const string PasskeyStep = "passkey";
 
     public const string SignedIn = "signed_in";
     public const string MfaRequired = "mfa_required";

@@ -16,6 +16,7 @@ app.MapOpenApi();
 app.MapWellKnownApi();
 app.MapAccountApi();
 app.MapSessionApi();
+app.MapPasskeySignInApi();
 app.MapAccessKeyApi();
 app.MapOidcApi();
 app.MapConnectedAppsApi();

@@ -73,7 +73,7 @@ public sealed class SignInFlow(PasswordSignIn passwords, SessionTokens sessions,
         var state = await mfa.GetStateAsync(account.Id, cancellationToken);
         if (state.Enabled)
         {
-            string[] methods = [state.Method!, FactorMethod.RecoveryCode];
+            string[] methods = [state.Method!, FactorMethod.RecoveryCode, .. state.Passkeys > 0 ? [PasskeyCalls.Method] : Array.Empty<string>()];
             var mfaToken = await challenges.IssueAsync(account.Id, methods, provenAt);
             if (state.Method == FactorMethod.Sms)
             {
