@@ -39,6 +39,7 @@ public static class GatewayRoutes
         new("POST", "/sign-up", Portal, EdgeRateLimits.SignUp),
         new("POST", "/sign-in", Portal, EdgeRateLimits.SignIn),
         new("POST", "/sign-in/two-factor", Portal, EdgeRateLimits.MfaStep),
+        new("POST", "/sign-in/passkey", Portal, EdgeRateLimits.SignIn),
         new("POST", "/sign-in/recovery", Portal, EdgeRateLimits.MfaStep),
         new("POST", "/sign-in/two-factor/send-code", Portal, EdgeRateLimits.SmsResend),
         new("POST", "/verify-email/resend", Portal, EdgeRateLimits.EmailResend),

@@ -14,6 +14,9 @@ public static class PasskeyCalls
 
     /// <summary>The <c>method</c> a sign-in's second step names for a passkey, and mfa's throttle key.</summary>
     public const string Method = "passkey";
+
+    /// <summary>The longest name a passkey may have (mfa checks it; the portal's field says it).</summary>
+    public const int MaxNameLength = 64;
 }
 
 /// <param name="Options">WebAuthn PublicKeyCredentialRequestOptions as JSON (binary fields base64url), for navigator.credentials.get.</param>

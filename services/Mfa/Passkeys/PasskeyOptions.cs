@@ -24,7 +24,7 @@ public sealed class PasskeyOptions
     /// <summary>WebAuthn challenges: 32 random bytes.</summary>
     public const int ChallengeBytes = 32;
 
-    public const int MaxNameLength = 64;
+    public const int MaxNameLength = PasskeyCalls.MaxNameLength;
 
     public bool IsValid() => Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
         && RelyingPartyName.Length is > 0 and <= 64 && ChallengeLifetime > TimeSpan.Zero && MaxPerAccount > 0;

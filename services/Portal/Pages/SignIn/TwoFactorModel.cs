@@ -14,6 +14,9 @@ public sealed class TwoFactorModel(PlatformApi api, PortalSession session, Seale
 
     public bool IsSms { get; private set; }
 
+    /// <summary>The account has a passkey: the page offers it instead of a code (with script).</summary>
+    public bool OffersPasskey { get; private set; }
+
     public IActionResult OnGet(string? sent, string? refused, int? wait)
     {
         if (Pending() is not { } pending)
@@ -21,6 +24,7 @@ public sealed class TwoFactorModel(PlatformApi api, PortalSession session, Seale
             return Redirect("/sign-in?notice=sign-in-expired");
         }
         IsSms = pending.PrimaryMethod == FactorMethods.Sms;
+        OffersPasskey = pending.Methods.Contains(FactorMethods.Passkey);
         if (refused is { Length: > 0 and < 40 })
         {
             // What "Send a new code" was refused with (SendCode redirects here): only known kinds become sentences.
@@ -41,6 +45,7 @@ public sealed class TwoFactorModel(PlatformApi api, PortalSession session, Seale
             return Redirect("/sign-in?notice=sign-in-expired");
         }
         IsSms = pending.PrimaryMethod == FactorMethods.Sms;
+        OffersPasskey = pending.Methods.Contains(FactorMethods.Passkey);
         var digits = OneTimeCode.Normalize(code);
         if (digits is null)
         {
