@@ -22,19 +22,20 @@ public sealed class BrokerUsers
         {
             ["account"] = (
                 ["AccountRegistered", "EmailVerificationRequested", "SignUpAttemptedOnExistingAccount", "PasswordResetRequestReceived",
-                    "PasswordResetRequested", "PasswordChanged", "AccessKeyCreated"],
+                    "PasswordResetRequested", "PasswordChanged", "AccessKeyCreated", "PasskeySignCountRegressed"],
                 ["email-verified", "email-verification-resend-requested", "end-other-sessions", "password-reset-request-received"]),
             ["verification"] = (
                 ["EmailVerified", "EmailVerificationResendRequested", "SendEmail", "SendSmsCode"],
                 ["email-verification-requested", "password-reset-requested"]),
             ["mfa"] = (
-                ["MfaEnabled", "MfaDisabled", "RecoveryCodeUsed", "RecoveryCodesRegenerated", "MfaFailuresDetected", "TotpReplayRejected"],
+                ["MfaEnabled", "MfaDisabled", "RecoveryCodeUsed", "RecoveryCodesRegenerated", "MfaFailuresDetected", "TotpReplayRejected",
+                    "PasskeyAdded", "PasskeyRemoved"],
                 []),
             ["notification"] = (
                 [],
                 ["send-email", "password-changed", "sign-up-attempted-on-existing-account", "mfa-enabled", "mfa-disabled",
                     "access-key-created", "recovery-code-used", "recovery-codes-regenerated", "mfa-failures-detected",
-                    "totp-replay-rejected", "send-sms-code"]),
+                    "totp-replay-rejected", "send-sms-code", "passkey-added", "passkey-removed", "passkey-sign-count-regressed"]),
         };
 
     public const string ContractsNamespace = "AuthPlatform.Contracts";
