@@ -3,8 +3,8 @@ namespace AuthPlatform.Portal.Tests;
 /// <summary>
 /// Passkeys in the browser, with Chromium's DevTools virtual authenticator standing in for a phone or laptop (a
 /// platform authenticator that keeps discoverable credentials and verifies its user): add one on the account page,
-/// sign out, sign in with it and no password, use it instead of the code after the password, remove it, and find it
-/// refused afterwards.
+/// sign out, sign in with it and no password (the email field's autofill), use it instead of the code after the
+/// password, remove it, and find it refused afterwards ("Sign in with a passkey").
 /// </summary>
 public sealed class PasskeyTests(PortalPlatform platform, BrowserFixture browser)
 {
@@ -13,7 +13,7 @@ public sealed class PasskeyTests(PortalPlatform platform, BrowserFixture browser
     {
         await using var visit = await BrowserVisit.StartAsync(platform, browser);
         var email = await AccountPageSteps.SignedInAsync(platform, visit, "portal-passkey");
-        await AddVirtualAuthenticatorAsync(visit);
+        var authenticator = await VirtualAuthenticator.AddAsync(visit);
 
         // Add: the account page links to the passkeys page; the name the owner chose is listed, device-bound.
         await visit.Page.GetByRole(AriaRole.Link, new() { Name = "Add a passkey" }).ClickAsync();
@@ -30,9 +30,9 @@ public sealed class PasskeyTests(PortalPlatform platform, BrowserFixture browser
         await visit.StepAsync("passkey-added");
         await platform.Mailbox.WaitForAsync(email, "A passkey was added to your AuthPlatform account");
 
-        // Sign out, then "Sign in with a passkey": no email, no password.
+        // Sign out: the sign-in page offers the passkey in the email field's autofill (conditional UI), and the
+        // authenticator, present, takes it: signed in with no email and no password.
         await SignOutAsync(visit);
-        await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
         await PasskeyUsedAsync(visit, "**/account");
         (await visit.Page.Locator("#account-email").InnerTextAsync()).ShouldBe(email);
         (await visit.Page.Locator("#passkey-list li").InnerTextAsync()).ShouldContain("last used");
@@ -40,8 +40,11 @@ public sealed class PasskeyTests(PortalPlatform platform, BrowserFixture browser
         // With the authenticator app on, the password's second step offers the passkey instead of the code.
         await AccountPageSteps.TurnOnAuthenticatorAppAsync(visit);
         await SignOutAsync(visit);
+        // The person types the password instead of taking the passkey the email field's autofill offers.
+        await authenticator.PresentAsync(false);
         await visit.SubmitSignInAsync(email, AccountClient.GoodPassword, open: false);
         await visit.Page.WaitForURLAsync("**/sign-in/two-factor");
+        await authenticator.PresentAsync(true);
         await visit.StepAsync("two-factor-with-passkey");
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
         await PasskeyUsedAsync(visit, "**/account");
@@ -53,29 +56,12 @@ public sealed class PasskeyTests(PortalPlatform platform, BrowserFixture browser
         await visit.Page.WaitForURLAsync("**/account/passkeys?notice=removed");
         (await visit.Page.Locator("#no-passkeys").IsVisibleAsync()).ShouldBeTrue();
         await platform.Mailbox.WaitForAsync(email, "A passkey was removed from your AuthPlatform account");
+        await authenticator.PresentAsync(false);
         await SignOutAsync(visit);
+        await authenticator.PresentAsync(true);
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
         await visit.Page.Locator(".passkey-status", new() { HasText = "That passkey was not accepted" }).WaitForAsync();
-        visit.Page.Url.ShouldEndWith("/sign-in");
-    }
-
-    /// <summary>A platform authenticator (internal transport, CTAP2) that holds resident keys and verifies its user at once.</summary>
-    private static async Task AddVirtualAuthenticatorAsync(BrowserVisit visit)
-    {
-        var devtools = await visit.Context.NewCDPSessionAsync(visit.Page);
-        await devtools.SendAsync("WebAuthn.enable", new Dictionary<string, object> { ["enableUI"] = false });
-        await devtools.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
-        {
-            ["options"] = new Dictionary<string, object>
-            {
-                ["protocol"] = "ctap2",
-                ["transport"] = "internal",
-                ["hasResidentKey"] = true,
-                ["hasUserVerification"] = true,
-                ["isUserVerified"] = true,
-                ["automaticPresenceSimulation"] = true,
-            },
-        });
+        visit.Page.Url.ShouldEndWith("/sign-in?notice=signed-out");
     }
 
     /// <summary>The page the passkey leads to; if it never comes, what the passkey form said instead.</summary>
@@ -97,4 +83,34 @@ public sealed class PasskeyTests(PortalPlatform platform, BrowserFixture browser
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await visit.Page.WaitForURLAsync("**/sign-in?notice=signed-out");
     }
+}
+
+/// <summary>
+/// Chromium's DevTools virtual authenticator on one page: a platform authenticator (internal transport, CTAP2) that
+/// holds resident keys and verifies its user; with presence on it answers every request at once, autofill's too.
+/// </summary>
+public sealed class VirtualAuthenticator(ICDPSession devtools, string id)
+{
+    public static async Task<VirtualAuthenticator> AddAsync(BrowserVisit visit)
+    {
+        var devtools = await visit.Context.NewCDPSessionAsync(visit.Page);
+        await devtools.SendAsync("WebAuthn.enable", new Dictionary<string, object> { ["enableUI"] = false });
+        var added = await devtools.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2",
+                ["transport"] = "internal",
+                ["hasResidentKey"] = true,
+                ["hasUserVerification"] = true,
+                ["isUserVerified"] = true,
+                ["automaticPresenceSimulation"] = true,
+            },
+        });
+        return new VirtualAuthenticator(devtools, added!.Value.GetProperty("authenticatorId").GetString()!);
+    }
+
+    /// <summary>Whether the person answers the passkey prompt (touch, face, fingerprint).</summary>
+    public Task PresentAsync(bool present) => devtools.SendAsync("WebAuthn.setAutomaticPresenceSimulation",
+        new Dictionary<string, object> { ["authenticatorId"] = id, ["enabled"] = present });
 }
