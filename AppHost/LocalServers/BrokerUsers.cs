@@ -22,20 +22,22 @@ public sealed class BrokerUsers
         {
             ["account"] = (
                 ["AccountRegistered", "EmailVerificationRequested", "SignUpAttemptedOnExistingAccount", "PasswordResetRequestReceived",
-                    "PasswordResetRequested", "PasswordChanged", "AccessKeyCreated", "SignedInFromNewDevice"],
+                    "PasswordResetRequested", "PasswordChanged", "AccessKeyCreated", "SignedInFromNewDevice", "PasskeySignCountRegressed"],
                 ["email-verified", "email-verification-resend-requested", "end-other-sessions", "forget-remembered-devices",
                     "password-reset-request-received"]),
             ["verification"] = (
                 ["EmailVerified", "EmailVerificationResendRequested", "SendEmail", "SendSmsCode"],
                 ["email-verification-requested", "password-reset-requested"]),
             ["mfa"] = (
-                ["MfaEnabled", "MfaDisabled", "RecoveryCodeUsed", "RecoveryCodesRegenerated", "MfaFailuresDetected", "TotpReplayRejected"],
+                ["MfaEnabled", "MfaDisabled", "RecoveryCodeUsed", "RecoveryCodesRegenerated", "MfaFailuresDetected", "TotpReplayRejected",
+                    "PasskeyAdded", "PasskeyRemoved"],
                 []),
             ["notification"] = (
                 [],
                 ["send-email", "password-changed", "sign-up-attempted-on-existing-account", "mfa-enabled", "mfa-disabled",
                     "access-key-created", "recovery-code-used", "recovery-codes-regenerated", "mfa-failures-detected",
-                    "totp-replay-rejected", "send-sms-code", "signed-in-from-new-device"]),
+                    "totp-replay-rejected", "send-sms-code", "signed-in-from-new-device", "passkey-added", "passkey-removed",
+                    "passkey-sign-count-regressed"]),
         };
 
     public const string ContractsNamespace = "AuthPlatform.Contracts";

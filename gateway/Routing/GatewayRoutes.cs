@@ -27,6 +27,8 @@ public static class GatewayRoutes
         new("POST", "/api/sessions/refresh", "account", EdgeRateLimits.Refresh),
         new("POST", "/api/sessions/mfa", "account", EdgeRateLimits.MfaStep),
         new("POST", "/api/sessions/mfa/sms", "account", EdgeRateLimits.SmsResend),
+        new("POST", "/api/passkeys/assertion/{**rest}", "account", EdgeRateLimits.SignIn),
+        new("POST", "/api/passkeys/{**rest}", "mfa", EdgeRateLimits.MfaSettings),
         new("POST", "/connect/token", "account", EdgeRateLimits.AccessKeyToken),
         new("POST", "/api/verification/email/resend", "verification", EdgeRateLimits.EmailResend),
         new("POST", "/api/mfa/{**rest}", "mfa", EdgeRateLimits.MfaSettings),
@@ -37,6 +39,7 @@ public static class GatewayRoutes
         new("POST", "/sign-up", Portal, EdgeRateLimits.SignUp),
         new("POST", "/sign-in", Portal, EdgeRateLimits.SignIn),
         new("POST", "/sign-in/two-factor", Portal, EdgeRateLimits.MfaStep),
+        new("POST", "/sign-in/passkey", Portal, EdgeRateLimits.SignIn),
         new("POST", "/sign-in/recovery", Portal, EdgeRateLimits.MfaStep),
         new("POST", "/sign-in/two-factor/send-code", Portal, EdgeRateLimits.SmsResend),
         new("POST", "/verify-email/resend", Portal, EdgeRateLimits.EmailResend),
@@ -60,9 +63,10 @@ public static class GatewayRoutes
 
     public static readonly IReadOnlyDictionary<string, string[]> PrefixesByService = new Dictionary<string, string[]>
     {
-        ["account"] = ["/api/accounts", "/api/sessions", "/api/access-keys", "/api/clients", "/connect", "/.well-known"],
+        // A passkey sign-in is account's (it starts the session); the rest of /api/passkeys is mfa's (the more specific route wins).
+        ["account"] = ["/api/accounts", "/api/sessions", "/api/access-keys", "/api/clients", "/connect", "/.well-known", "/api/passkeys/assertion"],
         ["verification"] = ["/api/verification"],
-        ["mfa"] = ["/api/mfa"],
+        ["mfa"] = ["/api/mfa", "/api/passkeys"],
     };
 
     public static IReadOnlyList<RouteConfig> Routes() =>

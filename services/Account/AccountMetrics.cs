@@ -32,6 +32,7 @@ public static class SignInTags
 {
     public const string PasswordStep = "password";
     public const string MfaStep = "mfa";
+    public const string PasskeyStep = "passkey";
 
     public const string SignedIn = "signed_in";
     /// <summary>Signed in with the password on a remembered device: the second factor was skipped.</summary>

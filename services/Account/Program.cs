@@ -17,6 +17,7 @@ app.MapWellKnownApi();
 app.MapAccountApi();
 app.MapSessionApi();
 app.MapRememberedDevicesApi();
+app.MapPasskeySignInApi();
 app.MapAccessKeyApi();
 app.MapOidcApi();
 app.MapConnectedAppsApi();

@@ -23,3 +23,15 @@ public sealed record RecoveryCodesRegenerated(Guid AccountId, string Email, Date
 /// Published at most once per account per alert interval (mfa decides).
 /// </summary>
 public sealed record TotpReplayRejected(Guid AccountId, string Email, DateTimeOffset OccurredAt);
+
+/// <summary>A passkey named <see cref="Name"/> was added to the account.</summary>
+public sealed record PasskeyAdded(Guid AccountId, string Email, string Name, DateTimeOffset OccurredAt);
+
+/// <summary>The passkey named <see cref="Name"/> was removed from the account.</summary>
+public sealed record PasskeyRemoved(Guid AccountId, string Email, string Name, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A passkey answered with a signature counter lower than (or equal to) the last one seen: the authenticator may have
+/// been cloned. The sign-in was refused. Published by account, which knows the address, from mfa's answer.
+/// </summary>
+public sealed record PasskeySignCountRegressed(Guid AccountId, string Email, string Name, DateTimeOffset OccurredAt);

@@ -13,6 +13,7 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapMfaApi();
+app.MapPasskeyApi();
 app.MapInternalMfaApi();
 
 app.Run();

@@ -275,6 +275,9 @@ public sealed class EmailComposerTests
     [InlineData("mfa-failures-detected")]
     [InlineData("recovery-codes-regenerated")]
     [InlineData("totp-replay-rejected")]
+    [InlineData("passkey-added")]
+    [InlineData("passkey-removed")]
+    [InlineData("passkey-sign-count-regressed")]
     public void Security_emails_have_no_links_and_send_people_to_the_sign_in_page(string email)
     {
         var message = email switch
@@ -287,6 +290,9 @@ public sealed class EmailComposerTests
             "mfa-failures-detected" => _composer.Compose(new MfaFailuresDetected(Guid.NewGuid(), Recipient, 5, OccurredAt)),
             "recovery-codes-regenerated" => _composer.Compose(new RecoveryCodesRegenerated(Guid.NewGuid(), Recipient, OccurredAt)),
             "totp-replay-rejected" => _composer.Compose(new TotpReplayRejected(Guid.NewGuid(), Recipient, OccurredAt)),
+            "passkey-added" => _composer.Compose(new PasskeyAdded(Guid.NewGuid(), Recipient, "Work laptop", OccurredAt)),
+            "passkey-removed" => _composer.Compose(new PasskeyRemoved(Guid.NewGuid(), Recipient, "Work laptop", OccurredAt)),
+            "passkey-sign-count-regressed" => _composer.Compose(new PasskeySignCountRegressed(Guid.NewGuid(), Recipient, "Work laptop", OccurredAt)),
             _ => throw new ArgumentOutOfRangeException(nameof(email)),
         };
 

@@ -12,7 +12,7 @@ public static class AccountPageSteps
         await visit.GotoAsync("/sign-in");
         await visit.Page.GetByLabel("Email address").FillAsync(email);
         await visit.Page.GetByLabel("Password").FillAsync(AccountClient.GoodPassword);
-        await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await visit.Page.WaitForURLAsync("**/account");
         return email;
     }

@@ -52,6 +52,27 @@ public sealed partial class MfaClient(HttpClient http, ILogger<MfaClient> logger
         return await ToVerificationAsync(response, cancellationToken);
     }
 
+    /// <summary>WebAuthn request options: for that account's passkeys (second factor), or any discoverable one (null account).</summary>
+    public async Task<(JsonElement? Options, MfaVerification Answer)> PasskeyOptionsAsync(Guid? accountId, CancellationToken cancellationToken)
+    {
+        using var request = InternalCalls.Request(HttpMethod.Post, PasskeyCalls.AssertionOptions, accountId, body: new { });
+        using var response = await http.SendAsync(request, cancellationToken);
+        var answer = await ToVerificationAsync(response, cancellationToken);
+        return answer.Accepted
+            ? ((await response.Content.ReadFromJsonAsync<PasskeyAssertionOptions>(cancellationToken))?.Options, answer)
+            : (null, answer);
+    }
+
+    /// <summary>Checks a passkey assertion; the verification says whose passkey it was (a refusal comes back as a problem).</summary>
+    public async Task<(PasskeyVerification? Verification, MfaVerification Answer)> VerifyPasskeyAsync(Guid? accountId, JsonElement credential,
+        CancellationToken cancellationToken)
+    {
+        using var request = InternalCalls.Request(HttpMethod.Post, PasskeyCalls.VerifyAssertion, accountId, body: new VerifyPasskeyRequest(credential));
+        using var response = await http.SendAsync(request, cancellationToken);
+        var answer = await ToVerificationAsync(response, cancellationToken);
+        return answer.Accepted ? (await response.Content.ReadFromJsonAsync<PasskeyVerification>(cancellationToken), answer) : (null, answer);
+    }
+
     private static async Task<MfaVerification> ToVerificationAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)

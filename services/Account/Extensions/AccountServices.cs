@@ -60,6 +60,7 @@ public static class AccountServices
         builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddScoped<AuthPlatform.Account.SignIn.SignInFlow>();
         builder.Services.AddScoped<AuthPlatform.Account.SignIn.MfaSignInFlow>();
+        builder.Services.AddScoped<AuthPlatform.Account.SignIn.PasskeySignInFlow>();
         builder.Services.AddScoped<AccessKeyTokenFlow>();
         builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.SectionName)
             .Validate(o => o.IsValid(), "SigningKeys needs PublishAhead >= 5 minutes (the replicas' key cache) and RotateAfter > PublishAhead.")

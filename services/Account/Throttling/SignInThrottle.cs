@@ -80,6 +80,21 @@ public sealed class SignInThrottle(IConnectionMultiplexer redis, IOptions<SignIn
         return await database.KeyTimeToLiveAsync(SuccessKey(emailKey)) ?? TimeSpan.FromMinutes(1);
     }
 
+    /// <summary>
+    /// The account's lock, for sign-ins that need no password (a passkey): its ceiling of consecutive failures, which
+    /// nothing bypasses, or its correct sign-ins for this minute used up. Non-null: refuse for this long.
+    /// </summary>
+    public async Task<TimeSpan?> AccountLockedAsync(string emailKey)
+    {
+        var database = redis.GetDatabase();
+        var failures = (long?)await database.StringGetAsync(AccountKey(emailKey)) ?? 0;
+        if (failures >= _options.MaxConsecutiveFailuresPerAccount)
+        {
+            return await database.KeyTimeToLiveAsync(AccountKey(emailKey)) ?? _options.HardStop;
+        }
+        return await SuccessesExhaustedAsync(emailKey);
+    }
+
     /// <summary>Counts a correct sign-in; non-null when it is one too many this minute.</summary>
     public async Task<TimeSpan?> CountSuccessAsync(string emailKey)
     {

@@ -1,6 +1,7 @@
 using AuthPlatform.Mfa.Factors;
 using AuthPlatform.Mfa.Infrastructure;
 using AuthPlatform.Mfa.Model;
+using AuthPlatform.Mfa.Passkeys;
 using AuthPlatform.Mfa.RecoveryCodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -55,6 +56,26 @@ public static class InternalMfaApi
             }
             var sent = await verification.SendSmsCodeAsync(SmsCodePurpose.SignIn, accountId, phone, caller.ClientAddress, cancellationToken);
             return sent.Code is { } code ? TypedResults.Accepted((string?)null, code) : MfaProblems.Relayed(context, sent);
+        });
+        // Passkey sign-in: with an account in the token, that account's second factor; without, a first factor (any
+        // discoverable passkey). account starts the session from the answer.
+        api.MapPost(PasskeyCalls.AssertionOptions[MfaCalls.Group.Length..], async Task<Results<Ok<PasskeyAssertionOptions>, ProblemHttpResult>> (
+            HttpContext context, PasskeyAssertion assertion, CancellationToken cancellationToken) =>
+        {
+            var outcome = await assertion.StartAsync(context.InternalCaller().AccountId, cancellationToken);
+            return outcome.Options is { } options ? TypedResults.Ok(new PasskeyAssertionOptions(options)) : MfaProblems.For(outcome);
+        });
+        api.MapPost(PasskeyCalls.VerifyAssertion[MfaCalls.Group.Length..], async Task<Results<Ok<PasskeyVerification>, ProblemHttpResult>> (
+            VerifyPasskeyRequest request, HttpContext context, PasskeyAssertion assertion, CancellationToken cancellationToken) =>
+        {
+            var outcome = await assertion.VerifyAsync(context.InternalCaller().AccountId, request.Credential, cancellationToken);
+            return outcome.Result switch
+            {
+                PasskeyResult.Done => TypedResults.Ok(new PasskeyVerification(true, outcome.Passkey!.AccountId, outcome.Passkey.Name, outcome.Passkey.BackupEligible)),
+                PasskeyResult.SignCountRegressed => TypedResults.Ok(new PasskeyVerification(false, outcome.Passkey!.AccountId, outcome.Passkey.Name,
+                    outcome.Passkey.BackupEligible, SignCountRegressed: true)),
+                _ => MfaProblems.For(outcome),
+            };
         });
         return app;
     }

@@ -108,9 +108,10 @@ public static class MfaApi
     internal static async Task<MfaStatus> StatusAsync(Guid accountId, MfaDbContext db, RecoveryCodeBook recoveryCodes, CancellationToken cancellationToken)
     {
         var factor = await db.SecondFactors.AsNoTracking().SingleOrDefaultAsync(f => f.AccountId == accountId, cancellationToken);
+        var passkeys = await db.Passkeys.CountAsync(p => p.AccountId == accountId, cancellationToken);
         return factor is null
-            ? new MfaStatus(false, null, 0)
-            : new MfaStatus(true, factor.Method, await recoveryCodes.RemainingAsync(accountId, cancellationToken));
+            ? new MfaStatus(false, null, 0, passkeys)
+            : new MfaStatus(true, factor.Method, await recoveryCodes.RemainingAsync(accountId, cancellationToken), passkeys);
     }
 
     public static async Task<Results<Ok<TotpSetup>, ProblemHttpResult, UnauthorizedHttpResult>> StartTotpAsync(

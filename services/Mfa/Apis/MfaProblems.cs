@@ -1,4 +1,5 @@
 using AuthPlatform.Mfa.Factors;
+using AuthPlatform.Mfa.Passkeys;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuthPlatform.Mfa.Apis;
@@ -43,5 +44,23 @@ public static class MfaProblems
         CheckResult.Malformed => Malformed(),
         CheckResult.NotEnabled => NotEnabled(),
         _ => WrongCode(wrongStatus),
+    };
+
+    public static ProblemHttpResult InvalidPasskeyName() =>
+        TypedResults.Problem($"A passkey's name is 1 to {PasskeyOptions.MaxNameLength} characters, without control characters.", statusCode: 400,
+            title: "Invalid name", type: ProblemTypes.Base + "invalid-request");
+
+    /// <summary>The problem for a passkey step that did not succeed.</summary>
+    public static ProblemHttpResult For(PasskeyOutcome outcome) => outcome.Result switch
+    {
+        PasskeyResult.Malformed => TypedResults.Problem("credential must be the browser's PublicKeyCredential as JSON (binary fields base64url).",
+            statusCode: 400, title: "Invalid credential", type: ProblemTypes.Base + "invalid-request"),
+        PasskeyResult.ChallengeGone => TypedResults.Problem("The passkey request expired or was already used (it works once, for 5 minutes). Start again.",
+            statusCode: 400, title: "Passkey request expired", type: ProblemTypes.Base + "passkey-challenge-expired"),
+        PasskeyResult.TooMany => TypedResults.Problem(outcome.Detail, statusCode: 409, title: "Too many passkeys", type: ProblemTypes.Base + "too-many-passkeys"),
+        PasskeyResult.NotFound => TypedResults.Problem("This account has no passkey.", statusCode: 400, title: "No passkey",
+            type: ProblemTypes.Base + "no-passkey"),
+        _ => TypedResults.Problem($"The passkey was not accepted: {outcome.Detail}", statusCode: 400, title: "Passkey not accepted",
+            type: ProblemTypes.Base + "passkey-refused"),
     };
 }

@@ -1,6 +1,7 @@
 using AuthPlatform.KeyEncryption;
 using AuthPlatform.Mfa.Factors;
 using AuthPlatform.Mfa.Infrastructure;
+using AuthPlatform.Mfa.Passkeys;
 using AuthPlatform.Mfa.RecoveryCodes;
 using AuthPlatform.Mfa.Throttling;
 using AuthPlatform.Mfa.Totp;
@@ -44,6 +45,16 @@ public static class MfaServices
         builder.Services.AddScoped<SmsEnrollment>();
         builder.Services.AddScoped<SecondFactorSettings>();
         builder.Services.AddSingleton<PhoneNumberPolicy>();
+        builder.Services.AddOptions<PasskeyOptions>().BindConfiguration(PasskeyOptions.Section)
+            .Configure<IConfiguration>((options, configuration) => options.PublicBaseUrl = configuration["PublicBaseUrl"] ?? options.PublicBaseUrl)
+            .Validate(options => options.IsValid(), "Mfa:Passkeys: PublicBaseUrl must be an absolute http(s) URL; the name, lifetime and limit must be set.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Fido2NetLib.IFido2>(services =>
+            new Fido2NetLib.Fido2(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PasskeyOptions>>().Value.ToFido2Configuration()));
+        builder.Services.AddSingleton<PasskeyChallenges>();
+        builder.Services.AddScoped<PasskeyRegistration>();
+        builder.Services.AddScoped<PasskeyAssertion>();
+        builder.Services.AddScoped<PasskeyBook>();
         builder.AddInternalApi();
         builder.Services.AddInternalClient<VerificationSmsCodesClient>("verification");
         builder.Services.AddOpenApi();

@@ -15,6 +15,8 @@ public sealed class MfaDbContext(DbContextOptions<MfaDbContext> options) : DbCon
 
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
 
+    public DbSet<Passkey> Passkeys => Set<Passkey>();
+
     /// <summary>The Data Protection key ring: durable and shared by every replica (never only in Redis).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -40,6 +42,15 @@ public sealed class MfaDbContext(DbContextOptions<MfaDbContext> options) : DbCon
             code.ToTable("recovery_codes");
             code.Property(c => c.CodeHash).HasMaxLength(64);
             code.HasIndex(c => new { c.AccountId, c.CodeHash }).IsUnique();
+        });
+        modelBuilder.Entity<Passkey>(passkey =>
+        {
+            passkey.ToTable("passkeys");
+            passkey.Property(p => p.CredentialId).HasMaxLength(1023);
+            passkey.HasIndex(p => p.CredentialId).IsUnique();
+            passkey.HasIndex(p => p.AccountId);
+            passkey.Property(p => p.Transports).HasMaxLength(128);
+            passkey.Property(p => p.Name).HasMaxLength(64);
         });
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
     }

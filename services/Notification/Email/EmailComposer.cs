@@ -160,6 +160,50 @@ public sealed class EmailComposer(IOptions<EmailOptions> options)
                 + "Then sign in, set up two-factor authentication again and generate new recovery codes.",
         ]));
 
+    public MimeMessage Compose(PasskeyAdded added) => Render(added.Email, new EmailContent(
+        Subject: $"A passkey was added to your {Product} account",
+        Heading: "New passkey",
+        Intro:
+        [
+            $"On {Timestamp(added.OccurredAt)}, a passkey named \"{added.Name}\" was added to your {Product} account. "
+                + "It can sign in to your account without your password.",
+        ],
+        Button: null,
+        Outro:
+        [
+            "If this was you, there is nothing more to do.",
+            $"If this wasn't you, sign in, remove that passkey on your account page, and reset your password: choose \"Forgot password\" on the {Product} sign-in page.",
+        ]));
+
+    public MimeMessage Compose(PasskeyRemoved removed) => Render(removed.Email, new EmailContent(
+        Subject: $"A passkey was removed from your {Product} account",
+        Heading: "Passkey removed",
+        Intro:
+        [
+            $"On {Timestamp(removed.OccurredAt)}, the passkey named \"{removed.Name}\" was removed from your {Product} account. It no longer signs in.",
+        ],
+        Button: null,
+        Outro:
+        [
+            "If this was you, there is nothing more to do.",
+            $"If this wasn't you, someone is signed in to your account. Reset your password now: choose \"Forgot password\" on the {Product} sign-in page.",
+        ]));
+
+    public MimeMessage Compose(PasskeySignCountRegressed regressed) => Render(regressed.Email, new EmailContent(
+        Subject: $"A sign-in with a copy of your passkey was refused on {Product}",
+        Heading: "Passkey sign-in refused",
+        Intro:
+        [
+            $"On {Timestamp(regressed.OccurredAt)}, someone tried to sign in to your {Product} account with your passkey \"{regressed.Name}\", "
+                + "but the passkey's signature counter went backwards. That happens when a passkey has been copied, so we refused the sign-in.",
+        ],
+        Button: null,
+        Outro:
+        [
+            "Remove that passkey on your account page and add a new one from a device you trust.",
+            $"If you did not try to sign in, also reset your password: choose \"Forgot password\" on the {Product} sign-in page.",
+        ]));
+
     public MimeMessage Compose(TotpReplayRejected replay) => Render(replay.Email, new EmailContent(
         Subject: $"A used two-factor code was tried again on your {Product} account",
         Heading: "A used two-factor code was tried again",

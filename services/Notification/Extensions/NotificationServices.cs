@@ -143,6 +143,9 @@ public static class NotificationServices
         bus.AddConsumer<RecoveryCodeUsedConsumer>();
         bus.AddConsumer<MfaFailuresDetectedConsumer>();
         bus.AddConsumer<RecoveryCodesRegeneratedConsumer>();
+        bus.AddConsumer<PasskeyAddedConsumer>();
+        bus.AddConsumer<PasskeyRemovedConsumer>();
+        bus.AddConsumer<PasskeySignCountRegressedConsumer>();
         bus.AddConsumer<TotpReplayRejectedConsumer>();
         return bus.AddDeliveryRetry();
     }

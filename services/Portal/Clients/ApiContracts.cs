@@ -38,7 +38,7 @@ public sealed record AccountProfile(Guid Id, string Email, bool EmailVerified, M
 
 public sealed record MfaSummary(bool Enabled, string? Method);
 
-public sealed record MfaStatus(bool Enabled, string? Method, int RecoveryCodesRemaining);
+public sealed record MfaStatus(bool Enabled, string? Method, int RecoveryCodesRemaining, int Passkeys = 0);
 
 /// <summary>How the account signs in: whether it has a password, and its linked identities.</summary>
 public sealed record SignInMethodList(bool HasPassword, IReadOnlyList<LinkedIdentity> Identities);
@@ -53,6 +53,9 @@ public static class FactorMethods
     public const string Totp = "totp";
     public const string Sms = "sms";
     public const string RecoveryCode = "recovery_code";
+
+    /// <summary>Not a code: the second step can be answered with a passkey (POST /api/passkeys/assertion/complete with the mfaToken).</summary>
+    public const string Passkey = "passkey";
 }
 
 // Account page: two-factor settings, reauthentication, password, sessions, access keys.
@@ -97,3 +100,23 @@ public sealed record AccessKeyListing(Guid Id, string Name, string AccessKeyId, 
 
 /// <summary>An app the person has allowed to use their account (GET /api/connected-apps).</summary>
 public sealed record AllowedApp(string ClientId, string Name, IReadOnlyList<string> Scopes, DateTimeOffset? AllowedAt);
+
+// Passkeys (WebAuthn): /api/passkeys at mfa, /api/passkeys/assertion at account.
+
+/// <summary>WebAuthn options as the API gives them (binary fields base64url), passed to the page's script as they are.</summary>
+public sealed record PasskeyOptions(System.Text.Json.JsonElement Options);
+
+/// <summary>The browser's new credential (its JSON as the page's script made it) and the name the owner chose.</summary>
+public sealed record NewPasskey(System.Text.Json.JsonElement Credential,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name = null);
+
+public sealed record PasskeyName(string Name);
+
+/// <summary>A passkey of the account; <see cref="Synced"/>: it may be on the owner's other devices too (otherwise device-bound).</summary>
+public sealed record PasskeyListing(Guid Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, bool Synced);
+
+public sealed record PasskeyOptionsRequest(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MfaToken = null);
+
+public sealed record PasskeyAssertion(System.Text.Json.JsonElement Credential,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MfaToken = null);

@@ -134,6 +134,28 @@ public sealed partial class PlatformApi(IHttpClientFactory clients, ILogger<Plat
     public Task<ApiResult> RemoveConnectedAppAsync(string accessToken, string clientId, CancellationToken cancellationToken) =>
         SendAsync(Account, HttpMethod.Delete, $"/api/connected-apps/{Uri.EscapeDataString(clientId)}", null, accessToken, cancellationToken);
 
+    // Passkeys: the owner's list and changes at mfa, signing in at account
+    public Task<ApiResult<IReadOnlyList<PasskeyListing>>> ListPasskeysAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<PasskeyListing>>(Mfa, HttpMethod.Get, "/api/passkeys", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<PasskeyOptions>> StartPasskeyRegistrationAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<PasskeyOptions>(Mfa, HttpMethod.Post, "/api/passkeys/registration/options", new { }, accessToken, cancellationToken);
+
+    public Task<ApiResult<PasskeyListing>> CompletePasskeyRegistrationAsync(string accessToken, NewPasskey passkey, CancellationToken cancellationToken) =>
+        SendAsync<PasskeyListing>(Mfa, HttpMethod.Post, "/api/passkeys/registration/complete", passkey, accessToken, cancellationToken);
+
+    public Task<ApiResult> RenamePasskeyAsync(string accessToken, Guid id, string name, CancellationToken cancellationToken) =>
+        SendAsync(Mfa, HttpMethod.Patch, $"/api/passkeys/{id}", new PasskeyName(name), accessToken, cancellationToken);
+
+    public Task<ApiResult> RemovePasskeyAsync(string accessToken, Guid id, CancellationToken cancellationToken) =>
+        SendAsync(Mfa, HttpMethod.Delete, $"/api/passkeys/{id}", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<PasskeyOptions>> StartPasskeySignInAsync(string? mfaToken, CancellationToken cancellationToken) =>
+        SendAsync<PasskeyOptions>(Account, HttpMethod.Post, "/api/passkeys/assertion/options", new PasskeyOptionsRequest(mfaToken), null, cancellationToken);
+
+    public Task<ApiResult<SessionTokens>> CompletePasskeySignInAsync(PasskeyAssertion assertion, CancellationToken cancellationToken) =>
+        SendAsync<SessionTokens>(Account, HttpMethod.Post, "/api/passkeys/assertion/complete", assertion, null, cancellationToken);
+
     /// <summary>A call whose answer has no body the portal needs.</summary>
     public async Task<ApiResult> SendAsync(string service, HttpMethod method, string path, object? body, string? accessToken, CancellationToken cancellationToken)
     {

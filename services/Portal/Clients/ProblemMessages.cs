@@ -20,6 +20,10 @@ public static class ProblemMessages
         "session-ended" or "invalid-refresh-token" => "Your session has ended. Please sign in again.",
         "busy" => "We are busy right now. Please try again in a moment.",
         "invalid-request" => "Some of what you entered is not valid. Check it and try again.",
+        "passkey-refused" => "That passkey was not accepted. Try another passkey, or sign in another way.",
+        "passkey-challenge-expired" => "That took too long. Please try the passkey again.",
+        "no-passkey" => "This account has no passkey. Use your code instead.",
+        "too-many-passkeys" => "You have the most passkeys an account can have. Remove one you no longer use first.",
         _ when problem.Status == HttpStatusCode.TooManyRequests => $"Too many attempts. Try again {InAWhile(problem.RetryAfter)}.",
         _ => "Something went wrong on our side. Please try again in a minute.",
     };

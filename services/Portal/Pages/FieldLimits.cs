@@ -14,4 +14,7 @@ public static class FieldLimits
 
     /// <summary>A recovery code with dashes or spaces.</summary>
     public const int RecoveryCode = 40;
+
+    /// <summary>A passkey's name: mfa's limit.</summary>
+    public const int PasskeyName = AuthPlatform.Contracts.Internal.PasskeyCalls.MaxNameLength;
 }

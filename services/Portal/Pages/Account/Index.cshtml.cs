@@ -13,6 +13,8 @@ public sealed class AccountModel(PlatformApi api) : PortalPage
 
     public IReadOnlyList<AllowedApp> ConnectedApps { get; private set; } = [];
 
+    public IReadOnlyList<PasskeyListing> Passkeys { get; private set; } = [];
+
     public int RecoveryCodesRemaining => Mfa?.RecoveryCodesRemaining ?? 0;
 
     /// <summary>The password and the linked Google identities; null when the API did not answer.</summary>
@@ -42,6 +44,10 @@ public sealed class AccountModel(PlatformApi api) : PortalPage
         ConnectedApps = (await api.ListConnectedAppsAsync(accessToken, HttpContext.RequestAborted)).Value ?? [];
         RecoveryCodeUsed = notice == "recovery-code-used" && Mfa is not null;
         SignInMethods = (await api.ListSignInMethodsAsync(accessToken, HttpContext.RequestAborted)).Value;
+        if (Mfa is { Passkeys: > 0 })
+        {
+            Passkeys = (await api.ListPasskeysAsync(accessToken, HttpContext.RequestAborted)).Value ?? [];
+        }
         Notice = notice switch
         {
             "google-linked" => "Your Google account is linked: you can now sign in with Google.",

@@ -18,6 +18,9 @@ public sealed class TwoFactorModel(PlatformApi api, PortalSession session, Seale
     /// <summary>"Remember this device for N days", when the API offers it (the days are the API's, relayed).</summary>
     public int? RememberDays { get; private set; }
 
+    /// <summary>The account has a passkey: the page offers it instead of a code (with script).</summary>
+    public bool OffersPasskey { get; private set; }
+
     public IActionResult OnGet(string? sent, string? refused, int? wait)
     {
         if (Pending() is not { } pending)
@@ -26,6 +29,7 @@ public sealed class TwoFactorModel(PlatformApi api, PortalSession session, Seale
         }
         IsSms = pending.PrimaryMethod == FactorMethods.Sms;
         RememberDays = Days(pending);
+        OffersPasskey = pending.Methods.Contains(FactorMethods.Passkey);
         if (refused is { Length: > 0 and < 40 })
         {
             // What "Send a new code" was refused with (SendCode redirects here): only known kinds become sentences.
@@ -47,6 +51,7 @@ public sealed class TwoFactorModel(PlatformApi api, PortalSession session, Seale
         }
         IsSms = pending.PrimaryMethod == FactorMethods.Sms;
         RememberDays = Days(pending);
+        OffersPasskey = pending.Methods.Contains(FactorMethods.Passkey);
         var digits = OneTimeCode.Normalize(code);
         if (digits is null)
         {
