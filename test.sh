@@ -44,7 +44,7 @@ for name in "${assemblies[@]}"; do
 done
 
 # xunit v3 test projects are executables: each assembly starts its own servers on free ports, so assemblies are
-# independent. They run in TEST_LANES parallel lanes (default 2): most of a test's time is spent waiting
+# independent. They run in TEST_LANES parallel lanes (default 3): most of a test's time is spent waiting
 # (TOTP steps, cooldowns, retries), not computing. Each assembly's output is printed whole when it ends.
 run_assembly() {
   local name=$1 log="artifacts/test-results/$1.log"
@@ -54,7 +54,7 @@ run_assembly() {
 }
 export -f run_assembly
 rm -f artifacts/test-results/*.log artifacts/test-results/*.xml
-printf '%s\n' "${ordered[@]}" | xargs -r -P "${TEST_LANES:-2}" -I{} bash -c 'run_assembly {}'
+printf '%s\n' "${ordered[@]}" | xargs -r -P "${TEST_LANES:-3}" -I{} bash -c 'run_assembly {}'
 
 passed=0; failed=0; status=0
 for name in "${ordered[@]}"; do
