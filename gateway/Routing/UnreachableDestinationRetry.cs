@@ -6,8 +6,9 @@ namespace AuthPlatform.Gateway.Routing;
 
 /// <summary>
 /// A request whose replica refused the connection goes to another replica of the same service. The request never
-/// reached the dead replica, so sending it elsewhere is safe even for a POST; between a replica's death and the
-/// active health check taking it out of rotation, clients see no failure.
+/// reached the dead replica, so sending it elsewhere is safe even for a POST; a GET or HEAD is sent elsewhere too when
+/// the connection broke under it. Between a replica's death and the active health check taking it out of rotation,
+/// clients see no failure.
 /// </summary>
 public static class UnreachableDestinationRetry
 {
@@ -22,7 +23,7 @@ public static class UnreachableDestinationRetry
             while (true)
             {
                 await next();
-                if (context.GetForwarderErrorFeature() is not { } error || !NeverReached(error) || context.Response.HasStarted
+                if (context.GetForwarderErrorFeature() is not { } error || !SafeToResend(error, context.Request.Method) || context.Response.HasStarted
                     || proxyFeature.ProxiedDestination is not { } unreachable)
                 {
                     return;
@@ -41,7 +42,9 @@ public static class UnreachableDestinationRetry
         return proxy;
     }
 
-    // Only a refused or failed connection: the request was never sent, so nothing could have happened twice.
-    private static bool NeverReached(IForwarderErrorFeature error) =>
-        error.Error == ForwarderError.Request && error.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
+    // A refused or failed connection: the request was never sent, so nothing could have happened twice. A GET or HEAD
+    // also when a kept-alive connection broke under it (a replica killed a moment ago): reading twice changes nothing.
+    private static bool SafeToResend(IForwarderErrorFeature error, string method) =>
+        error.Error == ForwarderError.Request && error.Exception is HttpRequestException transport
+            && (transport.HttpRequestError == HttpRequestError.ConnectionError || HttpMethods.IsGet(method) || HttpMethods.IsHead(method));
 }

@@ -65,8 +65,9 @@ public static class InternalCalls
 
     /// <summary>
     /// A call whose endpoint refused the connection is sent to the callee's next endpoint (service discovery takes
-    /// them in turn): it never reached the dead replica, so nothing can happen twice. Without it, every call that
-    /// discovery sends to a killed mfa replica fails until the replica is back, since discovery does not probe them.
+    /// them in turn): it never reached the dead replica, so nothing can happen twice; a GET is resent also when a
+    /// kept-alive connection broke under it. Without it, every call that discovery sends to a killed mfa replica fails
+    /// until the replica is back, since discovery does not probe them.
     /// </summary>
     private sealed class UnreachableEndpointRetry : DelegatingHandler
     {
@@ -81,7 +82,9 @@ public static class InternalCalls
                 {
                     return await base.SendAsync(request, cancellationToken);
                 }
-                catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError && attempt < MaxAttempts)
+                // A GET (a read, such as the 2FA state) also when a kept-alive connection broke under it.
+                catch (HttpRequestException ex) when ((ex.HttpRequestError == HttpRequestError.ConnectionError || request.Method == HttpMethod.Get)
+                    && attempt < MaxAttempts)
                 {
                 }
             }

@@ -161,7 +161,7 @@ public sealed class FaultsUnderLoadTests(FaultsPlatform platform)
     }
 
     [Fact]
-    public async Task Restarting_RabbitMQ_and_killing_the_notification_worker_delivers_every_email_and_text_exactly_once()
+    public async Task Restarting_RabbitMQ_and_killing_the_notification_worker_loses_nothing_and_repeats_only_what_was_being_sent()
     {
         var workload = await Workload.ForAsync(platform);
         var worker = platform.Fleet.Instances.Single(i => i.Name == "notification");
@@ -190,8 +190,12 @@ public sealed class FaultsUnderLoadTests(FaultsPlatform platform)
         record.FailedBefore(faultAt).ShouldBeEmpty();
         record.Failures.ShouldAllBe(s => s.Label.EndsWith("503", StringComparison.Ordinal), "503 while the broker is down, nothing else");
         record.FailedStartingAfter(back).ShouldBeEmpty(record.Summary());
-        emails.ShouldBeExactlyOnce();
-        texts.ShouldBeExactlyOnce();
+        // Nothing is lost. A message whose send was under way when the worker died (the server had it, the ledger
+        // did not yet) goes out again: at most what the worker holds at once per queue (MassTransit's default
+        // prefetch for RabbitMQ, two per core up to 16). Everything else arrives exactly once.
+        var heldAtOnce = Math.Min(Environment.ProcessorCount * 2, 16);
+        emails.ShouldLoseNoneAndRepeatAtMost(heldAtOnce);
+        texts.ShouldLoseNoneAndRepeatAtMost(heldAtOnce);
     }
 
     [Fact]
@@ -348,6 +352,13 @@ public sealed record Deliveries(string What, IReadOnlyList<int> Counts)
         Counts.Count.ShouldBeGreaterThan(0, $"the load asked for {What}");
         Missing.ShouldBe(0, ToString());
         Duplicated.ShouldBe(0, ToString());
+    }
+
+    public void ShouldLoseNoneAndRepeatAtMost(int repeated)
+    {
+        Counts.Count.ShouldBeGreaterThan(0, $"the load asked for {What}");
+        Missing.ShouldBe(0, ToString());
+        Duplicated.ShouldBeLessThanOrEqualTo(repeated, ToString());
     }
 
     public override string ToString() =>

@@ -10,7 +10,7 @@ namespace AuthPlatform.Mfa.Tests;
 /// <summary>
 /// Passkeys through the gateway, answered by a <see cref="SoftwarePasskey"/>: the options the platform asks for, a
 /// passkey-only sign-in that counts as multi-factor, and the answers it must refuse (another origin, another RP id,
-/// no user verification, a replayed assertion, a reused challenge, a counter that went backwards).
+/// no user verification, a replayed assertion, a reused challenge, a counter that went backwards, a locked account).
 /// </summary>
 public sealed class PasskeyApiTests(MfaPlatform platform)
 {
@@ -115,6 +115,30 @@ public sealed class PasskeyApiTests(MfaPlatform platform)
         problem.GetProperty("detail").GetString()!.ShouldContain("may have been copied");
         var warning = await platform.Mailbox.WaitForAsync(email, "A sign-in with a copy of your passkey was refused on AuthPlatform");
         warning.Text.ShouldContain("Software key");
+    }
+
+    [Fact]
+    public async Task A_locked_account_cannot_sign_in_with_its_passkey()
+    {
+        var (email, _, passkey) = await AccountWithPasskeyAsync("passkey-locked");
+        // Distributed guessing: 10 networks, 10 wrong passwords each, reach the per-account ceiling (100).
+        var gateway = await LoadBalancedGateway.ForAsync(platform);
+        for (var network = 0; network < 10; network++)
+        {
+            var client = LoadBalancedGateway.NewIPv4Client();
+            for (var guess = 0; guess < 10; guess++)
+            {
+                using var wrong = await gateway.SignInAsync(email, $"attacker guess {network}-{guess}", client);
+                wrong.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+            }
+        }
+
+        // The passkey is genuine and verified, and still opens nothing while the lock lasts.
+        passkey.Counter = 1;
+        using var locked = await CompleteAsync(passkey.Assert(await AssertionOptionsAsync()));
+        locked.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        int.Parse(locked.Headers.GetValues("Retry-After").Single()).ShouldBeGreaterThan(0);
+        (await AccountClient.JsonAsync(locked)).TryGetProperty("accessToken", out _).ShouldBeFalse();
     }
 
     private async Task<(string Email, Tokens Tokens, SoftwarePasskey Passkey)> AccountWithPasskeyAsync(string hint)
