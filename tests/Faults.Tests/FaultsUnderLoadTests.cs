@@ -70,7 +70,7 @@ public sealed class FaultsUnderLoadTests(FaultsPlatform platform)
         var stopping = load.Now;
         await platform.Servers.Redis.StopAsync();
         var down = load.Now;
-        TimeSpan back;
+        TimeSpan back, restarting;
         try
         {
             // Fail closed: the password step, and mfa deciding on a code, answer 503 instead of letting anyone in.
@@ -86,6 +86,7 @@ public sealed class FaultsUnderLoadTests(FaultsPlatform platform)
         }
         finally
         {
+            restarting = load.Now;
             await platform.Servers.Redis.StartAsync();
             back = load.Now;
         }
@@ -107,7 +108,9 @@ public sealed class FaultsUnderLoadTests(FaultsPlatform platform)
 
         record.FailedBefore(stopping).ShouldBeEmpty();
         record.Failures.ShouldAllBe(s => s.Label.EndsWith("503", StringComparison.Ordinal), "fail closed: 503, nothing else");
-        record.Samples.ShouldNotContain(s => s.Flow == "signin-totp" && s.Success && s.Start >= down && s.End <= back, "nobody signs in while Redis is down");
+        // Until the restart begins Redis is certainly down (StartAsync returns a moment after it serves again, and a
+        // request waiting for the reconnect may finish in that moment, its Redis work done once Redis was back).
+        record.Samples.ShouldNotContain(s => s.Flow == "signin-totp" && s.Success && s.Start >= down && s.End <= restarting, "nobody signs in while Redis is down");
         recovery.ShouldBeLessThanOrEqualTo(RedisRecovery, record.Summary());
     }
 
