@@ -39,9 +39,10 @@ public sealed class PasskeyTests(PortalPlatform platform, BrowserFixture browser
 
         // With the authenticator app on, the password's second step offers the passkey instead of the code.
         await AccountPageSteps.TurnOnAuthenticatorAppAsync(visit);
-        await SignOutAsync(visit);
-        // The person types the password instead of taking the passkey the email field's autofill offers.
+        // The person types the password instead of taking the passkey the email field's autofill offers (absent before
+        // the sign-in page loads: a present authenticator answers its autofill request at once).
         await authenticator.PresentAsync(false);
+        await SignOutAsync(visit);
         await visit.SubmitSignInAsync(email, AccountClient.GoodPassword, open: false);
         await visit.Page.WaitForURLAsync("**/sign-in/two-factor");
         await authenticator.PresentAsync(true);
