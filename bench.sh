@@ -87,6 +87,11 @@ echo "Running at $gateway."
 
 env -u AUTHPLATFORM_BENCH python3 bench/cpu-by-process.py sample "AUTHPLATFORM_BENCH=$AUTHPLATFORM_BENCH" >"$out/cpu.csv" &
 sampler=$!
+# The harness against this platform (it does not carry the marker: its CPU is reported apart).
+harness() {
+  local flow=$1; shift
+  env -u AUTHPLATFORM_BENCH dotnet artifacts/bin/AuthPlatform.Bench/release/AuthPlatform.Bench.dll "$flow" --gateway "$gateway" --mail "$mail" "$@"
+}
 # Ten quiet seconds first: the report's idle memory.
 sleep 10
 idle_end=$(date -u '+%H:%M:%S')
@@ -95,8 +100,7 @@ idle_end=$(date -u '+%H:%M:%S')
 # up to five times the CPU per request of the same flow run later (docs/benchmarks.md).
 echo "Warming up (read-me and refresh, 10 s each, not measured)…"
 for flow in read-me refresh; do
-  env -u AUTHPLATFORM_BENCH dotnet artifacts/bin/AuthPlatform.Bench/release/AuthPlatform.Bench.dll "$flow" --gateway "$gateway" --mail "$mail" \
-    --concurrency "$concurrency" --duration 10 --warmup 0 >>"$out/warm-up.log" 2>&1 || true
+  harness "$flow" --concurrency "$concurrency" --duration 10 --warmup 0 >>"$out/warm-up.log" 2>&1 || true
 done
 
 IFS=',' read -r -a flow_list <<<"$flows"
@@ -108,8 +112,7 @@ JSON
 status=0
 for flow in "${flow_list[@]}"; do
   echo "=== $flow"
-  env -u AUTHPLATFORM_BENCH dotnet artifacts/bin/AuthPlatform.Bench/release/AuthPlatform.Bench.dll "$flow" --gateway "$gateway" --mail "$mail" \
-    --sms-provider "$sms_provider" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --json "$out/flows/$flow.json" \
+  harness "$flow" --sms-provider "$sms_provider" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --json "$out/flows/$flow.json" \
     | tee -a "$out/bench.log" || status=1
 done
 # What the gateway adds: read-mfa again, straight to one MFA replica (its public listener, the first in its URLs).
@@ -121,8 +124,7 @@ if [[ ",$flows," == *",read-mfa,"* ]]; then
   done
   if [ -n "$mfa_url" ]; then
     echo "=== read-mfa-direct ($mfa_url)"
-    env -u AUTHPLATFORM_BENCH dotnet artifacts/bin/AuthPlatform.Bench/release/AuthPlatform.Bench.dll read-mfa --gateway "$gateway" --mail "$mail" \
-      --direct "$mfa_url" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --json "$out/flows/read-mfa-direct.json" \
+    harness read-mfa --direct "$mfa_url" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --json "$out/flows/read-mfa-direct.json" \
       | tee -a "$out/bench.log" || status=1
   fi
 fi

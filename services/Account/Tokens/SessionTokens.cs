@@ -193,28 +193,7 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
     }
 
     /// <summary>A refresh token as rotation reads it, with what it needs of the account.</summary>
-    private sealed class RotationCandidate
-    {
-        public Guid Id { get; init; }
-
-        public Guid AccountId { get; init; }
-
-        public Guid FamilyId { get; init; }
-
-        public required string AuthenticationMethods { get; init; }
-
-        public DateTimeOffset StartedAt { get; init; }
-
-        public DateTimeOffset AuthenticatedAt { get; init; }
-
-        public DateTimeOffset ExpiresAt { get; init; }
-
-        public DateTimeOffset FamilyExpiresAt { get; init; }
-
-        public DateTimeOffset? RevokedAt { get; init; }
-
-        public required string Email { get; init; }
-
-        public DateTimeOffset SessionsValidAfter { get; init; }
-    }
+    private sealed record RotationCandidate(Guid Id, Guid AccountId, Guid FamilyId, string AuthenticationMethods, DateTimeOffset StartedAt,
+        DateTimeOffset AuthenticatedAt, DateTimeOffset ExpiresAt, DateTimeOffset FamilyExpiresAt, DateTimeOffset? RevokedAt, string Email,
+        DateTimeOffset SessionsValidAfter);
 }

@@ -99,21 +99,9 @@ public sealed partial class EmailDelivery(
         }
     }
 
-    // Nothing went out, so a retry may send at once. If the ledger cannot be reached, the claim expires by itself.
-    private async Task ReleaseClaimAsync(Guid? messageId)
-    {
-        if (messageId is null)
-        {
-            return;
-        }
-        try
-        {
-            await ledger.ReleaseClaimAsync(DeliveryTags.Email, messageId.Value, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
-        {
-        }
-    }
+    // Nothing went out, so a retry may send at once.
+    private Task ReleaseClaimAsync(Guid? messageId) =>
+        messageId is { } id ? ledger.ReleaseClaimAsync(DeliveryTags.Email, id, CancellationToken.None) : Task.CompletedTask;
 
     private void GaveUp(ConsumeContext context, string email, Exception ex)
     {

@@ -19,6 +19,10 @@ public interface IDeliveryLedger
     /// <exception cref="Exception">The ledger is unreachable: the caller must not send (the bus retries later).</exception>
     Task<bool> TryClaimAsync(string channel, Guid messageId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Ends the claim after a send that put nothing out, so a retry may send at once. Best effort: never throws; a
+    /// claim the ledger cannot release expires by itself.
+    /// </summary>
     Task ReleaseClaimAsync(string channel, Guid messageId, CancellationToken cancellationToken);
 
     /// <summary>

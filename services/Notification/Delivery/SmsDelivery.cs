@@ -118,21 +118,9 @@ public sealed partial class SmsDelivery(
         }
     }
 
-    // Nothing went out, so a retry may send at once. If the ledger cannot be reached, the claim expires by itself.
-    private async Task ReleaseClaimAsync(Guid? messageId)
-    {
-        if (messageId is null)
-        {
-            return;
-        }
-        try
-        {
-            await ledger.ReleaseClaimAsync(DeliveryTags.Sms, messageId.Value, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
-        {
-        }
-    }
+    // Nothing went out, so a retry may send at once.
+    private Task ReleaseClaimAsync(Guid? messageId) =>
+        messageId is { } id ? ledger.ReleaseClaimAsync(DeliveryTags.Sms, id, CancellationToken.None) : Task.CompletedTask;
 
     private void Failed(ConsumeContext context, string sms, string recipient, Exception ex)
     {

@@ -23,8 +23,17 @@ public sealed class RedisDeliveryLedger(IConnectionMultiplexer redis, TimeProvid
     public async Task<bool> TryClaimAsync(string channel, Guid messageId, CancellationToken cancellationToken) =>
         await redis.GetDatabase().StringSetAsync(ClaimKey(channel, messageId), "1", SendingHold, When.NotExists);
 
-    public async Task ReleaseClaimAsync(string channel, Guid messageId, CancellationToken cancellationToken) =>
-        await redis.GetDatabase().KeyDeleteAsync(ClaimKey(channel, messageId));
+    public async Task ReleaseClaimAsync(string channel, Guid messageId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await redis.GetDatabase().KeyDeleteAsync(ClaimKey(channel, messageId));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The claim expires by itself (SendingHold).
+        }
+    }
 
     // Starts the cooldown, or finds it started by this same message (a redelivery).
     private const string CooldownScript = """
