@@ -75,8 +75,17 @@ for name in "${ordered[@]}"; do
   [ "${rc:-1}" -eq 0 ] && [ "$fails" -eq 0 ] && [ "$errors" -eq 0 ] || status=1
 done
 
-# The failures again at the end, where a CI log's tail shows them.
+# The failures again at the end, where a CI log's tail shows them: each with its message and the first lines of
+# its stack trace, so a failure in CI can be understood from the tail alone.
 logs=("${ordered[@]/#/artifacts/test-results/}")
-[ ${#logs[@]} -eq 0 ] || grep -h "\[FAIL\]" "${logs[@]/%/.log}" 2>/dev/null | sed 's/^ */FAILED: /' || true
+[ ${#logs[@]} -eq 0 ] || awk '
+  BEGIN { shown = -1 }
+  FNR == 1 { shown = -1 }
+  /\[FAIL\]/ { sub(/^ */, "FAILED: "); print; shown = 0; stack = -1; next }
+  shown >= 0 && shown < 40 && stack < 8 {
+    if ($0 ~ /^ *(Output:|Finished:|===)/ || $0 ~ /\[(FAIL|PASS|SKIP)\]/) { shown = -1; next }
+    if ($0 ~ /Stack Trace:/) stack = 0; else if (stack >= 0) stack++
+    print "  " $0; shown++
+  }' "${logs[@]/%/.log}" 2>/dev/null || true
 echo "$passed passed, $failed failed"
 exit $status

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.ServiceDiscovery;
 
 namespace AuthPlatform.Internal;
 
@@ -22,7 +24,7 @@ public static class InternalCalls
     /// A typed client for another service's /internal API on its internal endpoint (services__&lt;name&gt;__internal__i),
     /// each request carrying a fresh service token for that service; a 10 s timeout and no automatic retries: these
     /// calls spend things (a code attempt, a link token), so each must happen at most once. The one exception is a
-    /// connection refused (<see cref="UnreachableEndpointRetry"/>): that request never arrived anywhere.
+    /// connection refused (<see cref="UnreachableEndpointFailover"/>): that request never arrived anywhere.
     /// </summary>
     public static IHttpClientBuilder AddInternalClient<TClient>(this IServiceCollection services, string serviceName) where TClient : class
     {
@@ -34,8 +36,9 @@ public static class InternalCalls
             })
             .AddHttpMessageHandler(sp => new ServiceTokenHandler(sp.GetRequiredService<InternalTokens>(), serviceName))
             .RemoveAllResilienceHandlers()
-            // Outermost, around service discovery, so that each attempt is sent to the next endpoint.
-            .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Insert(0, new UnreachableEndpointRetry()));
+            // Innermost, inside service discovery, so that it sees the endpoint a request went to.
+            .ConfigureAdditionalHttpMessageHandlers((handlers, services) =>
+                handlers.Add(new UnreachableEndpointFailover(services.GetRequiredService<ServiceEndpointResolver>(), $"http://_internal.{serviceName}")));
 #pragma warning restore EXTEXP0001
     }
 
@@ -64,31 +67,56 @@ public static class InternalCalls
             && response.Headers.WwwAuthenticate.Any(h => h.Scheme == InternalApi.Scheme);
 
     /// <summary>
-    /// A call whose endpoint refused the connection is sent to the callee's next endpoint (service discovery takes
-    /// them in turn): it never reached the dead replica, so nothing can happen twice; a GET is resent also when a
-    /// kept-alive connection broke under it. Without it, every call that discovery sends to a killed mfa replica fails
-    /// until the replica is back, since discovery does not probe them.
+    /// A call whose endpoint refused the connection goes to the callee's other endpoints in turn: it never reached the
+    /// dead replica, so nothing can happen twice; a GET goes on also when a kept-alive connection broke under it.
+    /// Service discovery does not probe replicas, and its round robin is shared by every concurrent call: resent
+    /// through it, a call can land on the dead replica again (a 503 seen 2.5 s after an mfa replica was killed).
+    /// Here, inside it, the failed endpoint is known and skipped.
     /// </summary>
-    private sealed class UnreachableEndpointRetry : DelegatingHandler
+    private sealed class UnreachableEndpointFailover(ServiceEndpointResolver resolver, string serviceName) : DelegatingHandler
     {
-        // Enough for the replicas a callee runs here; a callee whose every endpoint refuses fails as before (503).
-        private const int MaxAttempts = 3;
-
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            for (var attempt = 1; ; attempt++)
+            var sentTo = request.RequestUri!;
+            try
             {
-                try
+                return await base.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException ex) when (NeverArrived(ex, request))
+            {
+                var others = (await resolver.GetEndpointsAsync(serviceName, cancellationToken)).Endpoints
+                    .Select(e => e.EndPoint switch
+                    {
+                        UriEndPoint uri => (Host: uri.Uri.Host, uri.Uri.Port),
+                        IPEndPoint ip => (Host: ip.Address.ToString(), ip.Port),
+                        DnsEndPoint dns => (Host: dns.Host, dns.Port),
+                        _ => (Host: "", Port: 0),
+                    })
+                    .Where(e => e.Port != 0 && (e.Port != sentTo.Port || !string.Equals(e.Host, sentTo.Host, StringComparison.OrdinalIgnoreCase)))
+                    .Distinct()
+                    .ToList();
+                foreach (var (host, port) in others)
                 {
-                    return await base.SendAsync(request, cancellationToken);
+                    request.RequestUri = new UriBuilder(sentTo) { Host = host, Port = port }.Uri;
+                    try
+                    {
+                        return await base.SendAsync(request, cancellationToken);
+                    }
+                    catch (HttpRequestException next) when (NeverArrived(next, request))
+                    {
+                    }
+                    finally
+                    {
+                        request.RequestUri = sentTo;
+                    }
                 }
-                // A GET (a read, such as the 2FA state) also when a kept-alive connection broke under it.
-                catch (HttpRequestException ex) when ((ex.HttpRequestError == HttpRequestError.ConnectionError || request.Method == HttpMethod.Get)
-                    && attempt < MaxAttempts)
-                {
-                }
+                throw;
             }
         }
+
+        // A GET (a read, such as the 2FA state) may go on also when a kept-alive connection broke under it.
+        private static bool NeverArrived(HttpRequestException ex, HttpRequestMessage request) =>
+            ex.HttpRequestError == HttpRequestError.ConnectionError || request.Method == HttpMethod.Get;
     }
 
     private sealed class ServiceTokenHandler(InternalTokens tokens, string audience) : DelegatingHandler

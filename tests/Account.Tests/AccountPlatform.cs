@@ -6,6 +6,10 @@ public sealed class AccountPlatform : PlatformFixture
     /// <summary>Short enough that a test can get a second reset link; the cooldown itself is tested with it too.</summary>
     public static readonly TimeSpan PasswordResetCooldown = TimeSpan.FromSeconds(3);
 
+    protected override bool ProductionPasswordHashing => true;
+
+    protected override int MfaReplicas => 1;
+
     protected override IReadOnlyDictionary<string, string?> ServiceSettings { get; } = new Dictionary<string, string?>(LiftedPerClientLimits)
     {
         // SensitiveChangeTests waits this out instead of 10 minutes.

@@ -6,6 +6,8 @@ public sealed class CliPlatform : PlatformFixture
     /// <summary>The account that holds the administrator role (account's Administrators:Emails).</summary>
     public const string AdministratorEmail = "cli-admin@example.test";
 
+    protected override int MfaReplicas => 1;
+
     protected override IReadOnlyDictionary<string, string?> ServiceSettings { get; } = new Dictionary<string, string?>(LiftedPerClientLimits)
     {
         // The reauthentication test waits this out instead of 10 minutes.

@@ -25,6 +25,8 @@ public sealed class NotificationPlatform : PlatformFixture
     /// </summary>
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(40);
 
+    protected override int MfaReplicas => 1;
+
     protected override IReadOnlyDictionary<string, string?> ServiceSettings { get; } = new Dictionary<string, string?>(LiftedPerClientLimits)
     {
         // The worker's own retries take about 1.5 s here instead of 2 minutes, and the whole budget 40 s instead

@@ -10,8 +10,8 @@ namespace AuthPlatform.Testing;
 /// <summary>
 /// The whole platform for one test assembly, started through the AppHost (Aspire.Hosting.Testing) exactly as
 /// ./run.sh runs it: real PostgreSQL, Redis, RabbitMQ and MailDev as local executable resources on free loopback
-/// ports, every service from its built binary (MFA as two replicas) and the gateway in front; the dashboard only
-/// when a fixture sets <see cref="WithDashboard"/>.
+/// ports, every service from its built binary (MFA as two replicas unless a fixture says one) and the gateway in
+/// front; the dashboard only when a fixture sets <see cref="WithDashboard"/>.
 /// Started once per test run of the assembly and torn down at its end. Each test project derives its own fixture
 /// (AccountPlatform, MfaPlatform, …) that says which settings its services get, and its tests take that type.
 /// </summary>
@@ -90,6 +90,19 @@ public abstract class PlatformFixture : IAsyncLifetime
     /// </summary>
     protected virtual bool DurableData => false;
 
+    /// <summary>
+    /// Hash passwords at the production work factor (210,000 PBKDF2 iterations, by far the dearest step of a sign-in). Off
+    /// by default: the suite signs up and in thousands of times on two cores, and hashing was most of the CPU it
+    /// spent. Account.Tests keeps it on, since it tests hashing itself (the busy queue, equal timing for unknown users).
+    /// </summary>
+    protected virtual bool ProductionPasswordHashing => false;
+
+    /// <summary>
+    /// MFA replicas behind the gateway: two, as ./run.sh runs it, where a test needs the second one (races over both,
+    /// a replica's death, the dashboard's resources); one elsewhere, which saves the suite a process per platform.
+    /// </summary>
+    protected virtual int MfaReplicas => 2;
+
     /// <summary>The dashboard's pages and telemetry API, when <see cref="WithDashboard"/>.</summary>
     public Uri? DashboardAddress { get; private set; }
 
@@ -106,6 +119,10 @@ public abstract class PlatformFixture : IAsyncLifetime
 
         Twilio = await new FakeTwilio().StartAsync();
         var environment = new Dictionary<string, string?>(Twilio.Environment) { ["Sms__AllowedRegions"] = "GB,US,DE" };
+        if (!ProductionPasswordHashing)
+        {
+            environment["PasswordHashing__Iterations"] = "1000";
+        }
         foreach (var (key, value) in ServiceSettings)
         {
             environment[key] = value;
@@ -117,7 +134,7 @@ public abstract class PlatformFixture : IAsyncLifetime
             $"--Platform:DurableData={(DurableData ? "true" : "false")}",
             $"--Platform:PortBase={_ports.Base}",
             $"--Platform:GatewayPort={_ports.Last}",
-            "--Platform:MfaReplicas=2",
+            $"--Platform:MfaReplicas={MfaReplicas}",
             $"--Platform:LogPath={LogDirectory}",
             "--environment=Development",
             // The AppHost's own log stays quiet; each resource's output is in LogDirectory.

@@ -43,11 +43,16 @@ public sealed class ResourceWatch(ResourceNotificationService notifications) : I
         await notifications.WaitForResourceAsync(resourceName, KnownResourceStates.TerminalStates, timeout.Token);
     }
 
-    public async Task WaitHealthyAsync(string resourceName, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Waits until the resource runs and its health check passes. <paramref name="restarting"/>: it was just started
+    /// again, so its latest state may still be the stop's "Exited" for a moment; that is not a failed start.
+    /// </summary>
+    public async Task WaitHealthyAsync(string resourceName, CancellationToken cancellationToken = default, bool restarting = false)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        await notifications.WaitForResourceHealthyAsync(resourceName, timeout.Token);
+        await notifications.WaitForResourceHealthyAsync(resourceName,
+            restarting ? WaitBehavior.WaitOnResourceUnavailable : WaitBehavior.StopOnResourceUnavailable, timeout.Token);
     }
 
     public async ValueTask DisposeAsync()

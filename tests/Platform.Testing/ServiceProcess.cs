@@ -80,7 +80,7 @@ public sealed class ResourceProcess(string resourceName, PlatformLayout layout, 
         {
             throw new InvalidOperationException($"Starting {resourceName} failed: {result.Message}");
         }
-        await watch.WaitHealthyAsync(resourceName, cancellationToken);
+        await watch.WaitHealthyAsync(resourceName, cancellationToken, restarting: true);
     }
 
     public async Task WaitForExitAsync(CancellationToken cancellationToken = default)

@@ -69,9 +69,10 @@ public sealed class AccessKeyTests(PortalPlatform platform, BrowserFixture brows
         oversized.ShouldBe(20000);
         var tooLarge = await visit.Page.RunAndWaitForResponseAsync(
             () => visit.Page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync(), response => response.Request.Method == "POST");
-        // Kestrel's body limit (413) or the form reader's value limit (400) speaks first: either way a page that says what to do.
-        tooLarge.Status.ShouldBeOneOf(400, 413);
-        (await visit.Page.Locator("h1").InnerTextAsync()).ShouldBeOneOf("That was too much to send", "This form could not be sent");
+        // Over the portal's form limit, under the gateway's: the portal's page, never the gateway's 502 (it was one
+        // in CI, when the portal refused the body unread and closed the connection under the gateway still sending it).
+        tooLarge.Status.ShouldBe(413);
+        (await visit.Page.Locator("h1").InnerTextAsync()).ShouldBe("That was too much to send");
         (await visit.GotoAsync("/account/access-keys/not-a-key/revoke"))!.Status.ShouldBe(404);
         (await visit.GotoAsync($"/account/access-keys/{Guid.NewGuid()}/revoke"))!.Status.ShouldBe(404);
         (await visit.MainTextAsync()).ShouldContain("Page not found");

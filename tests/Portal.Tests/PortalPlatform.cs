@@ -20,6 +20,8 @@ public sealed class PortalPlatform : PlatformFixture, IAsyncDisposable
     /// <summary>The Google the portal's "Sign in with Google" talks to.</summary>
     public FakeGoogle Google { get; } = new FakeGoogle().Start();
 
+    protected override int MfaReplicas => 1;
+
     protected override IReadOnlyDictionary<string, string?> ServiceSettings { get; }
 
     async ValueTask IAsyncDisposable.DisposeAsync()

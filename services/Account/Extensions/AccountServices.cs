@@ -10,6 +10,7 @@ using AuthPlatform.Account.Tokens;
 using AuthPlatform.Outbox;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Account.Extensions;
 
@@ -31,12 +32,16 @@ public static class AccountServices
         });
 
         builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section)
-            .Validate(o => o.MaxQueued is >= 0 and <= 10_000, "PasswordHashing:MaxQueued must be between 0 and 10000.").ValidateOnStart();
+            .Validate(o => o.MaxQueued is >= 0 and <= 10_000, "PasswordHashing:MaxQueued must be between 0 and 10000.")
+            .Validate(o => o.Iterations is >= 1_000 and <= 10_000_000, "PasswordHashing:Iterations must be between 1000 and 10000000.")
+            .Validate(o => o.Iterations >= PasswordHasher.OwaspIterations || builder.Environment.IsDevelopment(),
+                $"PasswordHashing:Iterations below {PasswordHasher.OwaspIterations} (OWASP) is for Development only.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<AccountMetrics>();
         builder.Services.AddSingleton<PasswordHashingGate>();
         builder.Services.AddExceptionHandler<PasswordHashingBusyHandler>();
-        var iterations = builder.Configuration.GetValue("Passwords:Iterations", PasswordHasher.OwaspIterations);
-        builder.Services.AddSingleton(services => new PasswordHasher(iterations, services.GetRequiredService<PasswordHashingGate>()));
+        builder.Services.AddSingleton(services => new PasswordHasher(
+            services.GetRequiredService<IOptions<PasswordHashingOptions>>().Value.Iterations, services.GetRequiredService<PasswordHashingGate>()));
         builder.Services.AddSingleton<PasswordPolicy>();
         builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.Section)
             .Validate(o => o.MaxFailuresPerAccountAndNetwork > 0 && o.MaxFailuresPerNetwork > 0 && o.MaxSuccessesPerAccountPerMinute > 0

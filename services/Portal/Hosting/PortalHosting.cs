@@ -3,6 +3,7 @@ using AuthPlatform.Portal.ExternalSignIn;
 using AuthPlatform.Web.Proxies;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace AuthPlatform.Portal.Hosting;
@@ -12,6 +13,13 @@ public static class PortalHosting
 {
     /// <summary>Largest form the portal reads; the gateway's body limit is larger, so this one speaks first, as a page.</summary>
     public const int MaxFormBytes = 16 * 1024;
+
+    /// <summary>
+    /// Largest body the portal reads to its end before refusing it. A body refused unread makes Kestrel close the
+    /// connection while the gateway is still sending it, and the browser gets the gateway's 502 instead of the page;
+    /// above the gateway's own limit, so everything the gateway lets through is read.
+    /// </summary>
+    private const int MaxDrainedBytes = 1024 * 1024;
 
     public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder)
     {
@@ -85,7 +93,7 @@ public static class PortalHosting
             form.ValueLengthLimit = MaxFormBytes;
             form.ValueCountLimit = 32;
         });
-        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxFormBytes);
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxDrainedBytes);
         builder.Services.AddRazorPages(pages =>
         {
             pages.Conventions.AuthorizeFolder("/Account");
@@ -100,6 +108,17 @@ public static class PortalHosting
         // Every failure a browser can meet is a page with a sentence: exceptions, 400 (a refused form), 404, 413, 405.
         app.UseExceptionHandler("/error");
         app.UseStatusCodePagesWithReExecute("/error", "?status={0}");
+        app.Use(async (context, next) =>
+        {
+            // A form declared larger than the portal reads: the "too much" page, once the body has been read.
+            if (context.Request.ContentLength > MaxFormBytes && context.Features.Get<IStatusCodeReExecuteFeature>() is null)
+            {
+                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return;
+            }
+            await next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
