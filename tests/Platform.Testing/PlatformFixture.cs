@@ -91,13 +91,6 @@ public abstract class PlatformFixture : IAsyncLifetime
     protected virtual bool DurableData => false;
 
     /// <summary>
-    /// Hash passwords at the production work factor (210,000 PBKDF2 iterations, by far the dearest step of a sign-in). Off
-    /// by default: the suite signs up and in thousands of times on two cores, and hashing was most of the CPU it
-    /// spent. Account.Tests keeps it on, since it tests hashing itself (the busy queue, equal timing for unknown users).
-    /// </summary>
-    protected virtual bool ProductionPasswordHashing => false;
-
-    /// <summary>
     /// MFA replicas behind the gateway: two, as ./run.sh runs it, where a test needs the second one (races over both,
     /// a replica's death, the dashboard's resources); one elsewhere, which saves the suite a process per platform.
     /// </summary>
@@ -119,10 +112,9 @@ public abstract class PlatformFixture : IAsyncLifetime
 
         Twilio = await new FakeTwilio().StartAsync();
         var environment = new Dictionary<string, string?>(Twilio.Environment) { ["Sms__AllowedRegions"] = "GB,US,DE" };
-        if (!ProductionPasswordHashing)
-        {
-            environment["PasswordHashing__Iterations"] = "1000";
-        }
+        // The suite signs up and in thousands of times on two cores; at the production work factor hashing was the
+        // largest share of its CPU. A fixture that tests hashing sets its own (AccountPlatform).
+        environment["PasswordHashing__Iterations"] = "1000";
         foreach (var (key, value) in ServiceSettings)
         {
             environment[key] = value;
