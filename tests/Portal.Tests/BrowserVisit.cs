@@ -36,7 +36,8 @@ public sealed partial class BrowserVisit : IAsyncDisposable
             Locale = "en-GB",
         });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        // Waits, not speed limits: with three platforms and Chromium on two cores a page can take seconds.
+        page.SetDefaultTimeout(30_000);
         var test = TestContext.Current.Test?.TestDisplayName ?? "test";
         var folder = Path.Combine(platform.RepositoryRoot, "artifacts", "portal-screenshots", SafeName().Replace(test, "-").Trim('-'));
         if (Directory.Exists(folder))
@@ -79,7 +80,21 @@ public sealed partial class BrowserVisit : IAsyncDisposable
     /// <summary>The text of the page's main landmark.</summary>
     public Task<string> MainTextAsync() => Page.Locator("main").InnerTextAsync();
 
-    public async ValueTask DisposeAsync() => await Context.CloseAsync();
+    /// <summary>
+    /// Closes the browser context. The page as it was at the end is kept as <c>last.png</c>: when a test fails, that
+    /// is the page it failed on (the visit ends before the test's result is known, so it is taken every time).
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_screenshots, "last.png"), FullPage = true, Timeout = 5_000 });
+        }
+        catch (PlaywrightException)
+        {
+        }
+        await Context.CloseAsync();
+    }
 
     [GeneratedRegex("[^A-Za-z0-9_.-]+")]
     private static partial Regex SafeName();
