@@ -19,4 +19,26 @@ public sealed class AccountPlatform : PlatformFixture
         ["DataPurge__Interval"] = "00:00:03",
         ["Verification__PasswordResetCooldown"] = PasswordResetCooldown.ToString("c"),
     };
+
+    /// <summary>
+    /// Starts one more account service as Production (https PublicBaseUrl) with <paramref name="settings"/> on top,
+    /// which must refuse to start: waits until it exits and returns the end of its log, where it says why.
+    /// </summary>
+    public async Task<string> RefusedProductionStartAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var production = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["PublicBaseUrl"] = "https://auth.example.test",
+        };
+        foreach (var (key, value) in settings)
+        {
+            production[key] = value;
+        }
+        var instance = Fleet.StartAdditional("account", production);
+        await EventuallyAsync("the account service refuses to start and exits", () => Task.FromResult(instance.Process.HasExited),
+            TimeSpan.FromSeconds(60));
+        return instance.Process.LogTail(80);
+    }
 }

@@ -52,30 +52,18 @@ public sealed class SigningKeyEncryptionTests(AccountPlatform platform)
     [Fact]
     public async Task Production_refuses_to_start_without_a_key_encryption_certificate()
     {
-        var instance = platform.Fleet.StartAdditional("account", new Dictionary<string, string?>
+        var log = await platform.RefusedProductionStartAsync(new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-            ["PublicBaseUrl"] = "https://auth.example.test",
             ["KeyEncryption__CertificatePath"] = "",
             ["KeyEncryption__CertificatePassword"] = "",
         });
-        await PlatformFixture.EventuallyAsync("the account service without a certificate exits",
-            () => Task.FromResult(instance.Process.HasExited), TimeSpan.FromSeconds(60));
-        instance.Process.LogTail(60).ShouldContain("KeyEncryption:CertificatePath is not set");
+        log.ShouldContain("KeyEncryption:CertificatePath is not set");
     }
 
     [Fact]
     public async Task Production_refuses_an_http_PublicBaseUrl()
     {
-        var instance = platform.Fleet.StartAdditional("account", new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-            ["PublicBaseUrl"] = "http://auth.example.test",
-        });
-        await PlatformFixture.EventuallyAsync("the account service with an http:// PublicBaseUrl exits",
-            () => Task.FromResult(instance.Process.HasExited), TimeSpan.FromSeconds(60));
-        instance.Process.LogTail(60).ShouldContain("PublicBaseUrl must be an absolute https:// URL");
+        var log = await platform.RefusedProductionStartAsync(new Dictionary<string, string?> { ["PublicBaseUrl"] = "http://auth.example.test" });
+        log.ShouldContain("PublicBaseUrl must be an absolute https:// URL");
     }
 }
