@@ -142,7 +142,9 @@ public sealed class LoopbackRedirectReceiver : IDisposable
             .WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         try
         {
-            await page.WaitForURLAsync(url => url.StartsWith(OidcTestClient.RedirectUri, StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+            // Briefly: the code it carries dies after CodeLifetime, so the page's wait must not eat the time to redeem it.
+            await page.WaitForURLAsync(url => url.StartsWith(OidcTestClient.RedirectUri, StringComparison.Ordinal),
+                new() { WaitUntil = WaitUntilState.Commit, Timeout = 5_000 });
         }
         catch (TimeoutException)
         {

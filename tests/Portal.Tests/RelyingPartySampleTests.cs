@@ -56,6 +56,7 @@ public sealed class RelyingPartySampleTests(PortalPlatform platform, BrowserFixt
             await visit.ExpectHeadingAsync($"Allow {OidcTestClient.DisplayName}?");
             await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
             var redeemed = await secondApp.RedeemAsync(OidcTestClient.QueryValue(await callbacks.NextAsync(visit.Page), "code")!);
+            redeemed.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await redeemed.Content.ReadAsStringAsync());
             var idToken = OidcTestClient.Decode((await AccountClient.JsonAsync(redeemed)).GetProperty("id_token").GetString()!).Payload;
             idToken.GetProperty("sub").GetString().ShouldBe(accountId);
             idToken.GetProperty("acr").GetString().ShouldBe("mfa");
