@@ -46,8 +46,10 @@ public sealed partial class PendingRegistrations(AccountDbContext db, IEventOutb
             PasswordHash = registration.PasswordHash,
             CreatedAt = now,
             PasswordChangedAt = registration.CreatedAt,
-            // Nothing signed in before the proof: no session or key can predate the account.
-            SessionsValidAfter = now,
+            // No session can predate the registration: before the proof its password only hears "verify your email".
+            // Not the proof's time: a sign-in whose proof time fell between it and this commit, and whose read found
+            // the new account, checked the right password and was refused (401, seen in CI under load).
+            SessionsValidAfter = registration.CreatedAt,
         };
         db.Accounts.Add(account);
         outbox.Stage(new AccountRegistered(account.Id, account.Email, now));
