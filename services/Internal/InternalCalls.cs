@@ -82,7 +82,7 @@ public static class InternalCalls
             {
                 return await base.SendAsync(request, cancellationToken);
             }
-            catch (HttpRequestException ex) when (NeverArrived(ex, request))
+            catch (HttpRequestException ex) when (SafeToResend(ex, request))
             {
                 var others = (await resolver.GetEndpointsAsync(serviceName, cancellationToken)).Endpoints
                     .Select(e => e.EndPoint switch
@@ -102,7 +102,7 @@ public static class InternalCalls
                     {
                         return await base.SendAsync(request, cancellationToken);
                     }
-                    catch (HttpRequestException next) when (NeverArrived(next, request))
+                    catch (HttpRequestException next) when (SafeToResend(next, request))
                     {
                     }
                     finally
@@ -115,7 +115,7 @@ public static class InternalCalls
         }
 
         // A GET (a read, such as the 2FA state) may go on also when a kept-alive connection broke under it.
-        private static bool NeverArrived(HttpRequestException ex, HttpRequestMessage request) =>
+        private static bool SafeToResend(HttpRequestException ex, HttpRequestMessage request) =>
             ex.HttpRequestError == HttpRequestError.ConnectionError || request.Method == HttpMethod.Get;
     }
 

@@ -66,10 +66,8 @@ public sealed partial class PasswordSignIn(AccountDbContext db, PasswordHasher h
                     await throttle.ForgivePasswordAttemptAsync(emailKey, network);
                     return new(PasswordSignInResult.EmailNotVerified);
                 }
-                // A proof may have turned the registration into the account since the first read. The password is
-                // checked against what this read finds, so the proof dates from it: from before the first read, it
-                // would predate the new account's SessionsValidAfter and the right password would be refused (401).
-                provenAt = time.GetUtcNow();
+                // A proof may have turned the registration into the account since the first read (its sessions are
+                // valid from the registration, so the proof time taken before the first read still counts).
                 account = await db.Accounts.SingleOrDefaultAsync(a => a.EmailKey == emailKey, cancellationToken);
             }
             // No account, or one made through Google with no password yet: the same hashing time, and a refusal.
