@@ -32,6 +32,7 @@ public static class AccountServices
         });
 
         builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section)
+            .Validate(o => o.MaxConcurrent is >= 0 and <= 1_024, "PasswordHashing:MaxConcurrent must be between 0 (one per core) and 1024.")
             .Validate(o => o.MaxQueued is >= 0 and <= 10_000, "PasswordHashing:MaxQueued must be between 0 and 10000.")
             .Validate(o => o.Iterations is >= 1_000 and <= 10_000_000, "PasswordHashing:Iterations must be between 1000 and 10000000.")
             .Validate(o => o.Iterations >= PasswordHasher.OwaspIterations || builder.Environment.IsDevelopment(),

@@ -4,7 +4,7 @@ namespace AuthPlatform.Account.Passwords;
 
 /// <summary>
 /// A password hash costs a core for a noticeable time, so hashing runs behind a bounded queue: one hash per core at
-/// once and <see cref="PasswordHashingOptions.MaxQueued"/> waiting. Anything beyond that is refused immediately
+/// once (or <see cref="PasswordHashingOptions.MaxConcurrent"/>) and <see cref="PasswordHashingOptions.MaxQueued"/> waiting. Anything beyond that is refused immediately
 /// (<see cref="PasswordHashingBusyException"/>, answered 503 with Retry-After) instead of piling up until every
 /// request of the service times out.
 /// </summary>
@@ -12,7 +12,7 @@ public sealed class PasswordHashingGate
 {
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
-    private readonly SemaphoreSlim _cores;
+    private readonly SemaphoreSlim _slots;
     private readonly int _capacity;
     private int _admitted;
 
@@ -21,9 +21,9 @@ public sealed class PasswordHashingGate
     public PasswordHashingGate(IOptions<PasswordHashingOptions> options, AccountMetrics metrics)
     {
         _metrics = metrics;
-        var cores = Environment.ProcessorCount;
-        _cores = new SemaphoreSlim(cores, cores);
-        _capacity = cores + options.Value.MaxQueued;
+        var slots = options.Value.MaxConcurrent > 0 ? options.Value.MaxConcurrent : Environment.ProcessorCount;
+        _slots = new SemaphoreSlim(slots, slots);
+        _capacity = slots + options.Value.MaxQueued;
     }
 
     public async Task<T> RunAsync<T>(Func<T> hashing, CancellationToken cancellationToken)
@@ -31,14 +31,14 @@ public sealed class PasswordHashingGate
         Admit();
         try
         {
-            await _cores.WaitAsync(cancellationToken);
+            await _slots.WaitAsync(cancellationToken);
             try
             {
                 return hashing();
             }
             finally
             {
-                _cores.Release();
+                _slots.Release();
             }
         }
         finally

@@ -14,6 +14,11 @@ public sealed class PasswordHashingOptions
     /// </summary>
     public int Iterations { get; set; } = PasswordHasher.OwaspIterations;
 
-    /// <summary>Hashes that may wait for a core; one more is refused at once with 503 <c>busy</c>.</summary>
+    /// <summary>
+    /// Hashes that run at once; 0 means one per core. Lower it to leave cores for other work on a shared host.
+    /// </summary>
+    public int MaxConcurrent { get; set; }
+
+    /// <summary>Hashes that may wait for a slot; one more is refused at once with 503 <c>busy</c>.</summary>
     public int MaxQueued { get; set; } = 4;
 }
