@@ -24,16 +24,27 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (await SessionsValidAfterAsync(account.Id, cancellationToken) is not { } validAfter || validAfter > provenAt)
+        var familyId = Guid.CreateVersion7();
+        var familyExpiresAt = now + options.Value.AbsoluteLifetime;
+        var idleEnd = now + options.Value.IdleLifetime;
+        var refreshToken = OpaqueToken.New(32);
+        var joinedMethods = string.Join(' ', methods);
+        // One statement: the first link is inserted only while the account's session stamp, read under a share lock
+        // held until the insert commits, is not after the proof (a password reset waits for it, or it sees the reset).
+        var started = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO refresh_tokens ("Id", "AccountId", "FamilyId", "TokenHash", "AuthenticationMethods", "CreatedAt",
+                                        "StartedAt", "AuthenticatedAt", "ExpiresAt", "FamilyExpiresAt")
+            SELECT {Guid.NewGuid()}, a."Id", {familyId}, {OpaqueToken.Hash(refreshToken)}, {joinedMethods}, {now},
+                   {now}, {provenAt}, {(idleEnd < familyExpiresAt ? idleEnd : familyExpiresAt)}, {familyExpiresAt}
+            FROM accounts a
+            WHERE a."Id" = {account.Id} AND a."SessionsValidAfter" <= {provenAt}
+            FOR SHARE
+            """, cancellationToken);
+        if (started == 0)
         {
             return null;
         }
-        var link = NewLink(account.Id, Guid.CreateVersion7(), string.Join(' ', methods), startedAt: now, authenticatedAt: provenAt,
-            familyExpiresAt: now + options.Value.AbsoluteLifetime, out var refreshToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return await TokensAsync(account.Id, account.Email, link, refreshToken, cancellationToken);
+        return await TokensAsync(account.Id, account.Email, joinedMethods, new SessionClaims(familyId, provenAt), refreshToken, cancellationToken);
     }
 
     /// <summary>Spends <paramref name="refreshToken"/> and issues its successor; null when it cannot be used.</summary>
@@ -41,43 +52,50 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
     {
         var now = time.GetUtcNow();
         var hash = OpaqueToken.Hash(refreshToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // One round trip for the token, its account's email and the account's session stamp, share-locking the
-        // account row until commit (the lock a password reset waits for) before the token row is touched, in the
-        // same order as every other writer.
+        var next = OpaqueToken.New(32);
+        var nextHash = OpaqueToken.Hash(next);
+        var idleEnd = now + options.Value.IdleLifetime;
+        // One statement, one round trip: read the token with its account's email and session stamp, share-locking
+        // the account row (the lock a password reset takes exclusively, always before token rows, as every writer
+        // does); spend the token if it is live, unspent and proven after the stamp; insert the successor only if the
+        // spend happened. Of two concurrent refreshes with one token the second's UPDATE waits for the first and then
+        // finds it spent, so exactly one wins.
         var found = await db.Database.SqlQuery<RotationCandidate>($"""
-            SELECT t."Id", t."AccountId", t."FamilyId", t."AuthenticationMethods", t."StartedAt", t."AuthenticatedAt",
-                   t."ExpiresAt", t."FamilyExpiresAt", t."RevokedAt", a."Email", a."SessionsValidAfter"
-            FROM refresh_tokens t JOIN accounts a ON a."Id" = t."AccountId"
-            WHERE t."TokenHash" = {hash}
-            FOR SHARE OF a
+            WITH current_token AS (
+                SELECT t."Id", t."AccountId", t."FamilyId", t."AuthenticationMethods", t."StartedAt", t."AuthenticatedAt",
+                       t."ExpiresAt", t."FamilyExpiresAt", t."RevokedAt", a."Email", a."SessionsValidAfter"
+                FROM refresh_tokens t JOIN accounts a ON a."Id" = t."AccountId"
+                WHERE t."TokenHash" = {hash}
+                FOR SHARE OF a
+            ), spent AS (
+                UPDATE refresh_tokens t SET "SpentAt" = {now}
+                FROM current_token c
+                WHERE t."TokenHash" = {hash} AND t."Id" = c."Id" AND t."SpentAt" IS NULL AND t."RevokedAt" IS NULL
+                  AND c."ExpiresAt" > {now} AND c."FamilyExpiresAt" > {now} AND c."SessionsValidAfter" <= c."AuthenticatedAt"
+                RETURNING t."Id"
+            ), successor AS (
+                INSERT INTO refresh_tokens ("Id", "AccountId", "FamilyId", "TokenHash", "AuthenticationMethods", "CreatedAt",
+                                            "StartedAt", "AuthenticatedAt", "ExpiresAt", "FamilyExpiresAt")
+                SELECT {Guid.NewGuid()}, c."AccountId", c."FamilyId", {nextHash}, c."AuthenticationMethods", {now},
+                       c."StartedAt", c."AuthenticatedAt", LEAST({idleEnd}, c."FamilyExpiresAt"), c."FamilyExpiresAt"
+                FROM current_token c JOIN spent s ON s."Id" = c."Id"
+                RETURNING "Id"
+            )
+            SELECT c.*, EXISTS (SELECT 1 FROM successor) AS "Issued" FROM current_token c
             """).ToListAsync(cancellationToken);
         if (found is not [var current] || current.RevokedAt is not null || current.ExpiresAt <= now || current.FamilyExpiresAt <= now)
         {
             return null;
         }
-        if (current.SessionsValidAfter > current.AuthenticatedAt)
+        if (!current.Issued)
         {
+            // Proven before the account's sessions were ended, or a spent token presented again (someone holds a
+            // copy): end the whole session family.
             await RevokeFamilyAsync(current.FamilyId, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
             return null;
         }
-        // Spend it atomically: of two concurrent refreshes with one token, exactly one wins.
-        var spent = await db.RefreshTokens
-            .Where(t => t.Id == current.Id && t.SpentAt == null && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.SpentAt, now), cancellationToken);
-        if (spent == 0)
-        {
-            // A spent token presented again: someone holds a copy. End the whole session family.
-            await RevokeFamilyAsync(current.FamilyId, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return null;
-        }
-        var link = NewLink(current.AccountId, current.FamilyId, current.AuthenticationMethods, current.StartedAt, current.AuthenticatedAt,
-            current.FamilyExpiresAt, out var next);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return await TokensAsync(current.AccountId, current.Email, link, next, cancellationToken);
+        return await TokensAsync(current.AccountId, current.Email, current.AuthenticationMethods,
+            new SessionClaims(current.FamilyId, current.AuthenticatedAt), next, cancellationToken);
     }
 
     /// <summary>
@@ -101,7 +119,8 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
         }
         var link = await db.RefreshTokens.AsNoTracking().FirstAsync(t => t.FamilyId == sessionId && t.SpentAt == null && t.RevokedAt == null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return await TokensAsync(account.Id, account.Email, link, refreshToken: null, cancellationToken);
+        return await TokensAsync(account.Id, account.Email, link.AuthenticationMethods, new SessionClaims(link.FamilyId, link.AuthenticatedAt),
+            refreshToken: null, cancellationToken);
     }
 
     public async Task<IReadOnlyList<SessionSummary>> ListAsync(Guid accountId, Guid? currentSessionId, CancellationToken cancellationToken)
@@ -162,38 +181,15 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
         return stamps.Count == 1 ? stamps[0] : null;
     }
 
-    private RefreshToken NewLink(Guid accountId, Guid familyId, string methods, DateTimeOffset startedAt, DateTimeOffset authenticatedAt,
-        DateTimeOffset familyExpiresAt, out string refreshToken)
+    private async Task<IssuedTokens> TokensAsync(Guid accountId, string email, string methods, SessionClaims session, string? refreshToken,
+        CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        refreshToken = OpaqueToken.New(32);
-        var idleEnd = now + options.Value.IdleLifetime;
-        var link = new RefreshToken
-        {
-            Id = Guid.NewGuid(),
-            AccountId = accountId,
-            FamilyId = familyId,
-            TokenHash = OpaqueToken.Hash(refreshToken),
-            AuthenticationMethods = methods,
-            CreatedAt = now,
-            StartedAt = startedAt,
-            AuthenticatedAt = authenticatedAt,
-            ExpiresAt = idleEnd < familyExpiresAt ? idleEnd : familyExpiresAt,
-            FamilyExpiresAt = familyExpiresAt,
-        };
-        db.RefreshTokens.Add(link);
-        return link;
-    }
-
-    private async Task<IssuedTokens> TokensAsync(Guid accountId, string email, RefreshToken link, string? refreshToken, CancellationToken cancellationToken)
-    {
-        var accessToken = await accessTokens.IssueAsync(accountId, email, link.AuthenticationMethods.Split(' '),
-            new SessionClaims(link.FamilyId, link.AuthenticatedAt), cancellationToken);
+        var accessToken = await accessTokens.IssueAsync(accountId, email, methods.Split(' '), session, cancellationToken);
         return new IssuedTokens(accessToken, refreshToken, (int)AccessTokenIssuer.Lifetime.TotalSeconds);
     }
 
-    /// <summary>A refresh token as rotation reads it, with what it needs of the account.</summary>
+    /// <summary>A refresh token as rotation reads it, with what it needs of the account, and whether its successor was issued.</summary>
     private sealed record RotationCandidate(Guid Id, Guid AccountId, Guid FamilyId, string AuthenticationMethods, DateTimeOffset StartedAt,
         DateTimeOffset AuthenticatedAt, DateTimeOffset ExpiresAt, DateTimeOffset FamilyExpiresAt, DateTimeOffset? RevokedAt, string Email,
-        DateTimeOffset SessionsValidAfter);
+        DateTimeOffset SessionsValidAfter, bool Issued);
 }
