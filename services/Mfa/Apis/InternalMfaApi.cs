@@ -21,9 +21,9 @@ public static class InternalMfaApi
         var api = app.MapInternalGroup(MfaCalls.Group, Caller);
 
         api.MapGet("/", async Task<Results<Ok<MfaStatus>, ProblemHttpResult>> (
-            HttpContext context, MfaDbContext db, RecoveryCodeBook recoveryCodes, CancellationToken cancellationToken) =>
+            HttpContext context, MfaDbContext db, CancellationToken cancellationToken) =>
             context.InternalCaller().AccountId is { } accountId
-                ? TypedResults.Ok(await MfaApi.StatusAsync(accountId, db, recoveryCodes, cancellationToken))
+                ? TypedResults.Ok(await MfaApi.StatusAsync(accountId, db, cancellationToken))
                 : NoAccount());
 
         api.MapPost(MfaCalls.Verify[MfaCalls.Group.Length..], async Task<Results<Ok<FactorCheck>, ProblemHttpResult>> (

@@ -96,23 +96,33 @@ public static class MfaApi
         user.AccountId() is { } id && user.FindFirstValue("email") is { Length: > 0 } email ? (id, email) : null;
 
     public static async Task<Results<Ok<MfaStatus>, UnauthorizedHttpResult>> GetStatusAsync(
-        ClaimsPrincipal user, MfaDbContext db, RecoveryCodeBook recoveryCodes, CancellationToken cancellationToken)
+        ClaimsPrincipal user, MfaDbContext db, CancellationToken cancellationToken)
     {
         if (Caller(user) is not (var accountId, _))
         {
             return TypedResults.Unauthorized();
         }
-        return TypedResults.Ok(await StatusAsync(accountId, db, recoveryCodes, cancellationToken));
+        return TypedResults.Ok(await StatusAsync(accountId, db, cancellationToken));
     }
 
-    internal static async Task<MfaStatus> StatusAsync(Guid accountId, MfaDbContext db, RecoveryCodeBook recoveryCodes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The factor, the unused recovery codes and the passkeys in one round trip: every sign-in and every account page
+    /// asks for it.
+    /// </summary>
+    internal static async Task<MfaStatus> StatusAsync(Guid accountId, MfaDbContext db, CancellationToken cancellationToken)
     {
-        var factor = await db.SecondFactors.AsNoTracking().SingleOrDefaultAsync(f => f.AccountId == accountId, cancellationToken);
-        var passkeys = await db.Passkeys.CountAsync(p => p.AccountId == accountId, cancellationToken);
-        return factor is null
-            ? new MfaStatus(false, null, 0, passkeys)
-            : new MfaStatus(true, factor.Method, await recoveryCodes.RemainingAsync(accountId, cancellationToken), passkeys);
+        var rows = await db.Database.SqlQuery<StatusRow>($"""
+            SELECT (SELECT "Method" FROM second_factors WHERE "AccountId" = {accountId}) AS "Method",
+                   (SELECT count(*)::int FROM recovery_codes WHERE "AccountId" = {accountId} AND "UsedAt" IS NULL) AS "RecoveryCodesRemaining",
+                   (SELECT count(*)::int FROM passkeys WHERE "AccountId" = {accountId}) AS "Passkeys"
+            """).ToListAsync(cancellationToken);
+        var row = rows.Single();
+        return row.Method is null
+            ? new MfaStatus(false, null, 0, row.Passkeys)
+            : new MfaStatus(true, row.Method, row.RecoveryCodesRemaining, row.Passkeys);
     }
+
+    private sealed record StatusRow(string? Method, int RecoveryCodesRemaining, int Passkeys);
 
     public static async Task<Results<Ok<TotpSetup>, ProblemHttpResult, UnauthorizedHttpResult>> StartTotpAsync(
         StartTotpRequest? request, ClaimsPrincipal user, HttpContext context, MfaDbContext db, SecondFactorCheck check,
