@@ -26,16 +26,15 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
         var now = time.GetUtcNow();
         var familyId = Guid.CreateVersion7();
         var familyExpiresAt = now + options.Value.AbsoluteLifetime;
-        var idleEnd = now + options.Value.IdleLifetime;
-        var refreshToken = OpaqueToken.New(32);
+        var link = DraftLink(now);
         var joinedMethods = string.Join(' ', methods);
         // One statement: the first link is inserted only while the account's session stamp, read under a share lock
         // held until the insert commits, is not after the proof (a password reset waits for it, or it sees the reset).
         var started = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO refresh_tokens ("Id", "AccountId", "FamilyId", "TokenHash", "AuthenticationMethods", "CreatedAt",
                                         "StartedAt", "AuthenticatedAt", "ExpiresAt", "FamilyExpiresAt")
-            SELECT {Guid.NewGuid()}, a."Id", {familyId}, {OpaqueToken.Hash(refreshToken)}, {joinedMethods}, {now},
-                   {now}, {provenAt}, {(idleEnd < familyExpiresAt ? idleEnd : familyExpiresAt)}, {familyExpiresAt}
+            SELECT {link.Id}, a."Id", {familyId}, {link.TokenHash}, {joinedMethods}, {now},
+                   {now}, {provenAt}, LEAST({link.IdleEnd}, {familyExpiresAt}), {familyExpiresAt}
             FROM accounts a
             WHERE a."Id" = {account.Id} AND a."SessionsValidAfter" <= {provenAt}
             FOR SHARE
@@ -44,7 +43,7 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
         {
             return null;
         }
-        return await TokensAsync(account.Id, account.Email, joinedMethods, new SessionClaims(familyId, provenAt), refreshToken, cancellationToken);
+        return await TokensAsync(account.Id, account.Email, joinedMethods, new SessionClaims(familyId, provenAt), link.Token, cancellationToken);
     }
 
     /// <summary>Spends <paramref name="refreshToken"/> and issues its successor; null when it cannot be used.</summary>
@@ -52,9 +51,7 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
     {
         var now = time.GetUtcNow();
         var hash = OpaqueToken.Hash(refreshToken);
-        var next = OpaqueToken.New(32);
-        var nextHash = OpaqueToken.Hash(next);
-        var idleEnd = now + options.Value.IdleLifetime;
+        var next = DraftLink(now);
         // One statement, one round trip: read the token with its account's email and session stamp, share-locking
         // the account row (the lock a password reset takes exclusively, always before token rows, as every writer
         // does); spend the token if it is live, unspent and proven after the stamp; insert the successor only if the
@@ -76,8 +73,8 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
             ), successor AS (
                 INSERT INTO refresh_tokens ("Id", "AccountId", "FamilyId", "TokenHash", "AuthenticationMethods", "CreatedAt",
                                             "StartedAt", "AuthenticatedAt", "ExpiresAt", "FamilyExpiresAt")
-                SELECT {Guid.NewGuid()}, c."AccountId", c."FamilyId", {nextHash}, c."AuthenticationMethods", {now},
-                       c."StartedAt", c."AuthenticatedAt", LEAST({idleEnd}, c."FamilyExpiresAt"), c."FamilyExpiresAt"
+                SELECT {next.Id}, c."AccountId", c."FamilyId", {next.TokenHash}, c."AuthenticationMethods", {now},
+                       c."StartedAt", c."AuthenticatedAt", LEAST({next.IdleEnd}, c."FamilyExpiresAt"), c."FamilyExpiresAt"
                 FROM current_token c JOIN spent s ON s."Id" = c."Id"
                 RETURNING "Id"
             )
@@ -95,7 +92,7 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
             return null;
         }
         return await TokensAsync(current.AccountId, current.Email, current.AuthenticationMethods,
-            new SessionClaims(current.FamilyId, current.AuthenticatedAt), next, cancellationToken);
+            new SessionClaims(current.FamilyId, current.AuthenticatedAt), next.Token, cancellationToken);
     }
 
     /// <summary>
@@ -180,6 +177,18 @@ public sealed class SessionTokens(AccountDbContext db, AccessTokenIssuer accessT
             .ToListAsync(cancellationToken);
         return stamps.Count == 1 ? stamps[0] : null;
     }
+
+    /// <summary>
+    /// A family's next link before it is stored: the token handed out once, the hash stored instead, and the end of
+    /// its idle lifetime (stored no later than the family's end).
+    /// </summary>
+    private LinkDraft DraftLink(DateTimeOffset now)
+    {
+        var token = OpaqueToken.New(32);
+        return new LinkDraft(Guid.NewGuid(), token, OpaqueToken.Hash(token), now + options.Value.IdleLifetime);
+    }
+
+    private sealed record LinkDraft(Guid Id, string Token, string TokenHash, DateTimeOffset IdleEnd);
 
     private async Task<IssuedTokens> TokensAsync(Guid accountId, string email, string methods, SessionClaims session, string? refreshToken,
         CancellationToken cancellationToken)
