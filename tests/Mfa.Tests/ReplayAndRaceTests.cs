@@ -1,5 +1,6 @@
 using System.Net;
 using AuthPlatform.Mfa.Totp;
+using StackExchange.Redis;
 
 namespace AuthPlatform.Mfa.Tests;
 
@@ -20,6 +21,25 @@ public sealed class ReplayAndRaceTests(MfaPlatform platform)
         first.StatusCode.ShouldBe(HttpStatusCode.OK);
         again.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         spaced.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "\"123 456\" must not replay \"123456\"");
+    }
+
+    [Fact]
+    public async Task A_code_accepted_before_Redis_lost_its_data_is_still_refused()
+    {
+        var account = await _client.CreateAccountWithTotpAsync("redis-amnesia");
+        var code = await account.Phone.NextCodeAsync();
+        using var first = await _client.SecondStepAsync(await _client.PasswordStepAsync(account.Email), "totp", code);
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // Redis restarted without persistence, or failed over to an empty node: the replay cache is gone.
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync($"{platform.Servers.Redis.ConnectionString},allowAdmin=true"))
+        {
+            await redis.GetServers().Single().FlushAllDatabasesAsync();
+        }
+
+        using var replay = await _client.SecondStepAsync(await _client.PasswordStepAsync(account.Email), "totp", code);
+        TotpVerifier.StepAt(DateTimeOffset.UtcNow).ShouldBeLessThanOrEqualTo(account.Phone.LastStep + 1, "the code is still inside the window, so only the replay rule can refuse it");
+        replay.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "a spent step stays spent when Redis forgets it");
     }
 
     [Fact]

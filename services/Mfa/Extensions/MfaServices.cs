@@ -37,7 +37,7 @@ public static class MfaServices
         builder.Services.AddSingleton<FactorAttemptThrottle>();
         builder.Services.AddSingleton<TotpVerifier>();
         builder.Services.AddSingleton<MfaMetrics>();
-        builder.Services.AddSingleton<TotpReplayGuard>();
+        builder.Services.AddScoped<TotpReplayGuard>();
         builder.Services.AddSingleton<TotpSecrets>();
         builder.Services.AddScoped<RecoveryCodeBook>();
         builder.Services.AddScoped<SecondFactorCheck>();

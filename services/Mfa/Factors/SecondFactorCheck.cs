@@ -48,7 +48,7 @@ public sealed class SecondFactorCheck(
         }
         var result = method switch
         {
-            FactorMethod.Totp when factor.Method == FactorMethod.Totp => await CheckTotpAsync(accountId, factor.ProtectedSecret!, code),
+            FactorMethod.Totp when factor.Method == FactorMethod.Totp => await CheckTotpAsync(accountId, factor.ProtectedSecret!, code, cancellationToken),
             FactorMethod.Sms when factor.Method == FactorMethod.Sms =>
                 await CheckSmsAsync(accountId, SmsCodePurpose.SignIn, factor.PhoneNumber!, code, cancellationToken),
             FactorMethod.RecoveryCode => await CheckRecoveryCodeAsync(accountId, email, code, cancellationToken),
@@ -70,9 +70,9 @@ public sealed class SecondFactorCheck(
     }
 
     /// <summary>Checks a code against a secret that is being set up; the step used counts as used.</summary>
-    public async Task<FactorCheck> VerifyNewSecretAsync(Guid accountId, byte[] secret, string? code)
+    public async Task<FactorCheck> VerifyNewSecretAsync(Guid accountId, byte[] secret, string? code, CancellationToken cancellationToken)
     {
-        var result = await CheckTotpSecretAsync(accountId, secret, code);
+        var result = await CheckTotpSecretAsync(accountId, secret, code, cancellationToken);
         metrics.Verified("totp-setup", result.Result.ToString().ToLowerInvariant());
         return result;
     }
@@ -103,10 +103,10 @@ public sealed class SecondFactorCheck(
         return new FactorCheck(CheckResult.Accepted);
     }
 
-    private Task<FactorCheck> CheckTotpAsync(Guid accountId, string protectedSecret, string? code) =>
-        CheckTotpSecretAsync(accountId, secrets.Unprotect(protectedSecret), code);
+    private Task<FactorCheck> CheckTotpAsync(Guid accountId, string protectedSecret, string? code, CancellationToken cancellationToken) =>
+        CheckTotpSecretAsync(accountId, secrets.Unprotect(protectedSecret), code, cancellationToken);
 
-    private async Task<FactorCheck> CheckTotpSecretAsync(Guid accountId, byte[] secret, string? code)
+    private async Task<FactorCheck> CheckTotpSecretAsync(Guid accountId, byte[] secret, string? code, CancellationToken cancellationToken)
     {
         if (TotpCode.Normalize(code) is not { } normalized)
         {
@@ -120,7 +120,7 @@ public sealed class SecondFactorCheck(
         {
             return new FactorCheck(CheckResult.Wrong);
         }
-        if (!await replays.TryClaimAsync(accountId, step))
+        if (!await replays.TryClaimAsync(accountId, step, cancellationToken))
         {
             return new FactorCheck(CheckResult.Wrong, Replayed: true);
         }

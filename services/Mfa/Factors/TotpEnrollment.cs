@@ -61,7 +61,7 @@ public sealed class TotpEnrollment(MfaDbContext db, TotpSecrets secrets, SecondF
         {
             return null;
         }
-        var result = await check.VerifyNewSecretAsync(accountId, secrets.Unprotect(pending.ProtectedSecret!), code);
+        var result = await check.VerifyNewSecretAsync(accountId, secrets.Unprotect(pending.ProtectedSecret!), code, cancellationToken);
         if (result.Result != CheckResult.Accepted)
         {
             return (result, null);

@@ -17,6 +17,8 @@ public sealed class MfaDbContext(DbContextOptions<MfaDbContext> options) : DbCon
 
     public DbSet<Passkey> Passkeys => Set<Passkey>();
 
+    public DbSet<TotpStepFloor> TotpStepFloors => Set<TotpStepFloor>();
+
     /// <summary>The Data Protection key ring: durable and shared by every replica (never only in Redis).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -51,6 +53,11 @@ public sealed class MfaDbContext(DbContextOptions<MfaDbContext> options) : DbCon
             passkey.HasIndex(p => p.AccountId);
             passkey.Property(p => p.Transports).HasMaxLength(128);
             passkey.Property(p => p.Name).HasMaxLength(64);
+        });
+        modelBuilder.Entity<TotpStepFloor>(floor =>
+        {
+            floor.ToTable("totp_step_floors");
+            floor.HasKey(f => f.AccountId);
         });
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
     }

@@ -45,3 +45,14 @@ public sealed class RecoveryCode
 
     public DateTimeOffset? UsedAt { get; set; }
 }
+
+/// <summary>
+/// The latest TOTP time step accepted for an account. Redis decides replays first; this durable copy keeps a spent
+/// step spent when Redis comes back without its data (a restart without persistence, a failover to a fresh node).
+/// </summary>
+public sealed class TotpStepFloor
+{
+    public Guid AccountId { get; set; }
+
+    public long LastStep { get; set; }
+}

@@ -1,12 +1,15 @@
+using AuthPlatform.Mfa.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;
 
 namespace AuthPlatform.Mfa.Totp;
 
 /// <summary>
 /// Accepts each TOTP time step at most once per account, across every replica: a step is accepted only if it is
-/// later than the last accepted one, decided atomically in Redis (ASVS 2.8.4; ASP.NET Identity #14423).
+/// later than the last accepted one (ASVS 2.8.4; ASP.NET Identity #14423). Redis decides first, atomically; the
+/// step is then recorded in mfadb under the same rule, so a Redis that lost its data cannot re-admit a spent step.
 /// </summary>
-public sealed partial class TotpReplayGuard(IConnectionMultiplexer redis, MfaMetrics metrics, ILogger<TotpReplayGuard> logger)
+public sealed partial class TotpReplayGuard(IConnectionMultiplexer redis, MfaDbContext db, MfaMetrics metrics, ILogger<TotpReplayGuard> logger)
 {
     // Long enough to outlive the ±1-step window; after that an old step no longer verifies anyway.
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(10);
@@ -21,10 +24,15 @@ public sealed partial class TotpReplayGuard(IConnectionMultiplexer redis, MfaMet
         return 1
         """;
 
-    public async Task<bool> TryClaimAsync(Guid accountId, long step)
+    public async Task<bool> TryClaimAsync(Guid accountId, long step, CancellationToken cancellationToken)
     {
         var claimed = (long)await redis.GetDatabase().ScriptEvaluateAsync(ClaimScript,
             [$"mfa:totp:last-step:{accountId}"], [step, (long)Remember.TotalMilliseconds]) == 1;
+        if (claimed && !await TryRaiseFloorAsync(accountId, step, cancellationToken))
+        {
+            claimed = false;
+            LogReplayCaughtByFloor(step, accountId);
+        }
         if (!claimed)
         {
             metrics.ReplayRejected();
@@ -37,6 +45,17 @@ public sealed partial class TotpReplayGuard(IConnectionMultiplexer redis, MfaMet
     public Task<bool> TryStartAlertAsync(Guid accountId) =>
         redis.GetDatabase().StringSetAsync($"mfa:totp:replay-alert:{accountId}", "1", AlertInterval, When.NotExists);
 
+    // One statement: concurrent claims of one step on two replicas cannot both raise it.
+    private async Task<bool> TryRaiseFloorAsync(Guid accountId, long step, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO totp_step_floors ("AccountId", "LastStep") VALUES ({accountId}, {step})
+            ON CONFLICT ("AccountId") DO UPDATE SET "LastStep" = excluded."LastStep"
+            WHERE totp_step_floors."LastStep" < excluded."LastStep"
+            """, cancellationToken) == 1;
+
     [LoggerMessage(LogLevel.Warning, "Rejected a reused TOTP time step {Step} for account {AccountId}")]
     private partial void LogReplayRejected(long step, Guid accountId);
+
+    [LoggerMessage(LogLevel.Warning, "Redis had no record of TOTP time step {Step} for account {AccountId}, but mfadb had it as spent; has Redis lost its data?")]
+    private partial void LogReplayCaughtByFloor(long step, Guid accountId);
 }

@@ -161,6 +161,20 @@ namespace AuthPlatform.Mfa.Infrastructure.Migrations
                     b.ToTable("second_factors", (string)null);
                 });
 
+            modelBuilder.Entity("AuthPlatform.Mfa.Model.TotpStepFloor", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("LastStep")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("totp_step_floors", (string)null);
+                });
+
             modelBuilder.Entity("AuthPlatform.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
