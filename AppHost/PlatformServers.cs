@@ -13,11 +13,11 @@ public abstract class PlatformServers
         ["verification"] = ["redis", "eventbus"],
         ["mfa"] = ["mfadb", "redis", "eventbus"],
         ["notification"] = ["redis", "eventbus", "smtp"],
-        ["portal"] = [],
+        ["portal"] = ["portaldb"],
         ["gateway"] = [],
     };
 
-    public static readonly string[] Databases = ["accountdb", "mfadb"];
+    public static readonly string[] Databases = ["accountdb", "mfadb", "portaldb"];
 
     /// <summary>Gives <paramref name="project"/> ConnectionStrings__&lt;connection&gt; and makes it wait for that server.</summary>
     public abstract void Connect<T>(IResourceBuilder<T> project, string service, string connection)
@@ -79,8 +79,10 @@ public sealed class LocalPlatformServers : PlatformServers
         var eventBus = builder.AddLocalRabbitMq("eventbus", Path.Combine(dataDirectory, "rabbitmq"), BrokerUsers, AmqpPort, ManagementPort, epmdPort, distributionPort);
         var maildev = builder.AddLocalMailDev("maildev", repositoryRoot, Path.Combine(dataDirectory, "mail"), SmtpPort, MailWebPort);
 
-        _connections["accountdb"] = (postgres, _ => LocalPostgres.ConnectionString(PostgresPort, "accountdb"));
-        _connections["mfadb"] = (postgres, _ => LocalPostgres.ConnectionString(PostgresPort, "mfadb"));
+        foreach (var database in Databases)
+        {
+            _connections[database] = (postgres, _ => LocalPostgres.ConnectionString(PostgresPort, database));
+        }
         _connections["redis"] = (redis, _ => LocalRedis.ConnectionString(RedisPort));
         _connections["eventbus"] = (eventBus, EventBusFor);
         _connections["smtp"] = (maildev, _ => SmtpConnectionString);

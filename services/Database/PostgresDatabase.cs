@@ -7,9 +7,11 @@ public static class PostgresDatabase
 {
     /// <summary>
     /// <typeparamref name="TContext"/> on PostgreSQL through Aspire's EF Core integration (context pooling, readiness
-    /// check, tracing, metrics) from ConnectionStrings__<paramref name="connectionName"/>.
+    /// check, tracing, metrics) from ConnectionStrings__<paramref name="connectionName"/>. An API answers an outage
+    /// with 503 problem+json; a service that serves pages (<paramref name="answersWithProblems"/> false) shows its own.
     /// </summary>
-    public static IHostApplicationBuilder AddPostgresDbContext<TContext>(this IHostApplicationBuilder builder, string connectionName)
+    public static IHostApplicationBuilder AddPostgresDbContext<TContext>(this IHostApplicationBuilder builder, string connectionName,
+        bool answersWithProblems = true)
         where TContext : DbContext
     {
         builder.Configuration.RequireConnectionString(connectionName);
@@ -21,7 +23,10 @@ public static class PostgresDatabase
             settings.DisableRetry = true;
             settings.ConnectionString = WithAutoPrepare(settings.ConnectionString);
         });
-        builder.AddFailClosedOnServerOutage();
+        if (answersWithProblems)
+        {
+            builder.AddFailClosedOnServerOutage();
+        }
         builder.LimitHealthCheckTime();
         return builder;
     }

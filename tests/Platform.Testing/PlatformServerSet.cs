@@ -87,6 +87,7 @@ public sealed class PlatformServerSet
     {
         ["accountdb"] = Postgres.ConnectionStringFor("accountdb"),
         ["mfadb"] = Postgres.ConnectionStringFor("mfadb"),
+        ["portaldb"] = Postgres.ConnectionStringFor("portaldb"),
         ["redis"] = Redis.ConnectionString,
         ["eventbus"] = RabbitMq.ConnectionString,
         ["smtp"] = Smtp.ConnectionString,

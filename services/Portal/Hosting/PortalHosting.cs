@@ -1,4 +1,6 @@
 using AuthPlatform.Internal;
+using AuthPlatform.KeyEncryption;
+using AuthPlatform.Portal.Infrastructure;
 using AuthPlatform.Portal.ExternalSignIn;
 using AuthPlatform.Web.Proxies;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -34,7 +36,15 @@ public static class PortalHosting
         builder.AddForwardedHeadersTrust();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddDataProtection().SetApplicationName("AuthPlatform.Portal");
+        // The cookies are sealed with a key ring every replica shares and a restart keeps (portaldb), encrypted there
+        // under the key-encryption certificate. The framework's default, a per-user directory, stores keys in clear.
+        builder.AddPostgresDbContext<PortalDbContext>("portaldb", answersWithProblems: false);
+        builder.AddDatabaseMigrations<PortalDbContext>();
+        builder.AddKeyEncryption();
+        builder.Services.AddDataProtection()
+            .SetApplicationName("AuthPlatform.Portal")
+            .PersistKeysToDbContext<PortalDbContext>()
+            .ProtectKeysWithKeyEncryptionCertificate(builder.Configuration);
 
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out
         builder.Services.AddTransient<ClientAddressRelay>();
