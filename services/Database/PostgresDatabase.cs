@@ -7,11 +7,9 @@ public static class PostgresDatabase
 {
     /// <summary>
     /// <typeparamref name="TContext"/> on PostgreSQL through Aspire's EF Core integration (context pooling, readiness
-    /// check, tracing, metrics) from ConnectionStrings__<paramref name="connectionName"/>. An API answers an outage
-    /// with 503 problem+json; a service that serves pages (<paramref name="answersWithProblems"/> false) shows its own.
+    /// check, tracing, metrics) from ConnectionStrings__<paramref name="connectionName"/>.
     /// </summary>
-    public static IHostApplicationBuilder AddPostgresDbContext<TContext>(this IHostApplicationBuilder builder, string connectionName,
-        bool answersWithProblems = true)
+    public static IHostApplicationBuilder AddPostgresDbContext<TContext>(this IHostApplicationBuilder builder, string connectionName)
         where TContext : DbContext
     {
         builder.Configuration.RequireConnectionString(connectionName);
@@ -23,10 +21,7 @@ public static class PostgresDatabase
             settings.DisableRetry = true;
             settings.ConnectionString = WithAutoPrepare(settings.ConnectionString);
         });
-        if (answersWithProblems)
-        {
-            builder.AddFailClosedOnServerOutage();
-        }
+        builder.AddFailClosedOnServerOutage();
         builder.LimitHealthCheckTime();
         return builder;
     }

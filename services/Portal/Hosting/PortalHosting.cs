@@ -1,12 +1,13 @@
 using AuthPlatform.Internal;
-using AuthPlatform.KeyEncryption;
-using AuthPlatform.Portal.Infrastructure;
 using AuthPlatform.Portal.ExternalSignIn;
+using AuthPlatform.Portal.Infrastructure;
 using AuthPlatform.Web.Proxies;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Npgsql;
 
 namespace AuthPlatform.Portal.Hosting;
 
@@ -38,13 +39,15 @@ public static class PortalHosting
         builder.Services.AddHttpContextAccessor();
         // The cookies are sealed with a key ring every replica shares and a restart keeps (portaldb), encrypted there
         // under the key-encryption certificate. The framework's default, a per-user directory, stores keys in clear.
-        builder.AddPostgresDbContext<PortalDbContext>("portaldb", answersWithProblems: false);
-        builder.AddDatabaseMigrations<PortalDbContext>();
+        builder.Configuration.RequireConnectionString("portaldb");
+        builder.AddNpgsqlDataSource("portaldb");
+        builder.LimitHealthCheckTime();
         builder.AddKeyEncryption();
         builder.Services.AddDataProtection()
             .SetApplicationName("AuthPlatform.Portal")
-            .PersistKeysToDbContext<PortalDbContext>()
             .ProtectKeysWithKeyEncryptionCertificate(builder.Configuration);
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<NpgsqlDataSource>((keys, dataSource) => keys.XmlRepository = new PortalKeyRing(dataSource));
 
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out
         builder.Services.AddTransient<ClientAddressRelay>();
