@@ -36,8 +36,10 @@ fi
 out=artifacts/bench
 rm -rf "$out"; mkdir -p "$out/flows"
 data=$(mktemp -d /tmp/authplatform-bench.XXXXXX); chmod 755 "$data"  # PostgreSQL runs as its own user
-port_base=${BENCH_PORT_BASE:-59300}
-export GATEWAY_PORT=${BENCH_GATEWAY_PORT:-59080} DASHBOARD_PORT=${BENCH_DASHBOARD_PORT:-59888}
+# Below Linux's ephemeral range (32768–60999), where any outgoing connection can hold a port for a moment and a
+# service that cannot bind its port stops the start, and below the tests' port blocks (20000–32499).
+port_base=${BENCH_PORT_BASE:-19300}
+export GATEWAY_PORT=${BENCH_GATEWAY_PORT:-19080} DASHBOARD_PORT=${BENCH_DASHBOARD_PORT:-19888}
 gateway="http://localhost:$GATEWAY_PORT"
 mail="http://localhost:$((port_base + 6))"
 

@@ -33,7 +33,7 @@ public sealed record BenchOptions(
           --direct       read-me, read-mfa: send the measured GETs straight to this service instead of the gateway
                          (set-up still goes through it), to see what the gateway adds; the flow is reported as
                          "<flow>-direct"
-          --sms-provider sms-code: answer as Twilio here (the platform's Twilio__BaseUrl, e.g. http://127.0.0.1:59340)
+          --sms-provider sms-code: answer as Twilio here (the platform's Twilio__BaseUrl, e.g. http://127.0.0.1:19340)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
