@@ -26,6 +26,9 @@ public static class EventBus
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            // MassTransit 8.4+ reports "anonymous usage telemetry" to its vendor over the internet unless told not to;
+            // an identity platform sends nothing to a third party on its own.
+            bus.DisableUsageTelemetry();
             configure?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

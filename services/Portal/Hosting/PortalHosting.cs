@@ -39,9 +39,10 @@ public static class PortalHosting
         builder.Services.AddHttpContextAccessor();
         // The cookies are sealed with a key ring every replica shares and a restart keeps (portaldb), encrypted there
         // under the key-encryption certificate. The framework's default, a per-user directory, stores keys in clear.
+        // No readiness check on portaldb: the ring is read at start and about once a day, so an outage of PostgreSQL
+        // must not take the portal's pages out of the gateway's rotation (account answers 503 for what needs it).
         builder.Configuration.RequireConnectionString("portaldb");
-        builder.AddNpgsqlDataSource("portaldb");
-        builder.LimitHealthCheckTime();
+        builder.AddNpgsqlDataSource("portaldb", settings => settings.DisableHealthChecks = true);
         builder.AddKeyEncryption();
         builder.Services.AddDataProtection()
             .SetApplicationName("AuthPlatform.Portal")
