@@ -22,6 +22,7 @@ public sealed class PortalKeyRingTests(PortalPlatform platform, BrowserFixture b
         var portal = platform.Fleet.Replicas("portal").Single();
         await platform.Fleet.StopInstanceAsync(portal);
         await platform.Fleet.StartInstanceAsync("portal", portal.Replica);
+        await GatewayRoutesToThePortalAgainAsync();
 
         await visit.GotoAsync("/account");
         await visit.ExpectHeadingAsync("Your account");
@@ -34,6 +35,24 @@ public sealed class PortalKeyRingTests(PortalPlatform platform, BrowserFixture b
             xml.ShouldNotContain("<masterKey", Case.Insensitive, "the master key is never stored in clear");
             xml.ShouldContain("EncryptedData");
         }
+    }
+
+    // The gateway took the stopped portal out of rotation; its next successful probe brings the new one back.
+    private async Task GatewayRoutesToThePortalAgainAsync()
+    {
+        using var http = new HttpClient { BaseAddress = platform.Fleet.GatewayAddress, Timeout = TimeSpan.FromSeconds(5) };
+        await PlatformFixture.EventuallyAsync("the gateway routes to the restarted portal", async () =>
+        {
+            try
+            {
+                using var response = await http.GetAsync("/sign-in");
+                return response.IsSuccessStatusCode;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        });
     }
 
     private async Task<List<string>> KeyRingRowsAsync()

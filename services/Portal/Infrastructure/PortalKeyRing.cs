@@ -49,7 +49,11 @@ public sealed class PortalKeyRing(NpgsqlDataSource dataSource) : IXmlRepository
     private NpgsqlConnection Open()
     {
         var connection = dataSource.OpenConnection();
-        if (!_tableExists)
+        if (_tableExists)
+        {
+            return connection;
+        }
+        try
         {
             using var transaction = connection.BeginTransaction();
             using (var command = new NpgsqlCommand(CreateTable, connection, transaction))
@@ -58,7 +62,12 @@ public sealed class PortalKeyRing(NpgsqlDataSource dataSource) : IXmlRepository
             }
             transaction.Commit();
             _tableExists = true;
+            return connection;
         }
-        return connection;
+        catch
+        {
+            connection.Dispose(); // back to the pool, not leaked, when PostgreSQL fails mid-way
+            throw;
+        }
     }
 }
