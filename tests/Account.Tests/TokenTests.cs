@@ -138,8 +138,7 @@ public sealed class TokenTests(AccountPlatform platform)
         await platform.Fleet.StopInstanceAsync(account);
         await platform.Fleet.StartInstanceAsync("account", 0);
 
-        await PlatformFixture.EventuallyAsync("the gateway routes to the restarted account service", async () =>
-            (await platform.Gateway.GetAsync("/.well-known/jwks.json")).IsSuccessStatusCode, TimeSpan.FromSeconds(20));
+        await platform.Fleet.WaitUntilGatewayServesAsync("/.well-known/jwks.json", "the restarted account service", TimeSpan.FromSeconds(20));
         (await _accounts.GetProfileAsync(tokens.AccessToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
         var kid = new JsonWebToken(tokens.AccessToken).Kid;
         var fresh = await _accounts.SignInVerifiedAsync(new JsonWebToken(tokens.AccessToken).GetClaim("email").Value);

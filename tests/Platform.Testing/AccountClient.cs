@@ -96,6 +96,21 @@ public sealed class AccountClient(PlatformFixture platform)
         return await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The first column of a query against one of the platform's databases, as an attacker with a copy would read it.</summary>
+    public async Task<List<string>> ReadColumnAsync(string database, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(platform.Servers.ConnectionStrings[database]);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+        return values;
+    }
+
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>();
 }

@@ -83,13 +83,12 @@ public sealed class PlatformServerSet
     public SmtpResource Smtp { get; }
 
     /// <summary>The connection strings of the databases, Redis, the broker (administrator) and the SMTP sink.</summary>
-    public IReadOnlyDictionary<string, string> ConnectionStrings => new Dictionary<string, string>
-    {
-        ["accountdb"] = Postgres.ConnectionStringFor("accountdb"),
-        ["mfadb"] = Postgres.ConnectionStringFor("mfadb"),
-        ["portaldb"] = Postgres.ConnectionStringFor("portaldb"),
-        ["redis"] = Redis.ConnectionString,
-        ["eventbus"] = RabbitMq.ConnectionString,
-        ["smtp"] = Smtp.ConnectionString,
-    };
+    public IReadOnlyDictionary<string, string> ConnectionStrings =>
+        new Dictionary<string, string>(PlatformServers.Databases.Select(database =>
+            KeyValuePair.Create(database, Postgres.ConnectionStringFor(database))))
+        {
+            ["redis"] = Redis.ConnectionString,
+            ["eventbus"] = RabbitMq.ConnectionString,
+            ["smtp"] = Smtp.ConnectionString,
+        };
 }

@@ -53,6 +53,27 @@ public sealed class ServiceFleet(PlatformLayout layout, ResourceWatch watch, Res
         return instance;
     }
 
+    /// <summary>
+    /// Waits until the gateway serves <paramref name="path"/> again after a restart: it took the stopped instance out
+    /// of rotation, and its next successful probe brings the new one back.
+    /// </summary>
+    public async Task WaitUntilGatewayServesAsync(string path, string what, TimeSpan? timeout = null)
+    {
+        using var http = new HttpClient { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(5) };
+        await PlatformFixture.EventuallyAsync($"the gateway routes to {what}", async () =>
+        {
+            try
+            {
+                using var response = await http.GetAsync(path);
+                return response.IsSuccessStatusCode;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }, timeout);
+    }
+
     /// <summary>One more instance outside the topology (own ports), with some settings changed (null removes one).</summary>
     public ServiceInstance StartAdditional(string name, IReadOnlyDictionary<string, string?> overrides)
     {
