@@ -7,7 +7,7 @@ public static class FlowCatalog
 {
     public static readonly IReadOnlyDictionary<string, Func<IBenchFlow>> All = new Dictionary<string, Func<IBenchFlow>>
     {
-        ["signin"] = () => new SignInFlow(),
+        ["signin"] = () => new PasswordSignInFlow(),
         ["mfa-step"] = () => new MfaStepFlow(),
         ["signin-totp"] = () => new SignInTotpFlow(),
         ["client-credentials"] = () => new ClientCredentialsFlow(),

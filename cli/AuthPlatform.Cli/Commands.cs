@@ -45,7 +45,7 @@ public sealed class Commands(string? explicitGateway, CredentialStore store, boo
                 store.SaveDeviceToken(gateway.Gateway, email, deviceToken);
             }
         }
-        IssuedTokens tokens;
+        GrantedTokens tokens;
         if (answer.Bool("mfaRequired"))
         {
             var (issued, rememberedToken) = await SecondFactorAsync(gateway, answer.RequiredString("mfaToken"), answer.Strings("methods"), remember);
@@ -77,7 +77,7 @@ public sealed class Commands(string? explicitGateway, CredentialStore store, boo
     }
 
     /// <summary>The second step: a 6-digit code (authenticator app or text message) or a recovery code; the device token when remembered.</summary>
-    private static async Task<(IssuedTokens Tokens, string? DeviceToken)> SecondFactorAsync(GatewayClient gateway, string mfaToken,
+    private static async Task<(GrantedTokens Tokens, string? DeviceToken)> SecondFactorAsync(GatewayClient gateway, string mfaToken,
         IReadOnlyList<string> methods, bool remember)
     {
         var primary = methods.FirstOrDefault(m => m is "totp" or "sms");

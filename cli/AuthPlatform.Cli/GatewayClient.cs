@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace AuthPlatform.Cli;
 
 /// <summary>An OAuth 2.0 token response (RFC 6749 §5.1) or the platform's own sign-in tokens.</summary>
-public sealed record IssuedTokens(string AccessToken, DateTimeOffset ExpiresAt, string? RefreshToken);
+public sealed record GrantedTokens(string AccessToken, DateTimeOffset ExpiresAt, string? RefreshToken);
 
 /// <summary>HTTP to the gateway: one base address, JSON bodies, and one clear message for every failure.</summary>
 public sealed class GatewayClient : IDisposable
@@ -108,7 +108,7 @@ public sealed class GatewayClient : IDisposable
     /// The client credentials grant (RFC 6749 §4.4) with HTTP Basic client authentication (§2.3.1: the id and the
     /// secret are each form-urlencoded before base64).
     /// </summary>
-    public async Task<(IssuedTokens? Tokens, HttpStatusCode Status, string? Error)> ClientCredentialsAsync(string accessKeyId, string secret)
+    public async Task<(GrantedTokens? Tokens, HttpStatusCode Status, string? Error)> ClientCredentialsAsync(string accessKeyId, string secret)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "connect/token")
         {
@@ -127,11 +127,11 @@ public sealed class GatewayClient : IDisposable
         {
             throw new CliException($"the gateway answered with an unsupported token type '{tokenType}'");
         }
-        return (new IssuedTokens(json.RequiredString("access_token"), ExpiresAt(json.Int("expires_in")), null), response.StatusCode, null);
+        return (new GrantedTokens(json.RequiredString("access_token"), ExpiresAt(json.Int("expires_in")), null), response.StatusCode, null);
     }
 
     /// <summary>The platform's <c>{accessToken,refreshToken,expiresIn,tokenType}</c>.</summary>
-    public static IssuedTokens SessionTokens(JsonElement json) =>
+    public static GrantedTokens SessionTokens(JsonElement json) =>
         new(json.RequiredString("accessToken"), ExpiresAt(json.Int("expiresIn")), json.RequiredString("refreshToken"));
 
     /// <summary>One line for a failed answer: problem+json detail or title, OAuth error_description or error.</summary>

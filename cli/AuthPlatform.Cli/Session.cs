@@ -83,7 +83,7 @@ public sealed class Session(GatewayClient gateway, CredentialStore store, Creden
             }
 
             var next = latest;
-            IssuedTokens tokens;
+            GrantedTokens tokens;
             if (next.RefreshToken is { } refreshToken)
             {
                 using var request = GatewayClient.Json(HttpMethod.Post, "api/sessions/refresh", new JsonObject { ["refreshToken"] = refreshToken });

@@ -112,9 +112,9 @@ public sealed class RememberedDeviceTests(AccountPlatform platform)
         }
     }
 
-    private sealed record TotpAccount(string Email, Tokens Tokens, Authenticator App, string[] RecoveryCodes);
+    private sealed record EnrolledAccount(string Email, Tokens Tokens, Authenticator App, string[] RecoveryCodes);
 
-    private async Task<TotpAccount> CreateWithTotpAsync(string hint)
+    private async Task<EnrolledAccount> CreateWithTotpAsync(string hint)
     {
         var (email, tokens) = await _accounts.CreateVerifiedAccountAsync(hint);
         var setup = await JsonOkAsync(await _accounts.SendAsync(HttpMethod.Post, "/api/mfa/totp", tokens.AccessToken, new { }));

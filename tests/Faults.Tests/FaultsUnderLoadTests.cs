@@ -74,7 +74,7 @@ public sealed class FaultsUnderLoadTests(FaultsPlatform platform)
         try
         {
             // Fail closed: the password step, and mfa deciding on a code, answer 503 instead of letting anyone in.
-            using (var signIn = await SignInFlow.SignInAsync(context, used.Account.Email, ct))
+            using (var signIn = await PasswordSignInFlow.SignInAsync(context, used.Account.Email, ct))
             {
                 await ShouldBeUnavailableAsync(signIn, "the password step");
             }
@@ -120,7 +120,7 @@ public sealed class FaultsUnderLoadTests(FaultsPlatform platform)
         var workload = await Workload.ForAsync(platform);
         var ct = TestContext.Current.CancellationToken;
         var context = workload.Context;
-        var (accessToken, spent) = await SignInFlow.CreateVerifiedSessionAsync(context, PlatformFixture.NewEmail("pg-restart"), ct);
+        var (accessToken, spent) = await PasswordSignInFlow.CreateVerifiedSessionAsync(context, PlatformFixture.NewEmail("pg-restart"), ct);
         var current = await RefreshAsync(context, spent, HttpStatusCode.OK);
 
         var load = workload.Start();

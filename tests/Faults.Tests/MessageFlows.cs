@@ -18,7 +18,7 @@ public sealed class SignUpMessagesFlow : IBenchFlow
     public async Task<Outcome> RunOnceAsync(BenchContext context, int worker, CancellationToken cancellationToken)
     {
         var email = PlatformFixture.NewEmail("fault");
-        using var response = await context.Http.PostAsJsonAsync(context.Gateway("api/accounts"), new { email, password = SignInFlow.Password }, cancellationToken);
+        using var response = await context.Http.PostAsJsonAsync(context.Gateway("api/accounts"), new { email, password = PasswordSignInFlow.Password }, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Accepted)
         {
             _accepted.Enqueue(email);
@@ -53,8 +53,8 @@ public sealed class SmsMessagesFlow : IBenchFlow
     public string Name => "sms-enrol";
 
     public async Task SetUpAsync(BenchContext context, CancellationToken cancellationToken) =>
-        _bearers = await SignInFlow.CreateVerifiedAccountsAsync(context, context.Options.Accounts ?? 3, async (email, _, token) =>
-            new AuthenticationHeaderValue("Bearer", await SignInFlow.CreateVerifiedAccountAsync(context, email, token)), cancellationToken);
+        _bearers = await PasswordSignInFlow.CreateVerifiedAccountsAsync(context, context.Options.Accounts ?? 3, async (email, _, token) =>
+            new AuthenticationHeaderValue("Bearer", await PasswordSignInFlow.CreateVerifiedAccountAsync(context, email, token)), cancellationToken);
 
     public async Task<Outcome> RunOnceAsync(BenchContext context, int worker, CancellationToken cancellationToken)
     {

@@ -17,8 +17,8 @@ public sealed class AuthenticatedReadFlow(string name, string path) : IBenchFlow
 
     public async Task SetUpAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        _bearers = await SignInFlow.CreateVerifiedAccountsAsync(context, context.Options.Accounts ?? 8, async (email, _, token) =>
-            new AuthenticationHeaderValue("Bearer", await SignInFlow.CreateVerifiedAccountAsync(context, email, token)), cancellationToken);
+        _bearers = await PasswordSignInFlow.CreateVerifiedAccountsAsync(context, context.Options.Accounts ?? 8, async (email, _, token) =>
+            new AuthenticationHeaderValue("Bearer", await PasswordSignInFlow.CreateVerifiedAccountAsync(context, email, token)), cancellationToken);
     }
 
     public async Task<Outcome> RunOnceAsync(BenchContext context, int worker, CancellationToken cancellationToken)

@@ -20,9 +20,9 @@ public sealed class ClientCredentialsFlow : IBenchFlow
 
     public async Task SetUpAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        _keys = await SignInFlow.CreateVerifiedAccountsAsync(context, context.Options.Accounts ?? 4, async (email, _, token) =>
+        _keys = await PasswordSignInFlow.CreateVerifiedAccountsAsync(context, context.Options.Accounts ?? 4, async (email, _, token) =>
         {
-            var accessToken = await SignInFlow.CreateVerifiedAccountAsync(context, email, token);
+            var accessToken = await PasswordSignInFlow.CreateVerifiedAccountAsync(context, email, token);
             using var request = new HttpRequestMessage(HttpMethod.Post, context.Gateway("api/access-keys"))
             {
                 Content = JsonContent.Create(new { name = "bench" }),

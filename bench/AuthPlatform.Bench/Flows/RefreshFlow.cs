@@ -17,8 +17,8 @@ public sealed class RefreshFlow : IBenchFlow
 
     public async Task SetUpAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var sessions = await SignInFlow.CreateVerifiedAccountsAsync(context, context.Options.Accounts ?? context.Options.Concurrency.Max(),
-            (email, _, token) => SignInFlow.CreateVerifiedSessionAsync(context, email, token), cancellationToken);
+        var sessions = await PasswordSignInFlow.CreateVerifiedAccountsAsync(context, context.Options.Accounts ?? context.Options.Concurrency.Max(),
+            (email, _, token) => PasswordSignInFlow.CreateVerifiedSessionAsync(context, email, token), cancellationToken);
         _refreshTokens = [.. sessions.Select(session => session.RefreshToken)];
     }
 

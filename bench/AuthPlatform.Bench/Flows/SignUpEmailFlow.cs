@@ -22,7 +22,7 @@ public sealed class SignUpEmailFlow : IBenchFlow
     {
         var email = $"bench-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}@example.test";
         var clock = Stopwatch.StartNew();
-        using (var signUp = await context.Http.PostAsJsonAsync(context.Gateway("api/accounts"), new { email, password = SignInFlow.Password }, cancellationToken))
+        using (var signUp = await context.Http.PostAsJsonAsync(context.Gateway("api/accounts"), new { email, password = PasswordSignInFlow.Password }, cancellationToken))
         {
             if (signUp.StatusCode != HttpStatusCode.Accepted)
             {

@@ -35,8 +35,8 @@ public sealed class SmsCodeFlow : IBenchFlow, IDisposable
         _provider.Prefixes.Add(address.GetLeftPart(UriPartial.Authority) + "/");
         _provider.Start();
         _ = Task.Run(() => ServeAsync(_provider), CancellationToken.None);
-        _bearers = await SignInFlow.CreateVerifiedAccountsAsync(context, context.Options.Accounts ?? 8, async (email, _, token) =>
-            new AuthenticationHeaderValue("Bearer", await SignInFlow.CreateVerifiedAccountAsync(context, email, token)), cancellationToken);
+        _bearers = await PasswordSignInFlow.CreateVerifiedAccountsAsync(context, context.Options.Accounts ?? 8, async (email, _, token) =>
+            new AuthenticationHeaderValue("Bearer", await PasswordSignInFlow.CreateVerifiedAccountAsync(context, email, token)), cancellationToken);
     }
 
     public async Task<Outcome> RunOnceAsync(BenchContext context, int worker, CancellationToken cancellationToken)

@@ -62,14 +62,14 @@ public sealed class TotpAccounts
     public static long CurrentStep() => DateTimeOffset.UtcNow.ToUnixTimeSeconds() / StepSeconds;
 
     /// <summary>
-    /// Creates <paramref name="count"/> verified accounts (as <see cref="SignInFlow"/> does) and turns on TOTP for
+    /// Creates <paramref name="count"/> verified accounts (as <see cref="PasswordSignInFlow"/> does) and turns on TOTP for
     /// each: POST /api/mfa/totp, then POST /api/mfa/totp/confirm with a current code (that step counts as used).
     /// </summary>
     public static async Task<TotpAccounts> CreateAsync(BenchContext context, int count, CancellationToken cancellationToken)
     {
-        var accounts = await SignInFlow.CreateVerifiedAccountsAsync(context, count, async (email, _, token) =>
+        var accounts = await PasswordSignInFlow.CreateVerifiedAccountsAsync(context, count, async (email, _, token) =>
         {
-            var accessToken = await SignInFlow.CreateVerifiedAccountAsync(context, email, token);
+            var accessToken = await PasswordSignInFlow.CreateVerifiedAccountAsync(context, email, token);
             return await EnrolAsync(context, email, accessToken, token);
         }, cancellationToken);
         return new TotpAccounts(accounts);
@@ -80,7 +80,7 @@ public sealed class TotpAccounts
         string secret;
         using (var start = await SendWithBearerAsync(context, "api/mfa/totp", accessToken, new { }, cancellationToken))
         {
-            await SignInFlow.Expect(start, HttpStatusCode.OK, "TOTP set-up", email);
+            await PasswordSignInFlow.Expect(start, HttpStatusCode.OK, "TOTP set-up", email);
             secret = (await start.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("secret").GetString()!;
         }
         var account = new TotpAccount(email, Base32Encoding.ToBytes(secret));
@@ -88,7 +88,7 @@ public sealed class TotpAccounts
         account.LastStep = step;
         using (var confirm = await SendWithBearerAsync(context, "api/mfa/totp/confirm", accessToken, new { code = account.CodeFor(step) }, cancellationToken))
         {
-            await SignInFlow.Expect(confirm, HttpStatusCode.OK, "TOTP confirm", email);
+            await PasswordSignInFlow.Expect(confirm, HttpStatusCode.OK, "TOTP confirm", email);
         }
         return account;
     }
@@ -103,7 +103,7 @@ public sealed class TotpAccounts
     /// <summary>The password step: POST /api/sessions, which must answer mfaRequired; its mfaToken, or why not.</summary>
     public static async Task<(string? MfaToken, string? Failure)> PasswordStepAsync(BenchContext context, string email, CancellationToken cancellationToken)
     {
-        using var response = await SignInFlow.SignInAsync(context, email, cancellationToken);
+        using var response = await PasswordSignInFlow.SignInAsync(context, email, cancellationToken);
         if (response.StatusCode != HttpStatusCode.OK)
         {
             return (null, $"sessions {(int)response.StatusCode}");

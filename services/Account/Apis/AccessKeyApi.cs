@@ -8,12 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Apis;
 
-public sealed record CreateAccessKeyRequest(string Name);
-
-public sealed record CreatedAccessKey(Guid Id, string Name, string AccessKeyId, string Secret, DateTimeOffset CreatedAt);
-
-public sealed record AccessKeySummary(Guid Id, string Name, string AccessKeyId, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);
-
 /// <summary>
 /// Access keys for API and CLI use, which keep working when 2FA is on. Creating one needs a session that passed
 /// the account's second factor; a token obtained with a key can never create keys.

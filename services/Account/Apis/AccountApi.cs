@@ -10,18 +10,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Apis;
 
-public sealed record SignUpRequest(string Email, string Password);
-
-public sealed record PasswordResetRequest(string Email);
-
-public sealed record PasswordResetConfirmRequest(string Token, string NewPassword);
-
-public sealed record ChangePasswordRequest(string CurrentPassword, string NewPassword);
-
-public sealed record AccountMfaSummary(bool Enabled, string? Method);
-
-public sealed record AccountProfile(Guid Id, string Email, bool EmailVerified, AccountMfaSummary Mfa);
-
 public static class AccountApi
 {
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)

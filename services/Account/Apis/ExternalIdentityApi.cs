@@ -4,14 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuthPlatform.Account.Apis;
 
-/// <summary>A linked identity as its owner sees it.</summary>
-public sealed record ExternalIdentityView(Guid Id, string Provider, string Email, DateTimeOffset LinkedAt);
-
-/// <summary>How the account signs in: a password (or none yet) and the linked identities.</summary>
-public sealed record SignInMethodsView(bool HasPassword, IReadOnlyList<ExternalIdentityView> Identities);
-
-public sealed record LinkIdentityRequest(string LinkToken);
-
 /// <summary>
 /// External identities (Google): the portal hands account a person it signed in at the provider (internal, the
 /// portal's service token only); the owner lists, links (after proving the password) and unlinks them.

@@ -4,15 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuthPlatform.Account.Apis;
 
-/// <param name="MfaToken">The password step's mfaToken when the passkey is the second factor; absent for a passkey-only sign-in.</param>
-public sealed record PasskeyAssertionOptionsRequest(string? MfaToken = null);
-
-/// <param name="Credential">The browser's PublicKeyCredential from navigator.credentials.get, as JSON (binary fields base64url).</param>
-public sealed record PasskeyAssertionRequest(JsonElement Credential, string? MfaToken = null);
-
-/// <summary>WebAuthn options for <c>navigator.credentials.get</c> (binary fields base64url).</summary>
-public sealed record PasskeyAssertionOptionsResponse(JsonElement Options);
-
 /// <summary>
 /// Signing in with a passkey (mfa checks it, account starts the session). The rest of /api/passkeys (adding, listing,
 /// renaming, removing) is mfa's.
@@ -31,13 +22,13 @@ public static class PasskeySignInApi
         return app;
     }
 
-    public static async Task<Results<Ok<PasskeyAssertionOptionsResponse>, ProblemHttpResult>> OptionsAsync(
+    public static async Task<Results<Ok<PasskeyOptionsResponse>, ProblemHttpResult>> OptionsAsync(
         PasskeyAssertionOptionsRequest? request, HttpContext context, PasskeySignInFlow flow, CancellationToken cancellationToken)
     {
         var outcome = await flow.OptionsAsync(request?.MfaToken, cancellationToken);
         return outcome.Result switch
         {
-            PasskeySignInOutcomeKind.Options => TypedResults.Ok(new PasskeyAssertionOptionsResponse(outcome.Options!.Value)),
+            PasskeySignInOutcomeKind.Options => TypedResults.Ok(new PasskeyOptionsResponse(outcome.Options!.Value)),
             PasskeySignInOutcomeKind.Invalid => Problems.Invalid("This account has no passkey; use its other second factor."),
             PasskeySignInOutcomeKind.Refused => Problems.Relayed(context, outcome.Refusal!),
             _ => Problems.InvalidMfaToken(),
@@ -54,7 +45,7 @@ public static class PasskeySignInApi
         var outcome = await flow.CompleteAsync(request.Credential, request.MfaToken, cancellationToken);
         return outcome.Result switch
         {
-            PasskeySignInOutcomeKind.SignedIn => TypedResults.Ok(SignInResponse.Tokens(outcome.Tokens!)),
+            PasskeySignInOutcomeKind.SignedIn => TypedResults.Ok(outcome.Tokens!.ToResponse()),
             PasskeySignInOutcomeKind.Throttled => Problems.TooManyAttempts(context, outcome.RetryAfter),
             PasskeySignInOutcomeKind.Refused => Problems.Relayed(context, outcome.Refusal! with { Status = System.Net.HttpStatusCode.Unauthorized }),
             _ => Problems.InvalidMfaToken(),

@@ -14,43 +14,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Account.Apis;
 
-/// <summary>
-/// <c>deviceToken</c>: the one a previous sign-in on this device returned, if any. <c>requireSecondFactor</c>: a
-/// remembered device does not skip the second factor this time (an app asked for <c>acr_values=mfa</c> or <c>prompt=login</c>).
-/// </summary>
-public sealed record SignInRequest(string Email, string Password, string? DeviceToken = null, bool RequireSecondFactor = false);
-
-public sealed record RefreshRequest(string RefreshToken);
-
-/// <summary><c>rememberDevice</c>: "Remember this device"; the answer then carries the device's new <c>deviceToken</c>.</summary>
-public sealed record MfaSignInRequest(string MfaToken, string Method, string Code, bool RememberDevice = false);
-
-public sealed record MfaTokenRequest(string MfaToken);
-
-/// <summary>The password again, and when 2FA is on a second factor (<c>method</c> "totp", "sms" or "recovery_code" with <c>code</c>).</summary>
-public sealed record ReauthenticateRequest(string Password, string? Method = null, string? Code = null);
-
-/// <summary>
-/// Either tokens, or (when a second factor is needed) <c>mfaRequired</c> with an mfaToken, the methods and
-/// <c>rememberDeviceFor</c> (seconds the second step may remember the device). <c>deviceRememberedUntil</c>: the
-/// device is remembered (it skipped the second factor, or was just remembered) until then.
-/// </summary>
-public sealed record SignInResponse(
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AccessToken,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ExpiresIn,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TokenType,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool MfaRequired = false,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MfaToken = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Methods = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeviceToken = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeviceRememberedUntil = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RememberDeviceFor = null)
-{
-    public static SignInResponse Tokens(IssuedTokens tokens, string? deviceToken = null, DateTimeOffset? deviceRememberedUntil = null) =>
-        new(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresIn, "Bearer", DeviceToken: deviceToken, DeviceRememberedUntil: deviceRememberedUntil);
-}
-
 public static class SessionApi
 {
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
@@ -84,7 +47,7 @@ public static class SessionApi
         return outcome.Result switch
         {
             SignInOutcomeKind.SignedIn or SignInOutcomeKind.SignedInOnRememberedDevice =>
-                TypedResults.Ok(SignInResponse.Tokens(outcome.Tokens!, outcome.DeviceToken, outcome.RememberedUntil)),
+                TypedResults.Ok(outcome.Tokens!.ToResponse(outcome.DeviceToken, outcome.RememberedUntil)),
             SignInOutcomeKind.SecondFactorRequired => TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true,
                 MfaToken: outcome.MfaToken, Methods: outcome.Methods, DeviceToken: outcome.DeviceToken,
                 RememberDeviceFor: (int?)outcome.RememberFor?.TotalSeconds)),
@@ -110,7 +73,7 @@ public static class SessionApi
         var outcome = await flow.CompleteAsync(request.MfaToken, request.Method, request.Code, device, cancellationToken);
         return outcome.Result switch
         {
-            MfaSignInOutcomeKind.SignedIn => TypedResults.Ok(SignInResponse.Tokens(outcome.Tokens!, outcome.DeviceToken, outcome.RememberedUntil)),
+            MfaSignInOutcomeKind.SignedIn => TypedResults.Ok(outcome.Tokens!.ToResponse(outcome.DeviceToken, outcome.RememberedUntil)),
             MfaSignInOutcomeKind.Invalid => Problems.Invalid(outcome.Detail!),
             MfaSignInOutcomeKind.Refused => Problems.Relayed(context, outcome.Refusal!),
             _ => Problems.InvalidMfaToken(),
@@ -138,7 +101,7 @@ public static class SessionApi
             return Problems.InvalidRefreshToken();
         }
         var tokens = await sessions.RotateAsync(request.RefreshToken, cancellationToken);
-        return tokens is null ? Problems.InvalidRefreshToken() : TypedResults.Ok(SignInResponse.Tokens(tokens));
+        return tokens is null ? Problems.InvalidRefreshToken() : TypedResults.Ok(tokens.ToResponse());
     }
 
     public static async Task<NoContent> SignOutAsync([FromBody] RefreshRequest request, SessionTokens sessions, CancellationToken cancellationToken)

@@ -8,10 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Account.Devices;
 
-/// <summary>A remembered device as its owner sees it (GET /api/sessions/remembered-devices).</summary>
-public sealed record RememberedDeviceSummary(Guid Id, string Name, DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt,
-    DateTimeOffset RememberedUntil);
-
 /// <summary>
 /// "Remember this device": the server-side record behind a device token's secret. A device is recognised only with
 /// its own account's token, a secret matching the stored hash, and before its expiry; revoking deletes the record,

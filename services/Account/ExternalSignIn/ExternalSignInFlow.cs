@@ -124,7 +124,7 @@ public sealed partial class ExternalSignInFlow(AccountDbContext db, SessionToken
         if (state.Enabled)
         {
             // Google's sign-in is the first factor only: our own second factor is never skipped.
-            string[] methods = [state.Method!, FactorMethod.RecoveryCode, .. state.Passkeys > 0 ? [PasskeyCalls.Method] : Array.Empty<string>()];
+            string[] methods = [state.Method!, FactorMethod.RecoveryCode, .. state.Passkeys > 0 ? [FactorMethod.Passkey] : Array.Empty<string>()];
             var mfaToken = await challenges.IssueAsync(account.Id, methods, provenAt, firstFactor: provider);
             if (state.Method == FactorMethod.Sms)
             {

@@ -4,9 +4,6 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthPlatform.Account.Oidc;
 
-/// <summary>An app a person has allowed (a permanent OpenIddict authorization), for the portal's "Connected apps".</summary>
-public sealed record ConnectedApp(string ClientId, string Name, IReadOnlyList<string> Scopes, DateTimeOffset? AllowedAt);
-
 /// <summary>
 /// The apps a person has consented to, and withdrawing that consent: the client's authorizations for the person are
 /// revoked with every token issued under them (refresh tokens stop working, access tokens are refused by userinfo),

@@ -47,7 +47,7 @@ public sealed partial class PasskeySignInFlow(AccountDbContext db, MfaClient mfa
             {
                 return new(PasskeySignInOutcomeKind.ChallengeGone);
             }
-            if (!challenge.Methods.Split(' ').Contains(PasskeyCalls.Method))
+            if (!challenge.Methods.Split(' ').Contains(FactorMethod.Passkey))
             {
                 return new(PasskeySignInOutcomeKind.Invalid);
             }

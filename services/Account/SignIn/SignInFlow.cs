@@ -97,7 +97,7 @@ public sealed class SignInFlow(PasswordSignIn passwords, SessionTokens sessions,
                     ? new(SignInOutcomeKind.SignedInOnRememberedDevice, Tokens: rememberedTokens, DeviceToken: checkedPassword.DeviceToken, RememberedUntil: until)
                     : new(SignInOutcomeKind.WrongCredentials);
             }
-            string[] methods = [state.Method!, FactorMethod.RecoveryCode, .. state.Passkeys > 0 ? [PasskeyCalls.Method] : Array.Empty<string>()];
+            string[] methods = [state.Method!, FactorMethod.RecoveryCode, .. state.Passkeys > 0 ? [FactorMethod.Passkey] : Array.Empty<string>()];
             var mfaToken = await challenges.IssueAsync(account.Id, methods, provenAt, device: knownDevice);
             if (state.Method == FactorMethod.Sms)
             {

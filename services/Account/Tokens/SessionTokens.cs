@@ -5,11 +5,12 @@ using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Account.Tokens;
 
-public sealed record IssuedTokens(string AccessToken, string? RefreshToken, int ExpiresIn);
-
-/// <summary>A live session as its owner sees it (GET /api/sessions).</summary>
-public sealed record SessionSummary(Guid Id, DateTimeOffset StartedAt, DateTimeOffset AuthenticatedAt, DateTimeOffset LastRefreshedAt,
-    DateTimeOffset ExpiresAt, IReadOnlyList<string> Methods, bool Current);
+public sealed record IssuedTokens(string AccessToken, string? RefreshToken, int ExpiresIn)
+{
+    /// <summary>The tokens as the API answers them; with the device's token and until when it is remembered, if it is.</summary>
+    public SignInResponse ToResponse(string? deviceToken = null, DateTimeOffset? deviceRememberedUntil = null) =>
+        new(AccessToken, RefreshToken, ExpiresIn, "Bearer", DeviceToken: deviceToken, DeviceRememberedUntil: deviceRememberedUntil);
+}
 
 /// <summary>
 /// Refresh-token families: issue on sign-in, rotate on refresh, revoke on sign-out or password change. Every

@@ -11,9 +11,3 @@ public static class MfaCalls
 
 /// <param name="Method">One of <see cref="FactorMethod"/>.</param>
 public sealed record VerifyFactorRequest(string Method, string Code, string Email);
-
-/// <summary>
-/// Whether 2FA is on for an account, with which <see cref="FactorMethod"/>, how many recovery codes remain and how many
-/// passkeys it has (each can stand in for the second factor); also mfa's public answer.
-/// </summary>
-public sealed record MfaStatus(bool Enabled, string? Method, int RecoveryCodesRemaining, int Passkeys = 0);

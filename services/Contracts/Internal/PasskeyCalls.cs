@@ -12,9 +12,6 @@ public static class PasskeyCalls
     public const string AssertionOptions = MfaCalls.Group + "/passkeys/assertion-options";
     public const string VerifyAssertion = MfaCalls.Group + "/passkeys/verify";
 
-    /// <summary>The <c>method</c> a sign-in's second step names for a passkey, and mfa's throttle key.</summary>
-    public const string Method = "passkey";
-
     /// <summary>The longest name a passkey may have (mfa checks it; the portal's field says it).</summary>
     public const int MaxNameLength = 64;
 }

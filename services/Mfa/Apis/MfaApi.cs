@@ -8,16 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Mfa.Apis;
 
-public sealed record StartTotpRequest(string? CurrentCode = null);
-
-public sealed record CodeRequest(string Code);
-
-public sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes, string? Advice = null);
-
-public sealed record StartSmsRequest(string PhoneNumber, string? CurrentCode = null);
-
-public sealed record SmsStartedResponse(string PhoneNumber, int ExpiresIn, string Advice);
-
 public static class MfaApi
 {
     public static IEndpointRouteBuilder MapMfaApi(this IEndpointRouteBuilder app)

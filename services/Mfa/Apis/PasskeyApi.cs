@@ -6,23 +6,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuthPlatform.Mfa.Apis;
 
-/// <param name="Credential">The browser's new PublicKeyCredential as JSON (binary fields base64url; <c>PublicKeyCredential.toJSON()</c>).</param>
-/// <param name="Name">What the owner calls it ("Work laptop"); a dated default when absent.</param>
-public sealed record CompletePasskeyRegistrationRequest(JsonElement Credential, string? Name = null);
-
-public sealed record RenamePasskeyRequest(string Name);
-
-/// <summary>WebAuthn options for <c>navigator.credentials.create</c> / <c>.get</c> (binary fields base64url).</summary>
-public sealed record PasskeyOptionsResponse(JsonElement Options);
-
-/// <summary>A passkey as its owner sees it; <c>synced</c>: it may be copied to the owner's other devices (otherwise device-bound).</summary>
-public sealed record PasskeyView(Guid Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, bool Synced, bool BackedUp,
-    IReadOnlyList<string> Transports, Guid Aaguid)
-{
-    public static PasskeyView Of(Passkey passkey) => new(passkey.Id, passkey.Name, passkey.CreatedAt, passkey.LastUsedAt, passkey.BackupEligible,
-        passkey.BackedUp, passkey.Transports.Split(' ', StringSplitOptions.RemoveEmptyEntries), passkey.Aaguid);
-}
-
 /// <summary>
 /// The owner's passkeys (WebAuthn): add (options, then the browser's credential), list, rename, remove. Signing in
 /// with one is account's (/api/passkeys/assertion, which asks mfa over /internal).
@@ -46,7 +29,7 @@ public static class PasskeyApi
     public static async Task<Results<Ok<IReadOnlyList<PasskeyView>>, UnauthorizedHttpResult>> ListAsync(
         ClaimsPrincipal user, PasskeyBook book, CancellationToken cancellationToken) =>
         user.AccountId() is { } accountId
-            ? TypedResults.Ok<IReadOnlyList<PasskeyView>>([.. (await book.ListAsync(accountId, cancellationToken)).Select(PasskeyView.Of)])
+            ? TypedResults.Ok<IReadOnlyList<PasskeyView>>([.. (await book.ListAsync(accountId, cancellationToken)).Select(ViewOf)])
             : TypedResults.Unauthorized();
 
     public static async Task<Results<Ok<PasskeyOptionsResponse>, ProblemHttpResult, UnauthorizedHttpResult>> StartAsync(
@@ -73,7 +56,7 @@ public static class PasskeyApi
         }
         var outcome = await registration.CompleteAsync(accountId, email, request.Credential, request.Name, cancellationToken);
         return outcome is { Result: PasskeyResult.Done, Passkey: { } passkey }
-            ? TypedResults.Created($"/api/passkeys/{passkey.Id}", PasskeyView.Of(passkey))
+            ? TypedResults.Created($"/api/passkeys/{passkey.Id}", ViewOf(passkey))
             : MfaProblems.For(outcome);
     }
 
@@ -88,7 +71,7 @@ public static class PasskeyApi
         {
             return MfaProblems.InvalidPasskeyName();
         }
-        return await book.RenameAsync(accountId, id, name, cancellationToken) is { } passkey ? TypedResults.Ok(PasskeyView.Of(passkey)) : TypedResults.NotFound();
+        return await book.RenameAsync(accountId, id, name, cancellationToken) is { } passkey ? TypedResults.Ok(ViewOf(passkey)) : TypedResults.NotFound();
     }
 
     public static async Task<Results<NoContent, NotFound, UnauthorizedHttpResult>> RemoveAsync(
@@ -103,4 +86,7 @@ public static class PasskeyApi
 
     private static (Guid AccountId, string Email)? Caller(ClaimsPrincipal user) =>
         user.AccountId() is { } id && user.FindFirstValue("email") is { Length: > 0 } email ? (id, email) : null;
+
+    private static PasskeyView ViewOf(Passkey passkey) => new(passkey.Id, passkey.Name, passkey.CreatedAt, passkey.LastUsedAt,
+        passkey.BackupEligible, passkey.BackedUp, passkey.Transports.Split(' ', StringSplitOptions.RemoveEmptyEntries), passkey.Aaguid);
 }

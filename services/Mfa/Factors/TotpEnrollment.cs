@@ -7,8 +7,6 @@ using QRCoder;
 
 namespace AuthPlatform.Mfa.Factors;
 
-public sealed record TotpSetup(string Secret, string OtpauthUri, string QrCodePng);
-
 /// <summary>
 /// Authenticator-app enrolment. Start creates a pending 160-bit secret (nothing changes for the account); confirm
 /// with a current code makes it the account's factor, replacing any previous one, and issues new recovery codes.

@@ -37,7 +37,7 @@ public sealed partial class PasskeyAssertion(MfaDbContext db, IFido2 fido2, Pass
     public async Task<PasskeyOutcome> VerifyAsync(Guid? accountId, JsonElement credential, CancellationToken cancellationToken)
     {
         var outcome = await CheckAsync(accountId, credential, cancellationToken);
-        metrics.Verified(PasskeyCalls.Method, outcome.Result switch
+        metrics.Verified(FactorMethod.Passkey, outcome.Result switch
         {
             PasskeyResult.Done => "accepted",
             PasskeyResult.SignCountRegressed => "cloned",

@@ -57,7 +57,7 @@ public sealed partial class PasskeyRegistration(MfaDbContext db, IFido2 fido2, P
         }
         catch (Fido2VerificationException ex)
         {
-            metrics.Verified(PasskeyCalls.Method + "-setup", "refused");
+            metrics.Verified(FactorMethod.Passkey + "-setup", "refused");
             LogRefused(accountId, ex.Message);
             return new(PasskeyResult.Refused, ex.Message);
         }
@@ -89,7 +89,7 @@ public sealed partial class PasskeyRegistration(MfaDbContext db, IFido2 fido2, P
             return new(PasskeyResult.Refused, "This passkey is already registered.");
         }
         await transaction.CommitAsync(cancellationToken);
-        metrics.Verified(PasskeyCalls.Method + "-setup", "accepted");
+        metrics.Verified(FactorMethod.Passkey + "-setup", "accepted");
         return new(PasskeyResult.Done, Passkey: passkey);
     }
 

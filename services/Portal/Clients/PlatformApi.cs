@@ -24,73 +24,73 @@ public sealed partial class PlatformApi(IHttpClientFactory clients, ILogger<Plat
 
     // Accounts and sign-up
     public Task<ApiResult> SignUpAsync(string email, string password, CancellationToken cancellationToken) =>
-        SendAsync(Account, HttpMethod.Post, "/api/accounts", new Credentials(email, password), null, cancellationToken);
+        SendAsync(Account, HttpMethod.Post, "/api/accounts", new SignUpRequest(email, password), null, cancellationToken);
 
     public Task<ApiResult> ConfirmEmailAsync(string token, CancellationToken cancellationToken) =>
-        SendAsync(Verification, HttpMethod.Post, "/api/verification/email/confirm", new TokenRequest(token), null, cancellationToken);
+        SendAsync(Verification, HttpMethod.Post, "/api/verification/email/confirm", new ConfirmEmailRequest(token), null, cancellationToken);
 
     public Task<ApiResult> ResendVerificationEmailAsync(string email, CancellationToken cancellationToken) =>
-        SendAsync(Verification, HttpMethod.Post, "/api/verification/email/resend", new EmailRequest(email), null, cancellationToken);
+        SendAsync(Verification, HttpMethod.Post, "/api/verification/email/resend", new ResendEmailRequest(email), null, cancellationToken);
 
     public Task<ApiResult<AccountProfile>> GetProfileAsync(string accessToken, CancellationToken cancellationToken) =>
         SendAsync<AccountProfile>(Account, HttpMethod.Get, "/api/accounts/me", null, accessToken, cancellationToken);
 
     // Password reset
     public Task<ApiResult> RequestPasswordResetAsync(string email, CancellationToken cancellationToken) =>
-        SendAsync(Account, HttpMethod.Post, "/api/accounts/password-reset", new EmailRequest(email), null, cancellationToken);
+        SendAsync(Account, HttpMethod.Post, "/api/accounts/password-reset", new PasswordResetRequest(email), null, cancellationToken);
 
     public Task<ApiResult> ResetPasswordAsync(string token, string newPassword, CancellationToken cancellationToken) =>
-        SendAsync(Account, HttpMethod.Post, "/api/accounts/password-reset/confirm", new PasswordResetConfirmation(token, newPassword), null, cancellationToken);
+        SendAsync(Account, HttpMethod.Post, "/api/accounts/password-reset/confirm", new PasswordResetConfirmRequest(token, newPassword), null, cancellationToken);
 
     // Sessions
-    public Task<ApiResult<SignInAnswer>> SignInAsync(string email, string password, string? deviceToken, bool requireSecondFactor,
+    public Task<ApiResult<SignInResponse>> SignInAsync(string email, string password, string? deviceToken, bool requireSecondFactor,
         CancellationToken cancellationToken) =>
-        SendAsync<SignInAnswer>(Account, HttpMethod.Post, "/api/sessions", new Credentials(email, password, deviceToken, requireSecondFactor), null, cancellationToken);
+        SendAsync<SignInResponse>(Account, HttpMethod.Post, "/api/sessions", new SignInRequest(email, password, deviceToken, requireSecondFactor), null, cancellationToken);
 
-    public Task<ApiResult<SessionTokens>> CompleteSecondFactorAsync(string mfaToken, string method, string code, CancellationToken cancellationToken,
+    public Task<ApiResult<SignInResponse>> CompleteSecondFactorAsync(string mfaToken, string method, string code, CancellationToken cancellationToken,
         bool rememberDevice = false) =>
-        SendAsync<SessionTokens>(Account, HttpMethod.Post, "/api/sessions/mfa", new SecondFactorProof(mfaToken, method, code, rememberDevice), null, cancellationToken);
+        SendAsync<SignInResponse>(Account, HttpMethod.Post, "/api/sessions/mfa", new MfaSignInRequest(mfaToken, method, code, rememberDevice), null, cancellationToken);
 
     public Task<ApiResult> ResendSignInCodeAsync(string mfaToken, CancellationToken cancellationToken) =>
         SendAsync(Account, HttpMethod.Post, "/api/sessions/mfa/sms", new MfaTokenRequest(mfaToken), null, cancellationToken);
 
-    public Task<ApiResult<SessionTokens>> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
-        SendAsync<SessionTokens>(Account, HttpMethod.Post, "/api/sessions/refresh", new RefreshTokenRequest(refreshToken), null, cancellationToken);
+    public Task<ApiResult<SignInResponse>> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
+        SendAsync<SignInResponse>(Account, HttpMethod.Post, "/api/sessions/refresh", new RefreshRequest(refreshToken), null, cancellationToken);
 
     public Task<ApiResult> SignOutAsync(string refreshToken, CancellationToken cancellationToken) =>
-        SendAsync(Account, HttpMethod.Delete, "/api/sessions/current", new RefreshTokenRequest(refreshToken), null, cancellationToken);
+        SendAsync(Account, HttpMethod.Delete, "/api/sessions/current", new RefreshRequest(refreshToken), null, cancellationToken);
 
     // Two-factor authentication
     public Task<ApiResult<MfaStatus>> GetMfaStatusAsync(string accessToken, CancellationToken cancellationToken) =>
         SendAsync<MfaStatus>(Mfa, HttpMethod.Get, "/api/mfa", null, accessToken, cancellationToken);
 
-    public Task<ApiResult<AuthenticatorSetup>> StartAuthenticatorSetupAsync(string accessToken, string? currentCode, CancellationToken cancellationToken) =>
-        SendAsync<AuthenticatorSetup>(Mfa, HttpMethod.Post, "/api/mfa/totp", new AuthenticatorSetupRequest(currentCode), accessToken, cancellationToken);
+    public Task<ApiResult<TotpSetup>> StartAuthenticatorSetupAsync(string accessToken, string? currentCode, CancellationToken cancellationToken) =>
+        SendAsync<TotpSetup>(Mfa, HttpMethod.Post, "/api/mfa/totp", new StartTotpRequest(currentCode), accessToken, cancellationToken);
 
-    public Task<ApiResult<RecoveryCodeList>> ConfirmAuthenticatorAsync(string accessToken, string code, CancellationToken cancellationToken) =>
-        SendAsync<RecoveryCodeList>(Mfa, HttpMethod.Post, "/api/mfa/totp/confirm", new FactorCode(code), accessToken, cancellationToken);
+    public Task<ApiResult<RecoveryCodesResponse>> ConfirmAuthenticatorAsync(string accessToken, string code, CancellationToken cancellationToken) =>
+        SendAsync<RecoveryCodesResponse>(Mfa, HttpMethod.Post, "/api/mfa/totp/confirm", new CodeRequest(code), accessToken, cancellationToken);
 
-    public Task<ApiResult<PhoneCodeSent>> StartPhoneSetupAsync(string accessToken, string phoneNumber, string? currentCode, CancellationToken cancellationToken) =>
-        SendAsync<PhoneCodeSent>(Mfa, HttpMethod.Post, "/api/mfa/sms", new PhoneEnrolmentRequest(phoneNumber, currentCode), accessToken, cancellationToken);
+    public Task<ApiResult<SmsStartedResponse>> StartPhoneSetupAsync(string accessToken, string phoneNumber, string? currentCode, CancellationToken cancellationToken) =>
+        SendAsync<SmsStartedResponse>(Mfa, HttpMethod.Post, "/api/mfa/sms", new StartSmsRequest(phoneNumber, currentCode), accessToken, cancellationToken);
 
-    public Task<ApiResult<RecoveryCodeList>> ConfirmPhoneAsync(string accessToken, string code, CancellationToken cancellationToken) =>
-        SendAsync<RecoveryCodeList>(Mfa, HttpMethod.Post, "/api/mfa/sms/confirm", new FactorCode(code), accessToken, cancellationToken);
+    public Task<ApiResult<RecoveryCodesResponse>> ConfirmPhoneAsync(string accessToken, string code, CancellationToken cancellationToken) =>
+        SendAsync<RecoveryCodesResponse>(Mfa, HttpMethod.Post, "/api/mfa/sms/confirm", new CodeRequest(code), accessToken, cancellationToken);
 
-    public Task<ApiResult<RecoveryCodeList>> RegenerateRecoveryCodesAsync(string accessToken, string code, CancellationToken cancellationToken) =>
-        SendAsync<RecoveryCodeList>(Mfa, HttpMethod.Post, "/api/mfa/recovery-codes", new FactorCode(code), accessToken, cancellationToken);
+    public Task<ApiResult<RecoveryCodesResponse>> RegenerateRecoveryCodesAsync(string accessToken, string code, CancellationToken cancellationToken) =>
+        SendAsync<RecoveryCodesResponse>(Mfa, HttpMethod.Post, "/api/mfa/recovery-codes", new CodeRequest(code), accessToken, cancellationToken);
 
     public Task<ApiResult> TurnOffTwoFactorAsync(string accessToken, string code, CancellationToken cancellationToken) =>
-        SendAsync(Mfa, HttpMethod.Delete, "/api/mfa", new FactorCode(code), accessToken, cancellationToken);
+        SendAsync(Mfa, HttpMethod.Delete, "/api/mfa", new CodeRequest(code), accessToken, cancellationToken);
 
     // Recent sign-in, password, devices
-    public Task<ApiResult<SessionTokens>> ReauthenticateAsync(string accessToken, ReauthenticationProof proof, CancellationToken cancellationToken) =>
-        SendAsync<SessionTokens>(Account, HttpMethod.Post, "/api/sessions/reauthenticate", proof, accessToken, cancellationToken);
+    public Task<ApiResult<SignInResponse>> ReauthenticateAsync(string accessToken, ReauthenticateRequest proof, CancellationToken cancellationToken) =>
+        SendAsync<SignInResponse>(Account, HttpMethod.Post, "/api/sessions/reauthenticate", proof, accessToken, cancellationToken);
 
     public Task<ApiResult> ChangePasswordAsync(string accessToken, string currentPassword, string newPassword, CancellationToken cancellationToken) =>
-        SendAsync(Account, HttpMethod.Post, "/api/accounts/me/password", new PasswordChange(currentPassword, newPassword), accessToken, cancellationToken);
+        SendAsync(Account, HttpMethod.Post, "/api/accounts/me/password", new ChangePasswordRequest(currentPassword, newPassword), accessToken, cancellationToken);
 
-    public Task<ApiResult<IReadOnlyList<SignedInDevice>>> ListSessionsAsync(string accessToken, CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<SignedInDevice>>(Account, HttpMethod.Get, "/api/sessions", null, accessToken, cancellationToken);
+    public Task<ApiResult<IReadOnlyList<SessionSummary>>> ListSessionsAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<SessionSummary>>(Account, HttpMethod.Get, "/api/sessions", null, accessToken, cancellationToken);
 
     public Task<ApiResult> EndOtherSessionsAsync(string accessToken, CancellationToken cancellationToken) =>
         SendAsync(Account, HttpMethod.Delete, "/api/sessions", null, accessToken, cancellationToken);
@@ -98,8 +98,8 @@ public sealed partial class PlatformApi(IHttpClientFactory clients, ILogger<Plat
     public Task<ApiResult> EndSessionAsync(string accessToken, Guid id, CancellationToken cancellationToken) =>
         SendAsync(Account, HttpMethod.Delete, $"/api/sessions/{id}", null, accessToken, cancellationToken);
 
-    public Task<ApiResult<IReadOnlyList<RememberedDeviceListing>>> ListRememberedDevicesAsync(string accessToken, CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<RememberedDeviceListing>>(Account, HttpMethod.Get, "/api/sessions/remembered-devices", null, accessToken, cancellationToken);
+    public Task<ApiResult<IReadOnlyList<RememberedDeviceSummary>>> ListRememberedDevicesAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<RememberedDeviceSummary>>(Account, HttpMethod.Get, "/api/sessions/remembered-devices", null, accessToken, cancellationToken);
 
     public Task<ApiResult> ForgetRememberedDeviceAsync(string accessToken, Guid id, CancellationToken cancellationToken) =>
         SendAsync(Account, HttpMethod.Delete, $"/api/sessions/remembered-devices/{id}", null, accessToken, cancellationToken);
@@ -108,53 +108,53 @@ public sealed partial class PlatformApi(IHttpClientFactory clients, ILogger<Plat
         SendAsync(Account, HttpMethod.Delete, "/api/sessions/remembered-devices", null, accessToken, cancellationToken);
 
     // Sign-in methods: the password and linked identities (Google)
-    public Task<ApiResult<SignInMethodList>> ListSignInMethodsAsync(string accessToken, CancellationToken cancellationToken) =>
-        SendAsync<SignInMethodList>(Account, HttpMethod.Get, "/api/accounts/me/external-identities", null, accessToken, cancellationToken);
+    public Task<ApiResult<SignInMethodsView>> ListSignInMethodsAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<SignInMethodsView>(Account, HttpMethod.Get, "/api/accounts/me/external-identities", null, accessToken, cancellationToken);
 
-    public Task<ApiResult<LinkedIdentity>> LinkExternalIdentityAsync(string accessToken, string linkToken, CancellationToken cancellationToken) =>
-        SendAsync<LinkedIdentity>(Account, HttpMethod.Post, "/api/accounts/me/external-identities", new LinkTokenRequest(linkToken), accessToken, cancellationToken);
+    public Task<ApiResult<ExternalIdentityView>> LinkExternalIdentityAsync(string accessToken, string linkToken, CancellationToken cancellationToken) =>
+        SendAsync<ExternalIdentityView>(Account, HttpMethod.Post, "/api/accounts/me/external-identities", new LinkIdentityRequest(linkToken), accessToken, cancellationToken);
 
     public Task<ApiResult> UnlinkExternalIdentityAsync(string accessToken, Guid id, CancellationToken cancellationToken) =>
         SendAsync(Account, HttpMethod.Delete, $"/api/accounts/me/external-identities/{id}", null, accessToken, cancellationToken);
 
     // Access keys
-    public Task<ApiResult<NewAccessKey>> CreateAccessKeyAsync(string accessToken, string name, CancellationToken cancellationToken) =>
-        SendAsync<NewAccessKey>(Account, HttpMethod.Post, "/api/access-keys", new AccessKeyName(name), accessToken, cancellationToken);
+    public Task<ApiResult<CreatedAccessKey>> CreateAccessKeyAsync(string accessToken, string name, CancellationToken cancellationToken) =>
+        SendAsync<CreatedAccessKey>(Account, HttpMethod.Post, "/api/access-keys", new CreateAccessKeyRequest(name), accessToken, cancellationToken);
 
-    public Task<ApiResult<IReadOnlyList<AccessKeyListing>>> ListAccessKeysAsync(string accessToken, CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<AccessKeyListing>>(Account, HttpMethod.Get, "/api/access-keys", null, accessToken, cancellationToken);
+    public Task<ApiResult<IReadOnlyList<AccessKeySummary>>> ListAccessKeysAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<AccessKeySummary>>(Account, HttpMethod.Get, "/api/access-keys", null, accessToken, cancellationToken);
 
     public Task<ApiResult> RevokeAccessKeyAsync(string accessToken, Guid id, CancellationToken cancellationToken) =>
         SendAsync(Account, HttpMethod.Delete, $"/api/access-keys/{id}", null, accessToken, cancellationToken);
 
     // Connected apps (OpenID Connect clients the person has allowed)
-    public Task<ApiResult<IReadOnlyList<AllowedApp>>> ListConnectedAppsAsync(string accessToken, CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<AllowedApp>>(Account, HttpMethod.Get, "/api/connected-apps", null, accessToken, cancellationToken);
+    public Task<ApiResult<IReadOnlyList<ConnectedApp>>> ListConnectedAppsAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<ConnectedApp>>(Account, HttpMethod.Get, "/api/connected-apps", null, accessToken, cancellationToken);
 
     public Task<ApiResult> RemoveConnectedAppAsync(string accessToken, string clientId, CancellationToken cancellationToken) =>
         SendAsync(Account, HttpMethod.Delete, $"/api/connected-apps/{Uri.EscapeDataString(clientId)}", null, accessToken, cancellationToken);
 
     // Passkeys: the owner's list and changes at mfa, signing in at account
-    public Task<ApiResult<IReadOnlyList<PasskeyListing>>> ListPasskeysAsync(string accessToken, CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<PasskeyListing>>(Mfa, HttpMethod.Get, "/api/passkeys", null, accessToken, cancellationToken);
+    public Task<ApiResult<IReadOnlyList<PasskeyView>>> ListPasskeysAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<PasskeyView>>(Mfa, HttpMethod.Get, "/api/passkeys", null, accessToken, cancellationToken);
 
-    public Task<ApiResult<PasskeyOptions>> StartPasskeyRegistrationAsync(string accessToken, CancellationToken cancellationToken) =>
-        SendAsync<PasskeyOptions>(Mfa, HttpMethod.Post, "/api/passkeys/registration/options", new { }, accessToken, cancellationToken);
+    public Task<ApiResult<PasskeyOptionsResponse>> StartPasskeyRegistrationAsync(string accessToken, CancellationToken cancellationToken) =>
+        SendAsync<PasskeyOptionsResponse>(Mfa, HttpMethod.Post, "/api/passkeys/registration/options", new { }, accessToken, cancellationToken);
 
-    public Task<ApiResult<PasskeyListing>> CompletePasskeyRegistrationAsync(string accessToken, NewPasskey passkey, CancellationToken cancellationToken) =>
-        SendAsync<PasskeyListing>(Mfa, HttpMethod.Post, "/api/passkeys/registration/complete", passkey, accessToken, cancellationToken);
+    public Task<ApiResult<PasskeyView>> CompletePasskeyRegistrationAsync(string accessToken, CompletePasskeyRegistrationRequest passkey, CancellationToken cancellationToken) =>
+        SendAsync<PasskeyView>(Mfa, HttpMethod.Post, "/api/passkeys/registration/complete", passkey, accessToken, cancellationToken);
 
     public Task<ApiResult> RenamePasskeyAsync(string accessToken, Guid id, string name, CancellationToken cancellationToken) =>
-        SendAsync(Mfa, HttpMethod.Patch, $"/api/passkeys/{id}", new PasskeyName(name), accessToken, cancellationToken);
+        SendAsync(Mfa, HttpMethod.Patch, $"/api/passkeys/{id}", new RenamePasskeyRequest(name), accessToken, cancellationToken);
 
     public Task<ApiResult> RemovePasskeyAsync(string accessToken, Guid id, CancellationToken cancellationToken) =>
         SendAsync(Mfa, HttpMethod.Delete, $"/api/passkeys/{id}", null, accessToken, cancellationToken);
 
-    public Task<ApiResult<PasskeyOptions>> StartPasskeySignInAsync(string? mfaToken, CancellationToken cancellationToken) =>
-        SendAsync<PasskeyOptions>(Account, HttpMethod.Post, "/api/passkeys/assertion/options", new PasskeyOptionsRequest(mfaToken), null, cancellationToken);
+    public Task<ApiResult<PasskeyOptionsResponse>> StartPasskeySignInAsync(string? mfaToken, CancellationToken cancellationToken) =>
+        SendAsync<PasskeyOptionsResponse>(Account, HttpMethod.Post, "/api/passkeys/assertion/options", new PasskeyAssertionOptionsRequest(mfaToken), null, cancellationToken);
 
-    public Task<ApiResult<SessionTokens>> CompletePasskeySignInAsync(PasskeyAssertion assertion, CancellationToken cancellationToken) =>
-        SendAsync<SessionTokens>(Account, HttpMethod.Post, "/api/passkeys/assertion/complete", assertion, null, cancellationToken);
+    public Task<ApiResult<SignInResponse>> CompletePasskeySignInAsync(PasskeyAssertionRequest assertion, CancellationToken cancellationToken) =>
+        SendAsync<SignInResponse>(Account, HttpMethod.Post, "/api/passkeys/assertion/complete", assertion, null, cancellationToken);
 
     /// <summary>A call whose answer has no body the portal needs.</summary>
     public async Task<ApiResult> SendAsync(string service, HttpMethod method, string path, object? body, string? accessToken, CancellationToken cancellationToken)

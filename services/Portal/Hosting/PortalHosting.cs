@@ -65,7 +65,7 @@ public static class PortalHosting
 #pragma warning restore EXTEXP0001
         builder.Services.AddScoped<PlatformApi>();
         builder.Services.AddScoped<PortalSession>();
-        builder.Services.AddScoped<PasswordSignIn>();
+        builder.Services.AddScoped<BrowserSignIn>();
         builder.Services.AddHttpClient(AuthenticationExtensions.SigningKeysClient);
         builder.Services.AddSingleton<IdTokenHints>();
         builder.Services.AddScoped<SessionRefresh>();

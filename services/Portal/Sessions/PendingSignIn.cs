@@ -7,5 +7,5 @@ namespace AuthPlatform.Portal.Sessions;
 public sealed record PendingSignIn(string MfaToken, IReadOnlyList<string> Methods, string ReturnUrl, int? RememberDeviceFor = null)
 {
     /// <summary>The factor the code page asks for: the account's own (TOTP or SMS), never the recovery code.</summary>
-    public string PrimaryMethod => Methods.FirstOrDefault(m => m != FactorMethods.RecoveryCode) ?? FactorMethods.Totp;
+    public string PrimaryMethod => Methods.FirstOrDefault(m => m != FactorMethod.RecoveryCode) ?? FactorMethod.Totp;
 }

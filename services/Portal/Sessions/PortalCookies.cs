@@ -25,7 +25,7 @@ public static class PortalCookies
     /// <summary>Google's validated answer, between the callback and /sign-in/google/done (an authentication ticket).</summary>
     public const string External = "portal.external";
 
-    /// <summary>A Google identity waiting for the account owner's password before it is linked (<see cref="PendingLink"/>).</summary>
+    /// <summary>A Google identity waiting for the account owner's password before it is linked (<see cref="PendingGoogleLink"/>).</summary>
     public const string Link = "portal.link";
 
     public static CookieSecurePolicy SecurePolicy(string? publicBaseUrl) =>

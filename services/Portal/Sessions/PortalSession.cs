@@ -18,10 +18,16 @@ public sealed class PortalSession(PlatformApi api, TimeProvider time, IOptions<P
     public const string CheckedAt = "checked_at";
     public const string EmailClaim = ClaimTypes.Email;
 
-    /// <summary>Signs the browser in with fresh tokens; false when the API would not say whose they are.</summary>
-    public async Task<ApiProblem?> StartAsync(HttpContext context, SessionTokens tokens)
+    /// <summary>Signs the browser in with an API answer's tokens; a problem when it carries none or the API would not say whose they are.</summary>
+    public Task<ApiProblem?> StartAsync(HttpContext context, SignInResponse answer) =>
+        answer is { AccessToken: { } accessToken, ExpiresIn: { } expiresIn }
+            ? StartAsync(context, accessToken, answer.RefreshToken, expiresIn)
+            : Task.FromResult<ApiProblem?>(ApiProblem.Unreachable);
+
+    /// <summary>Signs the browser in with fresh tokens; a problem when the API would not say whose they are.</summary>
+    public async Task<ApiProblem?> StartAsync(HttpContext context, string accessToken, string? refreshToken, int expiresIn)
     {
-        var profile = await api.GetProfileAsync(tokens.AccessToken, context.RequestAborted);
+        var profile = await api.GetProfileAsync(accessToken, context.RequestAborted);
         if (profile.Value is not { } me)
         {
             return profile.Problem ?? ApiProblem.Unreachable;
@@ -35,7 +41,7 @@ public sealed class PortalSession(PlatformApi api, TimeProvider time, IOptions<P
             ExpiresUtc = time.GetUtcNow() + options.Value.SessionLifetime,
             AllowRefresh = false,
         };
-        Store(properties, tokens);
+        Store(properties, accessToken, refreshToken, expiresIn);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity), properties);
         // The signed-in principal is what the rest of this request sees too (e.g. a page rendered right after).
         context.User = new ClaimsPrincipal(identity);
@@ -55,14 +61,25 @@ public sealed class PortalSession(PlatformApi api, TimeProvider time, IOptions<P
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
 
-    public void Store(AuthenticationProperties properties, SessionTokens tokens)
+    /// <summary>Keeps a refreshed answer's tokens in the session; false (nothing changed) when the answer carries none.</summary>
+    public bool Store(AuthenticationProperties properties, SignInResponse answer)
     {
-        var refreshToken = tokens.RefreshToken ?? properties.GetTokenValue(RefreshToken);
+        if (answer is not { AccessToken: { } accessToken, ExpiresIn: { } expiresIn })
+        {
+            return false;
+        }
+        Store(properties, accessToken, answer.RefreshToken, expiresIn);
+        return true;
+    }
+
+    private void Store(AuthenticationProperties properties, string accessToken, string? newRefreshToken, int expiresIn)
+    {
+        var refreshToken = newRefreshToken ?? properties.GetTokenValue(RefreshToken);
         var now = time.GetUtcNow();
-        var expiresAt = now.AddSeconds(tokens.ExpiresIn).ToString("o", CultureInfo.InvariantCulture);
+        var expiresAt = now.AddSeconds(expiresIn).ToString("o", CultureInfo.InvariantCulture);
         properties.StoreTokens(
         [
-            new AuthenticationToken { Name = AccessToken, Value = tokens.AccessToken },
+            new AuthenticationToken { Name = AccessToken, Value = accessToken },
             .. refreshToken is null ? Array.Empty<AuthenticationToken>() : [new AuthenticationToken { Name = RefreshToken, Value = refreshToken }],
             new AuthenticationToken { Name = ExpiresAt, Value = expiresAt },
             new AuthenticationToken { Name = CheckedAt, Value = now.ToString("o", CultureInfo.InvariantCulture) },

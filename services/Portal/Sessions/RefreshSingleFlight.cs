@@ -12,9 +12,9 @@ public sealed class RefreshSingleFlight(TimeProvider time)
 {
     private static readonly TimeSpan Remembered = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<string, (Lazy<Task<ApiResult<SessionTokens>>> Refresh, DateTimeOffset StartedAt)> _inFlight = new();
+    private readonly ConcurrentDictionary<string, (Lazy<Task<ApiResult<SignInResponse>>> Refresh, DateTimeOffset StartedAt)> _inFlight = new();
 
-    public Task<ApiResult<SessionTokens>> RefreshAsync(string refreshToken, Func<Task<ApiResult<SessionTokens>>> refresh)
+    public Task<ApiResult<SignInResponse>> RefreshAsync(string refreshToken, Func<Task<ApiResult<SignInResponse>>> refresh)
     {
         var now = time.GetUtcNow();
         foreach (var (key, entry) in _inFlight)
@@ -24,6 +24,6 @@ public sealed class RefreshSingleFlight(TimeProvider time)
                 _inFlight.TryRemove(key, out _);
             }
         }
-        return _inFlight.GetOrAdd(OpaqueToken.Hash(refreshToken), _ => (new Lazy<Task<ApiResult<SessionTokens>>>(refresh), now)).Refresh.Value;
+        return _inFlight.GetOrAdd(OpaqueToken.Hash(refreshToken), _ => (new Lazy<Task<ApiResult<SignInResponse>>>(refresh), now)).Refresh.Value;
     }
 }

@@ -38,8 +38,8 @@ public sealed partial class SessionRefresh(PlatformApi api, PortalSession sessio
         var refreshed = await singleFlight.RefreshAsync(refreshToken, () => api.RefreshAsync(refreshToken, CancellationToken.None));
         if (refreshed.Value is { } tokens)
         {
-            session.Store(properties, tokens);
-            context.ShouldRenew = true;
+            // An answer without tokens keeps the session as it is, like an unreachable API.
+            context.ShouldRenew = session.Store(properties, tokens);
             return;
         }
         if (refreshed.Problem!.Status is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.BadRequest)

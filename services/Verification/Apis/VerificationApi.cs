@@ -4,10 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuthPlatform.Verification.Apis;
 
-public sealed record ConfirmEmailRequest(string Token);
-
-public sealed record ResendEmailRequest(string Email);
-
 public static class VerificationApi
 {
     public static IEndpointRouteBuilder MapVerificationApi(this IEndpointRouteBuilder app)

@@ -13,7 +13,7 @@ namespace AuthPlatform.Account.Infrastructure.Migrations
 {
     [DbContext(typeof(AccountDbContext))]
     [Migration("20261123124933_Initial")]
-    partial class Initial
+    partial class AccountInitial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

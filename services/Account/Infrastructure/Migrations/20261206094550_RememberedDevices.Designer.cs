@@ -13,7 +13,7 @@ namespace AuthPlatform.Account.Infrastructure.Migrations
 {
     [DbContext(typeof(AccountDbContext))]
     [Migration("20261206094550_RememberedDevices")]
-    partial class RememberedDevices
+    partial class AddRememberedDevices
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace AuthPlatform.Account.Infrastructure.Migrations
 {
     /// <inheritdoc />
-    public partial class RememberedDevices : Migration
+    public partial class AddRememberedDevices : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

@@ -13,7 +13,7 @@ namespace AuthPlatform.Mfa.Infrastructure.Migrations
 {
     [DbContext(typeof(MfaDbContext))]
     [Migration("20261123124937_Initial")]
-    partial class Initial
+    partial class MfaInitial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -60,14 +60,13 @@ public abstract class AccountPage : PortalPage
     }
 
     /// <summary>Swaps the session's access token for a fresher one (after reauthentication); the refresh token stays.</summary>
-    protected async Task ReplaceAccessTokenAsync(PortalSession session, SessionTokens tokens)
+    protected async Task ReplaceAccessTokenAsync(PortalSession session, SignInResponse tokens)
     {
         var current = await HttpContext.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        if (current.Principal is null || current.Properties is null)
+        if (current.Principal is null || current.Properties is null || !session.Store(current.Properties, tokens))
         {
             return;
         }
-        session.Store(current.Properties, tokens);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, current.Principal, current.Properties);
     }
 

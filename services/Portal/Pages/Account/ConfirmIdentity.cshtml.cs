@@ -19,7 +19,7 @@ public sealed class ConfirmIdentityModel(PlatformApi api, PortalSession session)
 
     public string? CodeError { get; private set; }
 
-    public string CodeHint => Mfa?.Method == FactorMethods.Sms
+    public string CodeHint => Mfa?.Method == FactorMethod.Sms
         ? "Two-factor authentication is on: enter one of your recovery codes."
         : "Two-factor authentication is on: enter the six-digit code your app shows now, or a recovery code.";
 
@@ -56,8 +56,8 @@ public sealed class ConfirmIdentityModel(PlatformApi api, PortalSession session)
         }
         var sixDigits = SixDigits(current);
         var proof = current is null
-            ? new ReauthenticationProof(password!)
-            : new ReauthenticationProof(password!, sixDigits is not null && Mfa!.Method == FactorMethods.Totp ? FactorMethods.Totp : FactorMethods.RecoveryCode,
+            ? new ReauthenticateRequest(password!)
+            : new ReauthenticateRequest(password!, sixDigits is not null && Mfa!.Method == FactorMethod.Totp ? FactorMethod.Totp : FactorMethod.RecoveryCode,
                 sixDigits ?? current);
         var proven = await api.ReauthenticateAsync((await AccessTokenAsync())!, proof, HttpContext.RequestAborted);
         if (proven.Value is not { } tokens)

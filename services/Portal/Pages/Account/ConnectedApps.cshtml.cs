@@ -11,7 +11,7 @@ public sealed class ConnectedAppsModel(PlatformApi api) : AccountPage
 {
     public const string Path = "/account/connected-apps";
 
-    public IReadOnlyList<AllowedApp> Apps { get; private set; } = [];
+    public IReadOnlyList<ConnectedApp> Apps { get; private set; } = [];
 
     public string? Notice { get; private set; }
 

@@ -11,14 +11,14 @@ public sealed class AccountModel(PlatformApi api) : PortalPage
 
     public bool RecoveryCodeUsed { get; private set; }
 
-    public IReadOnlyList<AllowedApp> ConnectedApps { get; private set; } = [];
+    public IReadOnlyList<ConnectedApp> ConnectedApps { get; private set; } = [];
 
-    public IReadOnlyList<PasskeyListing> Passkeys { get; private set; } = [];
+    public IReadOnlyList<PasskeyView> Passkeys { get; private set; } = [];
 
     public int RecoveryCodesRemaining => Mfa?.RecoveryCodesRemaining ?? 0;
 
     /// <summary>The password and the linked Google identities; null when the API did not answer.</summary>
-    public SignInMethodList? SignInMethods { get; private set; }
+    public SignInMethodsView? SignInMethods { get; private set; }
 
     /// <summary>What just happened to a linked identity (linked, unlinked, not linked and why).</summary>
     public string? Notice { get; private set; }

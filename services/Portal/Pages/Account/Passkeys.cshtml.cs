@@ -12,7 +12,7 @@ public sealed class PasskeysModel(PlatformApi api) : AccountPage
 {
     public const string Path = "/account/passkeys";
 
-    public IReadOnlyList<PasskeyListing> Passkeys { get; private set; } = [];
+    public IReadOnlyList<PasskeyView> Passkeys { get; private set; } = [];
 
     public string? Notice { get; private set; }
 
@@ -49,7 +49,7 @@ public sealed class PasskeysModel(PlatformApi api) : AccountPage
             return new JsonResult(new { error = "The browser's passkey answer was not readable. Try again." }) { StatusCode = 400 };
         }
         var trimmed = Trimmed(passkeyName, FieldLimits.PasskeyName);
-        var added = await api.CompletePasskeyRegistrationAsync(accessToken, new NewPasskey(json, trimmed.Length > 0 ? trimmed : null), HttpContext.RequestAborted);
+        var added = await api.CompletePasskeyRegistrationAsync(accessToken, new CompletePasskeyRegistrationRequest(json, trimmed.Length > 0 ? trimmed : null), HttpContext.RequestAborted);
         return added.Succeeded ? new JsonResult(new { redirect = Path + "?notice=added" }) : Failed(added.Problem!);
     }
 

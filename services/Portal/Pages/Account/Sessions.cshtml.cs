@@ -11,9 +11,9 @@ public sealed class SessionsModel(PlatformApi api) : AccountPage
 {
     public const string Path = "/account/sessions";
 
-    public IReadOnlyList<SignedInDevice> Devices { get; private set; } = [];
+    public IReadOnlyList<SessionSummary> Devices { get; private set; } = [];
 
-    public IReadOnlyList<RememberedDeviceListing> Remembered { get; private set; } = [];
+    public IReadOnlyList<RememberedDeviceSummary> Remembered { get; private set; } = [];
 
     public string? Notice { get; private set; }
 

@@ -33,17 +33,17 @@ public sealed class GoogleDoneModel(ExternalSignInClient account, PortalSession 
         switch (outcome.Result)
         {
             case ExternalSignInResults.SignedIn when outcome is { AccessToken: { } accessToken, ExpiresIn: { } expiresIn }:
-                if (await session.StartAsync(HttpContext, new SessionTokens(accessToken, outcome.RefreshToken, expiresIn)) is not null)
+                if (await session.StartAsync(HttpContext, accessToken, outcome.RefreshToken, expiresIn) is not null)
                 {
                     return Redirect($"/sign-in?google={GoogleMessages.Unavailable}");
                 }
                 return LocalRedirect(returnTo);
             case ExternalSignInResults.MfaRequired when outcome.MfaToken is { } mfaToken:
-                cookies.Write(HttpContext, PortalCookies.SignInStep, new PendingSignIn(mfaToken, outcome.Methods ?? [FactorMethods.Totp], returnTo),
+                cookies.Write(HttpContext, PortalCookies.SignInStep, new PendingSignIn(mfaToken, outcome.Methods ?? [FactorMethod.Totp], returnTo),
                     options.Value.SignInStepLifetime);
                 return Redirect("/sign-in/two-factor");
             case ExternalSignInResults.LinkRequired when outcome is { LinkToken: { } linkToken, Email: { } email }:
-                cookies.Write(HttpContext, PortalCookies.Link, new PendingLink(linkToken, email, returnTo), options.Value.SignInStepLifetime);
+                cookies.Write(HttpContext, PortalCookies.Link, new PendingGoogleLink(linkToken, email, returnTo), options.Value.SignInStepLifetime);
                 return Redirect(LinkGoogleModel.Path);
             default:
                 return Redirect($"/sign-in?google={GoogleMessages.Unavailable}");

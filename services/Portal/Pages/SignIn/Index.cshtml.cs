@@ -8,7 +8,7 @@ namespace AuthPlatform.Portal.Pages.SignIn;
 /// Email and password. Calls POST /api/sessions (with this browser's device token); tokens start the session, a
 /// second-factor answer leads to the code page, an unverified address offers POST /api/verification/email/resend.
 /// </summary>
-public sealed class SignInModel(PasswordSignIn passwords, IOptions<GoogleOptions> google) : PortalPage
+public sealed class SignInModel(BrowserSignIn passwords, IOptions<GoogleOptions> google) : PortalPage
 {
     /// <summary>"Sign in with Google" is offered (a Google client id is configured).</summary>
     public bool GoogleEnabled => google.Value.Enabled;
@@ -75,7 +75,7 @@ public sealed class SignInModel(PasswordSignIn passwords, IOptions<GoogleOptions
         }
 
         var result = await passwords.SignInAsync(HttpContext, Email, password!, ReturnUrl,
-            requireSecondFactor: Fresh || PasswordSignIn.ReturnAsksForSecondFactor(ReturnUrl));
+            requireSecondFactor: Fresh || BrowserSignIn.ReturnAsksForSecondFactor(ReturnUrl));
         if (result.Problem is { } problem)
         {
             OfferResend = problem.Is("email-not-verified");

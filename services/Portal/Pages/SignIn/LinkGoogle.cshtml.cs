@@ -8,7 +8,7 @@ namespace AuthPlatform.Portal.Pages.SignIn;
 /// password once (and the second factor when it is on); then POST /api/accounts/me/external-identities links Google.
 /// Until then Google's word alone opens nothing.
 /// </summary>
-public sealed class LinkGoogleModel(PlatformApi api, SealedCookie cookies, PasswordSignIn passwords) : PortalPage
+public sealed class LinkGoogleModel(PlatformApi api, SealedCookie cookies, BrowserSignIn passwords) : PortalPage
 {
     public const string Path = "/sign-in/link-google";
 
@@ -66,7 +66,7 @@ public sealed class LinkGoogleModel(PlatformApi api, SealedCookie cookies, Passw
     }
 
     /// <param name="accessToken">The session's, just issued (the cookie that carries it reaches the portal only with the next request).</param>
-    private async Task<IActionResult> LinkAsync(PendingLink pending, string accessToken)
+    private async Task<IActionResult> LinkAsync(PendingGoogleLink pending, string accessToken)
     {
         var linked = await api.LinkExternalIdentityAsync(accessToken, pending.LinkToken, HttpContext.RequestAborted);
         cookies.Delete(HttpContext, PortalCookies.Link);
@@ -78,5 +78,5 @@ public sealed class LinkGoogleModel(PlatformApi api, SealedCookie cookies, Passw
         return Redirect(pending.ReturnUrl == "/account" ? "/account?notice=google-linked" : pending.ReturnUrl);
     }
 
-    private PendingLink? Pending() => cookies.Read<PendingLink>(HttpContext, PortalCookies.Link);
+    private PendingGoogleLink? Pending() => cookies.Read<PendingGoogleLink>(HttpContext, PortalCookies.Link);
 }

@@ -44,7 +44,7 @@ public sealed class PasskeySignInModel(PlatformApi api, PortalSession session, S
         {
             return Expired();
         }
-        var completed = await api.CompletePasskeySignInAsync(new PasskeyAssertion(json, pending?.MfaToken), HttpContext.RequestAborted);
+        var completed = await api.CompletePasskeySignInAsync(new PasskeyAssertionRequest(json, pending?.MfaToken), HttpContext.RequestAborted);
         if (completed.Value is not { } tokens)
         {
             return Failed(completed.Problem!);

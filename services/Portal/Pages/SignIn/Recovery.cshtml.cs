@@ -28,7 +28,7 @@ public sealed class RecoveryModel(PlatformApi api, PortalSession session, Sealed
             FormError = "Check the code.";
             return PageWithStatus(StatusCodes.Status400BadRequest);
         }
-        var completed = await api.CompleteSecondFactorAsync(pending.MfaToken, FactorMethods.RecoveryCode, typed, HttpContext.RequestAborted);
+        var completed = await api.CompleteSecondFactorAsync(pending.MfaToken, FactorMethod.RecoveryCode, typed, HttpContext.RequestAborted);
         if (completed.Problem is { } problem && (problem.Is("invalid-code") || problem.Status == System.Net.HttpStatusCode.Unauthorized))
         {
             CodeError = "That recovery code is not right, or it was used already. Check it and try again.";

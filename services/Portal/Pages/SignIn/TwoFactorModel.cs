@@ -7,7 +7,7 @@ namespace AuthPlatform.Portal.Pages.SignIn;
 /// "Send a new code" (<see cref="SendCodeModel"/>) comes back here with the wait it was refused with. "Remember this
 /// device" (offered when the API says for how long) keeps the API's new device token in the device cookie.
 /// </summary>
-public sealed class TwoFactorModel(PlatformApi api, PortalSession session, SealedCookie cookies, PasswordSignIn passwords) : PortalPage
+public sealed class TwoFactorModel(PlatformApi api, PortalSession session, SealedCookie cookies, BrowserSignIn passwords) : PortalPage
 {
     public string? Notice { get; private set; }
 
@@ -27,9 +27,9 @@ public sealed class TwoFactorModel(PlatformApi api, PortalSession session, Seale
         {
             return Redirect("/sign-in?notice=sign-in-expired");
         }
-        IsSms = pending.PrimaryMethod == FactorMethods.Sms;
+        IsSms = pending.PrimaryMethod == FactorMethod.Sms;
         RememberDays = Days(pending);
-        OffersPasskey = pending.Methods.Contains(FactorMethods.Passkey);
+        OffersPasskey = pending.Methods.Contains(FactorMethod.Passkey);
         if (refused is { Length: > 0 and < 40 })
         {
             // What "Send a new code" was refused with (SendCode redirects here): only known kinds become sentences.
@@ -49,9 +49,9 @@ public sealed class TwoFactorModel(PlatformApi api, PortalSession session, Seale
         {
             return Redirect("/sign-in?notice=sign-in-expired");
         }
-        IsSms = pending.PrimaryMethod == FactorMethods.Sms;
+        IsSms = pending.PrimaryMethod == FactorMethod.Sms;
         RememberDays = Days(pending);
-        OffersPasskey = pending.Methods.Contains(FactorMethods.Passkey);
+        OffersPasskey = pending.Methods.Contains(FactorMethod.Passkey);
         var digits = OneTimeCode.Normalize(code);
         if (digits is null)
         {
@@ -74,7 +74,7 @@ public sealed class TwoFactorModel(PlatformApi api, PortalSession session, Seale
         pending.RememberDeviceFor is { } seconds && seconds > 0 ? (int)Math.Round(TimeSpan.FromSeconds(seconds).TotalDays) : null;
 
     /// <summary>What the second step's answer means for the browser; shared by the code page and the recovery page.</summary>
-    internal static async Task<IActionResult> FinishAsync(ApiResult<SessionTokens> completed, PendingSignIn pending, PortalSession session,
+    internal static async Task<IActionResult> FinishAsync(ApiResult<SignInResponse> completed, PendingSignIn pending, PortalSession session,
         SealedCookie cookies, HttpContext context, Action<string> fieldError, PortalPage page, string? notice = null)
     {
         if (completed.Value is { } tokens)

@@ -13,7 +13,7 @@ public sealed class AccessKeysModel(PlatformApi api, SealedCookie cookies) : Acc
     /// <summary>The API's limit on a key's name.</summary>
     public const int MaxNameLength = 100;
 
-    public IReadOnlyList<AccessKeyListing> Keys { get; private set; } = [];
+    public IReadOnlyList<AccessKeySummary> Keys { get; private set; } = [];
 
     public FreshAccessKey? Created { get; private set; }
 

@@ -5,7 +5,7 @@ namespace AuthPlatform.Portal.Pages.Account.AccessKeys;
 /// <summary>Revoking a key asks first; then DELETE /api/access-keys/{id}.</summary>
 public sealed class RevokeAccessKeyModel(PlatformApi api) : AccountPage
 {
-    public AccessKeyListing? Key { get; private set; }
+    public AccessKeySummary? Key { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id) => await LoadAsync(id) ?? (Key is null ? NotFound() : Page());
 

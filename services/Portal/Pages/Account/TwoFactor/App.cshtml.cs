@@ -57,6 +57,6 @@ public sealed class AuthenticatorSetupModel(PlatformApi api, SealedCookie cookie
         return Redirect(Path);
     }
 
-    protected override Task<ApiResult<RecoveryCodeList>> ConfirmAsync(string accessToken, string digits) =>
+    protected override Task<ApiResult<RecoveryCodesResponse>> ConfirmAsync(string accessToken, string digits) =>
         Api.ConfirmAuthenticatorAsync(accessToken, digits, HttpContext.RequestAborted);
 }

@@ -13,7 +13,7 @@ public abstract class CurrentCodePage(PlatformApi api) : AccountPage
     public string? CodeError { get; protected set; }
 
     /// <summary>The hint under the code field, by method.</summary>
-    public string CodeHint => Mfa?.Method == FactorMethods.Sms
+    public string CodeHint => Mfa?.Method == FactorMethod.Sms
         ? "Enter one of your recovery codes (such as ABCD-EFGH-JKMN-PQRS)."
         : "Enter the six-digit code your authenticator app shows now, or one of your recovery codes.";
 
@@ -29,7 +29,7 @@ public abstract class CurrentCodePage(PlatformApi api) : AccountPage
         }
         if (CurrentCode(code) is not { } current)
         {
-            CodeError = Mfa?.Method == FactorMethods.Sms ? "Enter one of your recovery codes." : "Enter a six-digit code or a recovery code.";
+            CodeError = Mfa?.Method == FactorMethod.Sms ? "Enter one of your recovery codes." : "Enter a six-digit code or a recovery code.";
             FormError = "Check the highlighted field.";
             return PageWithStatus(StatusCodes.Status400BadRequest);
         }

@@ -23,7 +23,7 @@ public abstract class FactorSetupPage<TPending>(PlatformApi api, SealedCookie co
     /// <summary>What the code field says when the first code is missing or not six digits.</summary>
     protected abstract string CodeMissing { get; }
 
-    protected abstract Task<ApiResult<RecoveryCodeList>> ConfirmAsync(string accessToken, string digits);
+    protected abstract Task<ApiResult<RecoveryCodesResponse>> ConfirmAsync(string accessToken, string digits);
 
     protected PlatformApi Api => api;
 

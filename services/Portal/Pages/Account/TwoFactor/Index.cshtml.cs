@@ -26,11 +26,11 @@ public sealed class ChooseMethodModel(PlatformApi api, SealedCookie cookies) : A
         cookies.Delete(HttpContext, AccountSteps.PhoneSetupCookie);
         switch (method)
         {
-            case FactorMethods.Sms:
+            case FactorMethod.Sms:
                 return Redirect(PhoneSetupModel.PagePath);
-            case FactorMethods.Totp when Mfa is { Enabled: true }:
+            case FactorMethod.Totp when Mfa is { Enabled: true }:
                 return Redirect(AuthenticatorSetupModel.PagePath);
-            case FactorMethods.Totp:
+            case FactorMethod.Totp:
                 var accessToken = (await AccessTokenAsync())!;
                 var started = await api.StartAuthenticatorSetupAsync(accessToken, null, HttpContext.RequestAborted);
                 if (started.Value is not { } setup)

@@ -115,7 +115,7 @@ public sealed class PhoneSetupModel(PlatformApi api, SealedCookie cookies, TimeP
     protected override string? NoticeFor(PendingPhone pending, string? notice) =>
         notice == "sent" ? $"We texted a code to {pending.MaskedNumber}." : null;
 
-    protected override Task<ApiResult<RecoveryCodeList>> ConfirmAsync(string accessToken, string digits) =>
+    protected override Task<ApiResult<RecoveryCodesResponse>> ConfirmAsync(string accessToken, string digits) =>
         Api.ConfirmPhoneAsync(accessToken, digits, HttpContext.RequestAborted);
 
     /// <summary>The number in E.164: as typed when it starts with + (or 00), else the country's code and the national number without its leading 0.</summary>
@@ -137,7 +137,7 @@ public sealed class PhoneSetupModel(PlatformApi api, SealedCookie cookies, TimeP
             : null;
     }
 
-    private void Remember(string e164, PhoneCodeSent answer)
+    private void Remember(string e164, SmsStartedResponse answer)
     {
         var expiresAt = time.GetUtcNow().AddSeconds(answer.ExpiresIn);
         Cookies.Write(HttpContext, AccountSteps.PhoneSetupCookie, new PendingPhone(e164, answer.PhoneNumber, expiresAt, Reconfiguring),

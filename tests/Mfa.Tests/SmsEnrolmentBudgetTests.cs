@@ -6,7 +6,7 @@ namespace AuthPlatform.Mfa.Tests;
 /// SMS budgets through the gateway: enrolment attempts (anyone can type anyone's number) have budgets of their own, so
 /// they cannot use up the sign-in codes of the number's owner, and one account can only try a few numbers a day.
 /// </summary>
-public sealed class SmsBudgetTests(MfaPlatform platform)
+public sealed class SmsEnrolmentBudgetTests(MfaPlatform platform)
 {
     private readonly TwoFactorClient _client = new(platform);
 

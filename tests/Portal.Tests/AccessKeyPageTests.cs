@@ -3,7 +3,7 @@ using System.Net;
 namespace AuthPlatform.Portal.Tests;
 
 /// <summary>Access keys: create (the secret shown once, with a copy button and a warning), list, revoke after a confirmation.</summary>
-public sealed class AccessKeyTests(PortalPlatform platform, BrowserFixture browser)
+public sealed class AccessKeyPageTests(PortalPlatform platform, BrowserFixture browser)
 {
     [Fact]
     public async Task A_key_is_created_with_its_secret_shown_once_listed_and_revoked_after_a_confirmation()

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace AuthPlatform.Portal.Sessions;
 
 /// <summary>How a password sign-in ended: refused (the problem), a second factor due (the code page is next), or signed in.</summary>
-public sealed record PasswordSignInResult(ApiProblem? Problem, bool SecondFactorDue = false, string? AccessToken = null);
+public sealed record BrowserSignInResult(ApiProblem? Problem, bool SecondFactorDue = false, string? AccessToken = null);
 
 /// <summary>
 /// A password sign-in from any page that asks for one (sign-in, linking Google): POST /api/sessions with this
@@ -12,9 +12,9 @@ public sealed record PasswordSignInResult(ApiProblem? Problem, bool SecondFactor
 /// goes to <c>afterSecondFactor</c>), or the session started (a remembered browser skips the second factor unless
 /// <c>requireSecondFactor</c>: an app asked for it).
 /// </summary>
-public sealed class PasswordSignIn(PlatformApi api, PortalSession session, SealedCookie cookies, TimeProvider time, IOptions<PortalOptions> options)
+public sealed class BrowserSignIn(PlatformApi api, PortalSession session, SealedCookie cookies, TimeProvider time, IOptions<PortalOptions> options)
 {
-    public async Task<PasswordSignInResult> SignInAsync(HttpContext http, string email, string password, string afterSecondFactor,
+    public async Task<BrowserSignInResult> SignInAsync(HttpContext http, string email, string password, string afterSecondFactor,
         bool requireSecondFactor = false)
     {
         var device = cookies.Read<DeviceToken>(http, PortalCookies.Device);
@@ -27,15 +27,11 @@ public sealed class PasswordSignIn(PlatformApi api, PortalSession session, Seale
         if (signIn.MfaRequired && signIn.MfaToken is { } mfaToken)
         {
             cookies.Write(http, PortalCookies.SignInStep,
-                new PendingSignIn(mfaToken, signIn.Methods ?? [FactorMethods.Totp], afterSecondFactor, signIn.RememberDeviceFor),
+                new PendingSignIn(mfaToken, signIn.Methods ?? [FactorMethod.Totp], afterSecondFactor, signIn.RememberDeviceFor),
                 options.Value.SignInStepLifetime);
             return new(null, SecondFactorDue: true);
         }
-        if (signIn.AccessToken is null || signIn.ExpiresIn is null)
-        {
-            return new(ApiProblem.Unreachable);
-        }
-        if (await session.StartAsync(http, new SessionTokens(signIn.AccessToken, signIn.RefreshToken, signIn.ExpiresIn.Value)) is { } problem)
+        if (await session.StartAsync(http, signIn) is { } problem)
         {
             return new(problem);
         }

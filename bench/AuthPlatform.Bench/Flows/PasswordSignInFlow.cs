@@ -10,7 +10,7 @@ namespace AuthPlatform.Bench.Flows;
 /// email in MailDev, press the link's button, sign in once). Measured: POST /api/sessions, round-robin over the
 /// accounts; success is 200.
 /// </summary>
-public sealed class SignInFlow : IBenchFlow
+public sealed class PasswordSignInFlow : IBenchFlow
 {
     public const string Password = "correct horse battery staple";
 
