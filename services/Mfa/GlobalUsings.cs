@@ -1,4 +1,4 @@
+global using AuthPlatform.Contracts.Api;
 global using AuthPlatform.Mfa.Apis;
 global using AuthPlatform.Mfa.Clients;
 global using AuthPlatform.Mfa.Extensions;
-global using AuthPlatform.Contracts.Api;

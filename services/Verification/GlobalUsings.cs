@@ -1,3 +1,3 @@
+global using AuthPlatform.Contracts.Api;
 global using AuthPlatform.Verification.Apis;
 global using AuthPlatform.Verification.Extensions;
-global using AuthPlatform.Contracts.Api;
