@@ -24,9 +24,12 @@ public sealed class RememberedDeviceTests(AccountPlatform platform)
         first.GetProperty("mfaRequired").GetBoolean().ShouldBeTrue();
         first.GetProperty("rememberDeviceFor").GetInt32().ShouldBe((int)TimeSpan.FromDays(30).TotalSeconds);
         var notRemembered = first.GetProperty("deviceToken").GetString()!;
+        // The answer says how long to keep the token: SignIn__DeviceTokenLifetime, 180 days.
+        first.GetProperty("deviceTokenExpiresAt").GetDateTimeOffset().ShouldBe(DateTimeOffset.UtcNow.AddDays(180), TimeSpan.FromMinutes(5));
         var remembered = await SecondStepAsync(first, "totp", await owner.App.NextCodeAsync(), remember: true);
         var deviceToken = remembered.GetProperty("deviceToken").GetString()!;
         remembered.GetProperty("deviceRememberedUntil").GetDateTimeOffset().ShouldBe(DateTimeOffset.UtcNow.AddDays(30), TimeSpan.FromMinutes(5));
+        remembered.GetProperty("deviceTokenExpiresAt").GetDateTimeOffset().ShouldBe(DateTimeOffset.UtcNow.AddDays(180), TimeSpan.FromMinutes(5));
 
         // The password alone now signs in on this device; the session says it proved the password only.
         var skipped = await PasswordStepAsync(owner.Email, deviceToken);

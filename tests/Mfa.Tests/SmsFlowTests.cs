@@ -32,6 +32,7 @@ public sealed class SmsFlowTests(MfaPlatform platform)
         started.GetProperty("advice").GetString()!.ShouldContain("authenticator app");
         // The assembly runs verification with a 4-minute lifetime (MfaPlatform): the answer and the text say so.
         started.GetProperty("expiresIn").GetInt32().ShouldBe((int)MfaPlatform.SmsCodeLifetime.TotalSeconds);
+        started.GetProperty("setupExpiresIn").GetInt32().ShouldBe(900, "the number waits 15 minutes for a code; a new code can be asked for meanwhile");
 
         var enrolSms = await platform.Twilio.WaitForMessageAsync(phone);
         enrolSms.From.ShouldBe(platform.Twilio.From);

@@ -20,6 +20,7 @@ public sealed class TotpFlowTests(MfaPlatform platform)
         secret.Length.ShouldBe(32, "160 random bits in Base32");
         uri.ShouldBe($"otpauth://totp/AuthPlatform:{email}?secret={secret}&issuer=AuthPlatform&algorithm=SHA1&digits=6&period=30");
         (await QrCodes.ScanDataUriAsync(setup.GetProperty("qrCodePng").GetString()!)).ShouldBe(uri);
+        setup.GetProperty("setupExpiresIn").GetInt32().ShouldBe(900, "the pending secret waits 15 minutes for a code");
 
         // Nothing changes until confirmed: the password alone still signs in.
         using var before = await _client.Accounts.SignInAsync(email);

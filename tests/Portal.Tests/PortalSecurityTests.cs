@@ -76,6 +76,9 @@ public sealed partial class PortalSecurityTests(PortalPlatform platform, Browser
         var cookies = await visit.Context.CookiesAsync();
         cookies.Select(c => c.Name).ShouldContain("portal.session");
         cookies.Select(c => c.Name).ShouldContain("portal.device");
+        // Kept as long as the API says the device token lives (deviceTokenExpiresAt: 180 days).
+        DateTimeOffset.FromUnixTimeSeconds((long)cookies.Single(c => c.Name == "portal.device").Expires)
+            .ShouldBe(DateTimeOffset.UtcNow.AddDays(180), TimeSpan.FromHours(1));
         foreach (var cookie in cookies)
         {
             cookie.HttpOnly.ShouldBeTrue(cookie.Name);

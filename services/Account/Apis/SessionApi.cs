@@ -49,8 +49,8 @@ public static class SessionApi
             SignInOutcomeKind.SignedIn or SignInOutcomeKind.SignedInOnRememberedDevice =>
                 TypedResults.Ok(outcome.Tokens!.ToResponse(outcome.DeviceToken, outcome.RememberedUntil)),
             SignInOutcomeKind.SecondFactorRequired => TypedResults.Ok(new SignInResponse(null, null, null, null, MfaRequired: true,
-                MfaToken: outcome.MfaToken, Methods: outcome.Methods, DeviceToken: outcome.DeviceToken,
-                RememberDeviceFor: (int?)outcome.RememberFor?.TotalSeconds)),
+                MfaToken: outcome.MfaToken, Methods: outcome.Methods, DeviceToken: outcome.DeviceToken?.Value,
+                RememberDeviceFor: (int?)outcome.RememberFor?.TotalSeconds, DeviceTokenExpiresAt: outcome.DeviceToken?.ExpiresAt)),
             SignInOutcomeKind.Throttled => Problems.TooManyAttempts(context, outcome.RetryAfter),
             SignInOutcomeKind.Busy => Problems.Busy(context, outcome.RetryAfter),
             SignInOutcomeKind.EmailNotVerified => Problems.EmailNotVerified(),

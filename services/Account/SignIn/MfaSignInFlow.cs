@@ -23,7 +23,7 @@ public enum MfaSignInOutcomeKind
 }
 
 public sealed record MfaSignInOutcome(MfaSignInOutcomeKind Result, IssuedTokens? Tokens = null, string? Detail = null,
-    MfaVerification? Refusal = null, string? DeviceToken = null, DateTimeOffset? RememberedUntil = null);
+    MfaVerification? Refusal = null, IssuedDeviceToken? DeviceToken = null, DateTimeOffset? RememberedUntil = null);
 
 /// <summary>The second step's device: whether to remember it, its User-Agent (its name) and address (the new-device email's cooldown).</summary>
 public sealed record MfaSignInDevice(bool Remember, string? UserAgent, System.Net.IPAddress? Client);

@@ -22,7 +22,7 @@ public enum SignInOutcomeKind
 }
 
 public sealed record SignInOutcome(SignInOutcomeKind Result, IssuedTokens? Tokens = null, string? MfaToken = null,
-    IReadOnlyList<string>? Methods = null, string? DeviceToken = null, TimeSpan RetryAfter = default,
+    IReadOnlyList<string>? Methods = null, IssuedDeviceToken? DeviceToken = null, TimeSpan RetryAfter = default,
     DateTimeOffset? RememberedUntil = null, TimeSpan? RememberFor = null);
 
 /// <summary>

@@ -12,6 +12,9 @@ namespace AuthPlatform.Account.Throttling;
 /// </summary>
 public sealed record KnownDevice(Guid Id, DateTimeOffset FirstSeenAt, string? RememberSecret = null, bool IsNew = false);
 
+/// <summary>A device token and until when it keeps the device known (the API says so, so clients keep it as long).</summary>
+public sealed record IssuedDeviceToken(string Value, DateTimeOffset ExpiresAt);
+
 /// <summary>
 /// Device tokens: handed to a client after a correct password, sent back at the next sign-in. A device that holds
 /// one for the account has proven the password before, so guesses from elsewhere (the per-(account, network) lock)
@@ -28,9 +31,12 @@ public sealed class KnownDevices(IDataProtectionProvider protection, IOptions<Si
     /// <summary>A device seen for the first time now.</summary>
     public KnownDevice New() => new(Guid.CreateVersion7(), time.GetUtcNow(), IsNew: true);
 
-    public string Issue(Guid accountId, KnownDevice device) =>
-        _protector.Protect(JsonSerializer.Serialize(new Payload(accountId, device.Id, device.FirstSeenAt.ToUnixTimeSeconds(), device.RememberSecret)),
-            time.GetUtcNow() + options.Value.DeviceTokenLifetime);
+    public IssuedDeviceToken Issue(Guid accountId, KnownDevice device)
+    {
+        var expiresAt = time.GetUtcNow() + options.Value.DeviceTokenLifetime;
+        var payload = JsonSerializer.Serialize(new Payload(accountId, device.Id, device.FirstSeenAt.ToUnixTimeSeconds(), device.RememberSecret));
+        return new(_protector.Protect(payload, expiresAt), expiresAt);
+    }
 
     /// <summary>The device the token names, when it is a live token of this account; null otherwise.</summary>
     public KnownDevice? Read(string? deviceToken, Guid accountId)

@@ -22,7 +22,7 @@ public enum PasswordSignInResult
 }
 
 /// <param name="ProvenAt">When the password check began: the session's proof time (see SessionTokens).</param>
-public sealed record PasswordSignInOutcome(PasswordSignInResult Result, UserAccount? Account = null, string? DeviceToken = null,
+public sealed record PasswordSignInOutcome(PasswordSignInResult Result, UserAccount? Account = null, IssuedDeviceToken? DeviceToken = null,
     TimeSpan RetryAfter = default, DateTimeOffset ProvenAt = default, KnownDevice? Device = null);
 
 /// <summary>

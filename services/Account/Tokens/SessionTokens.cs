@@ -1,5 +1,6 @@
 using AuthPlatform.Account.Infrastructure;
 using AuthPlatform.Account.Model;
+using AuthPlatform.Account.Throttling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -8,8 +9,9 @@ namespace AuthPlatform.Account.Tokens;
 public sealed record IssuedTokens(string AccessToken, string? RefreshToken, int ExpiresIn)
 {
     /// <summary>The tokens as the API answers them; with the device's token and until when it is remembered, if it is.</summary>
-    public SignInResponse ToResponse(string? deviceToken = null, DateTimeOffset? deviceRememberedUntil = null) =>
-        new(AccessToken, RefreshToken, ExpiresIn, "Bearer", DeviceToken: deviceToken, DeviceRememberedUntil: deviceRememberedUntil);
+    public SignInResponse ToResponse(IssuedDeviceToken? device = null, DateTimeOffset? deviceRememberedUntil = null) =>
+        new(AccessToken, RefreshToken, ExpiresIn, "Bearer", DeviceToken: device?.Value, DeviceRememberedUntil: deviceRememberedUntil,
+            DeviceTokenExpiresAt: device?.ExpiresAt);
 }
 
 /// <summary>

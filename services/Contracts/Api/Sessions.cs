@@ -28,8 +28,9 @@ public sealed record ReauthenticateRequest(string Password,
 /// <summary>
 /// Either tokens, or (when a second factor is needed) <c>mfaRequired</c> with an mfaToken, the methods and
 /// <c>rememberDeviceFor</c> (seconds the second step may remember the device). <c>deviceRememberedUntil</c>: the
-/// device is remembered (it skipped the second factor, or was just remembered) until then. Also the answer of the
-/// second step, of a refresh, of a reauthentication and of a passkey sign-in.
+/// device is remembered (it skipped the second factor, or was just remembered) until then. <c>deviceTokenExpiresAt</c>:
+/// until when the <c>deviceToken</c> keeps this device known. Also the answer of the second step, of a refresh, of a
+/// reauthentication and of a passkey sign-in.
 /// </summary>
 public sealed record SignInResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AccessToken,
@@ -41,7 +42,8 @@ public sealed record SignInResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Methods = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeviceToken = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeviceRememberedUntil = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RememberDeviceFor = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RememberDeviceFor = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeviceTokenExpiresAt = null);
 
 /// <summary>A live session as its owner sees it (GET /api/sessions).</summary>
 public sealed record SessionSummary(Guid Id, DateTimeOffset StartedAt, DateTimeOffset AuthenticatedAt, DateTimeOffset LastRefreshedAt,

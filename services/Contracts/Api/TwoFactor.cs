@@ -16,8 +16,11 @@ public sealed record MfaStatus(bool Enabled, string? Method, int RecoveryCodesRe
 public sealed record StartTotpRequest(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CurrentCode = null);
 
-/// <summary>A pending authenticator-app setup: the secret, its otpauth URI, and a PNG of that URI (base64).</summary>
-public sealed record TotpSetup(string Secret, string OtpauthUri, string QrCodePng);
+/// <summary>
+/// A pending authenticator-app setup: the secret, its otpauth URI, a PNG of that URI (base64), and how many seconds mfa
+/// keeps it waiting for a code.
+/// </summary>
+public sealed record TotpSetup(string Secret, string OtpauthUri, string QrCodePng, int SetupExpiresIn);
 
 /// <summary>A code proving the current factor (six digits, or a recovery code).</summary>
 public sealed record CodeRequest(string Code);
@@ -27,8 +30,11 @@ public sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes, 
 public sealed record StartSmsRequest(string PhoneNumber,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CurrentCode = null);
 
-/// <summary>The masked number, the code's lifetime in seconds, and why SMS is weaker than an authenticator app.</summary>
-public sealed record SmsStartedResponse(string PhoneNumber, int ExpiresIn, string Advice);
+/// <summary>
+/// The masked number, the code's lifetime in seconds, why SMS is weaker than an authenticator app, and how many seconds
+/// mfa keeps the number waiting for a code (a new code can be asked for meanwhile).
+/// </summary>
+public sealed record SmsStartedResponse(string PhoneNumber, int ExpiresIn, string Advice, int SetupExpiresIn);
 
 /// <param name="Credential">The browser's new PublicKeyCredential as JSON (binary fields base64url; <c>PublicKeyCredential.toJSON()</c>).</param>
 /// <param name="Name">What the owner calls it ("Work laptop"); a dated default when absent.</param>

@@ -63,7 +63,8 @@ public static class MfaApi
             return MfaProblems.Relayed(context, sent);
         }
         // verification owns the code's lifetime; this answer relays it.
-        return TypedResults.Accepted((string?)null, new SmsStartedResponse(PhoneNumberPolicy.Masked(e164), code.ExpiresIn, SmsAdvice));
+        return TypedResults.Accepted((string?)null, new SmsStartedResponse(PhoneNumberPolicy.Masked(e164), code.ExpiresIn, SmsAdvice,
+            (int)TotpEnrollment.PendingLifetime.TotalSeconds));
     }
 
     public static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult, UnauthorizedHttpResult>> ConfirmSmsAsync(

@@ -34,7 +34,7 @@ public sealed class TotpEnrollment(MfaDbContext db, TotpSecrets secrets, SecondF
 
         var base32 = Base32Encoding.ToString(secret).TrimEnd('=');
         var uri = OtpauthUri(email, base32);
-        return new TotpSetup(base32, uri, "data:image/png;base64," + Convert.ToBase64String(QrPng(uri)));
+        return new TotpSetup(base32, uri, "data:image/png;base64," + Convert.ToBase64String(QrPng(uri)), (int)PendingLifetime.TotalSeconds);
     }
 
     /// <summary>The Key URI format that Google Authenticator, Authy and iCloud Keychain accept.</summary>

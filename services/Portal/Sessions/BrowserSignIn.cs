@@ -23,7 +23,7 @@ public sealed class BrowserSignIn(PlatformApi api, PortalSession session, Sealed
         {
             return new(answer.Problem!);
         }
-        KeepDeviceToken(http, signIn.DeviceToken, signIn.DeviceRememberedUntil);
+        KeepDeviceToken(http, signIn);
         if (signIn.MfaRequired && signIn.MfaToken is { } mfaToken)
         {
             cookies.Write(http, PortalCookies.SignInStep,
@@ -39,17 +39,18 @@ public sealed class BrowserSignIn(PlatformApi api, PortalSession session, Sealed
     }
 
     /// <summary>
-    /// Keeps the API's device token in the device cookie: as long as the API keeps the device remembered when it
-    /// says so (the cookie then goes when the remembering ends), else as long as a device token is honoured.
+    /// Keeps an answer's device token in the device cookie for as long as the API says: until the remembering ends when
+    /// it keeps the device remembered (the cookie then goes with it), else until the token expires.
     /// </summary>
-    public void KeepDeviceToken(HttpContext http, string? deviceToken, DateTimeOffset? rememberedUntil)
+    public void KeepDeviceToken(HttpContext http, SignInResponse answer)
     {
-        if (deviceToken is not { Length: > 0 })
+        var now = time.GetUtcNow();
+        if (answer is not { DeviceToken: { Length: > 0 } deviceToken } || (answer.DeviceRememberedUntil ?? answer.DeviceTokenExpiresAt) is not { } until
+            || until <= now)
         {
             return;
         }
-        var lifetime = rememberedUntil is { } until && until > time.GetUtcNow() ? until - time.GetUtcNow() : DeviceToken.Lifetime;
-        cookies.Write(http, PortalCookies.Device, new DeviceToken(deviceToken), lifetime);
+        cookies.Write(http, PortalCookies.Device, new DeviceToken(deviceToken), until - now);
     }
 
     /// <summary>

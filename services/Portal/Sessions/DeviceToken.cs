@@ -4,8 +4,4 @@ namespace AuthPlatform.Portal.Sessions;
 /// The API's sealed device token for this browser (docs/api.md, Known devices), kept in its own HttpOnly cookie so
 /// that someone guessing from the same network cannot lock this browser's owner out.
 /// </summary>
-public sealed record DeviceToken(string Value)
-{
-    /// <summary>As long as the API honours it (SignIn__DeviceTokenLifetime, 180 days).</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(180);
-}
+public sealed record DeviceToken(string Value);

@@ -11,9 +11,6 @@ public static class AccountSteps
     public const string RecoveryCodesCookie = "portal.recovery-codes";
     public const string NewAccessKeyCookie = "portal.new-key";
 
-    /// <summary>As long as the API keeps a pending setup.</summary>
-    public static readonly TimeSpan SetupLifetime = TimeSpan.FromMinutes(15);
-
     /// <summary>How long recovery codes or a new secret can still be shown (and downloaded) after they were made.</summary>
     public static readonly TimeSpan ShownOnceLifetime = TimeSpan.FromMinutes(10);
 }

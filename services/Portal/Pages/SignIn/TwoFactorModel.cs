@@ -61,9 +61,9 @@ public sealed class TwoFactorModel(PlatformApi api, PortalSession session, Seale
         }
         var completed = await api.CompleteSecondFactorAsync(pending.MfaToken, pending.PrimaryMethod, digits, HttpContext.RequestAborted,
             rememberDevice: RememberDays is not null && remember == "yes");
-        if (completed.Value is { DeviceToken: { } deviceToken } remembered)
+        if (completed.Value is { } answer)
         {
-            passwords.KeepDeviceToken(HttpContext, deviceToken, remembered.DeviceRememberedUntil);
+            passwords.KeepDeviceToken(HttpContext, answer);
         }
         return await FinishAsync(completed, pending, session, cookies, HttpContext, error => CodeError = error, this);
     }

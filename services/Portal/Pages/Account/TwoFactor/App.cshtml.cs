@@ -53,7 +53,8 @@ public sealed class AuthenticatorSetupModel(PlatformApi api, SealedCookie cookie
             CodeError = Reconfiguring && IsAboutTheCode(started.Problem!) ? AccountMessages.For(started.Problem!) : null;
             return Leave(started.Problem!, Path) ?? Shown(started.Problem!);
         }
-        Cookies.Write(HttpContext, SetupCookie, new PendingAuthenticator(setup.OtpauthUri, setup.Secret), AccountSteps.SetupLifetime);
+        Cookies.Write(HttpContext, SetupCookie, new PendingAuthenticator(setup.OtpauthUri, setup.Secret),
+            TimeSpan.FromSeconds(setup.SetupExpiresIn));
         return Redirect(Path);
     }
 

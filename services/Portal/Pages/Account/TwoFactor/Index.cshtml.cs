@@ -38,7 +38,7 @@ public sealed class ChooseMethodModel(PlatformApi api, SealedCookie cookies) : A
                     return Leave(started.Problem!, Path) ?? Shown(started.Problem!);
                 }
                 cookies.Write(HttpContext, AccountSteps.AuthenticatorSetupCookie, new PendingAuthenticator(setup.OtpauthUri, setup.Secret),
-                    AccountSteps.SetupLifetime);
+                    TimeSpan.FromSeconds(setup.SetupExpiresIn));
                 return Redirect(AuthenticatorSetupModel.PagePath);
             default:
                 MethodError = "Choose how you want to get your codes.";

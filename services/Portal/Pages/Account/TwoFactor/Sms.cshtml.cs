@@ -141,6 +141,6 @@ public sealed class PhoneSetupModel(PlatformApi api, SealedCookie cookies, TimeP
     {
         var expiresAt = time.GetUtcNow().AddSeconds(answer.ExpiresIn);
         Cookies.Write(HttpContext, AccountSteps.PhoneSetupCookie, new PendingPhone(e164, answer.PhoneNumber, expiresAt, Reconfiguring),
-            AccountSteps.SetupLifetime);
+            TimeSpan.FromSeconds(answer.SetupExpiresIn));
     }
 }
