@@ -30,7 +30,7 @@ public sealed record PlatformSettings
     public bool DurableData { get; init; } = true;
 
     /// <summary>Servers on PortBase+1…+8, services from PortBase+10; 0 takes free ports (tests).</summary>
-    public int PortBase { get; init; } = 54300;
+    public int PortBase { get; init; } = 15300;
 
     public int GatewayPort { get; init; } = 8080;
 

@@ -21,7 +21,7 @@ public sealed record BenchOptions(
 
         Flows: {{string.Join(", ", FlowCatalog.All.Keys)}}
           --gateway      the gateway's base URL                  (default http://localhost:8080)
-          --mail         MailDev's web/REST base URL             (default http://localhost:54306)
+          --mail         MailDev's web/REST base URL             (default http://localhost:15306)
           --concurrency  workers; a comma list runs each level   (default 4)
           --duration     measured seconds per level              (default 20)
           --warmup       unmeasured seconds before each level    (default 3)
@@ -56,7 +56,7 @@ public sealed record BenchOptions(
         string Get(string name, string fallback) => values.TryGetValue(name, out var value) ? value : fallback;
         var options = new BenchOptions(
             BaseUri(Get("gateway", "http://localhost:8080"), "gateway"),
-            BaseUri(Get("mail", "http://localhost:54306"), "mail"),
+            BaseUri(Get("mail", "http://localhost:15306"), "mail"),
             Get("concurrency", "4").Split(',').Select(c => Number(c, "concurrency", 1)).ToArray(),
             TimeSpan.FromSeconds(Number(Get("duration", "20"), "duration", 1)),
             TimeSpan.FromSeconds(Number(Get("warmup", "3"), "warmup", 0)),
