@@ -44,6 +44,10 @@ gateway="http://localhost:$GATEWAY_PORT"
 mail="http://localhost:$((port_base + 6))"
 
 # Production-like logging; a benchmark is one client, so the per-client edge limits would only measure themselves.
+# Production-like: not Development (no developer exception page, no DI scope validation on every resolution, OWASP
+# hashing enforced, per-service broker users), but Staging rather than Production, which refuses the loopback
+# http:// public address the harness calls.
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Staging}
 export Logging__LogLevel__Default=Warning
 for limit in SignUp SignIn Resend PasswordReset Mfa Refresh MfaStep SmsResend AccessKeyToken; do
   export "Gateway__RateLimits__${limit}PerMinute=100000000"
@@ -113,7 +117,7 @@ done
 IFS=',' read -r -a flow_list <<<"$flows"
 cat >"$out/run.json" <<JSON
 {"command": "$command", "date": "$(date -u '+%Y-%m-%d %H:%M')", "machine": "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)",
- "cores": $(nproc), "configuration": "Release", "logLevel": "Warning", "traces": "$OTEL_TRACES_SAMPLER ${OTEL_TRACES_SAMPLER_ARG:-}", "metricExportMs": $OTEL_METRIC_EXPORT_INTERVAL, "concurrency": "$concurrency", "duration": $duration, "warmup": $warmup,
+ "cores": $(nproc), "configuration": "Release", "environment": "$ASPNETCORE_ENVIRONMENT", "logLevel": "Warning", "traces": "$OTEL_TRACES_SAMPLER ${OTEL_TRACES_SAMPLER_ARG:-}", "metricExportMs": $OTEL_METRIC_EXPORT_INTERVAL, "concurrency": "$concurrency", "duration": $duration, "warmup": $warmup,
  "idleEnd": "$idle_end", "flows": [$(printf '"%s",' "${flow_list[@]}" | sed 's/,$//')]}
 JSON
 status=0

@@ -82,7 +82,7 @@ def main(out):
         "",
         f"- Command: `{run['command']}`",
         f"- Date: {run['date']} UTC; machine: {run['machine']}",
-        f"- Build: {run['configuration']}; logs at {run['logLevel']}; traces sampled `{run.get('traces', 'all')}`; metrics exported every {run.get('metricExportMs', 1000) / 1000:g} s; edge limits lifted; concurrency {run['concurrency']}, "
+        f"- Build: {run['configuration']}, services as {run.get('environment', 'Development')}; logs at {run['logLevel']}; traces sampled `{run.get('traces', 'all')}`; metrics exported every {run.get('metricExportMs', 1000) / 1000:g} s; edge limits lifted; concurrency {run['concurrency']}, "
         f"{run['duration']} s measured per flow after {run['warmup']} s of warm-up",
         "",
         "| flow | concurrency | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms | platform CPU ms/request |",
