@@ -9,24 +9,41 @@ namespace AuthPlatform.Notification.Infrastructure;
 /// <summary>
 /// Counts the messages waiting in every queue this worker consumes, and in its <c>_error</c> queue, for the
 /// <c>authplatform.notification.queue.depth</c> gauge: a growing queue means the workers fall behind, a non-empty error
-/// queue means messages were given up on. The queues are learnt from MassTransit as its endpoints become ready, and read
-/// with a passive declare, which never creates one.
+/// queue means messages were given up on. The queues are learnt from MassTransit as its endpoints become ready (not
+/// the bus's own temporary queue), and read with a passive declare, which never creates one.
 /// </summary>
-public sealed partial class RabbitMqQueueDepth(IConfiguration configuration, NotificationMetrics metrics, ILogger<RabbitMqQueueDepth> logger)
+public sealed partial class RabbitMqQueueDepth(IConfiguration configuration, NotificationMetrics metrics, TimeProvider time,
+    ILogger<RabbitMqQueueDepth> logger)
     : BackgroundService, IReceiveEndpointObserver
 {
     /// <summary>How often the broker is asked; the gauge reports the last answer.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<string, bool> _queues = new();
+    /// <summary>
+    /// How often a queue that does not exist yet (an <c>_error</c> queue before anything was given up on) is looked for
+    /// again: each look is a refused passive declare, an error line in RabbitMQ's log.
+    /// </summary>
+    public static readonly TimeSpan MissingQueueInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>Each queue and when to read it next.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _queues = new();
 
     public Task Ready(ReceiveEndpointReady ready)
     {
+        if (IsTemporary(ready.InputAddress))
+        {
+            return Task.CompletedTask;
+        }
         var queue = RabbitMqWaitingRoom.QueueOf(ready.InputAddress);
-        _queues[queue] = true;
-        _queues[queue + "_error"] = true;
+        _queues.TryAdd(queue, DateTimeOffset.MinValue);
+        _queues.TryAdd(queue + "_error", DateTimeOffset.MinValue);
         return Task.CompletedTask;
     }
+
+    /// <summary>The bus's own endpoint: a queue deleted with its connection, which no other connection can look at.</summary>
+    private static bool IsTemporary(Uri address) =>
+        address.Query.Contains("temporary=true", StringComparison.OrdinalIgnoreCase)
+        || address.Query.Contains("autodelete=true", StringComparison.OrdinalIgnoreCase);
 
     public Task Stopping(ReceiveEndpointStopping stopping) => Task.CompletedTask;
 
@@ -81,8 +98,13 @@ public sealed partial class RabbitMqQueueDepth(IConfiguration configuration, Not
         IChannel? channel = null;
         try
         {
-            foreach (var queue in _queues.Keys.Order())
+            var now = time.GetUtcNow();
+            foreach (var (queue, due) in _queues.OrderBy(q => q.Key, StringComparer.Ordinal))
             {
+                if (due > now)
+                {
+                    continue;
+                }
                 // A failed passive declare closes its channel: open another for the next queue.
                 channel = channel is { IsOpen: true } ? channel : await connection.CreateChannelAsync(cancellationToken: cancellationToken);
                 try
@@ -94,6 +116,7 @@ public sealed partial class RabbitMqQueueDepth(IConfiguration configuration, Not
                 {
                     // An error queue appears with the first message given up on: until then nothing waits in it.
                     metrics.QueueDepth(queue, 0);
+                    _queues[queue] = now + MissingQueueInterval;
                 }
             }
         }
