@@ -15,7 +15,7 @@ internal sealed partial class DependencyUnavailableHandler(IProblemDetailsServic
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsDependencyFailure(exception) && !IsAbandonedCall(exception, context))
+        if (!DependencyFailure.Is(exception) && !IsAbandonedCall(exception, context))
         {
             return false;
         }
@@ -39,7 +39,14 @@ internal sealed partial class DependencyUnavailableHandler(IProblemDetailsServic
     private static bool IsAbandonedCall(Exception exception, HttpContext context) =>
         exception is OperationCanceledException && !context.RequestAborted.IsCancellationRequested;
 
-    private static bool IsDependencyFailure(Exception? exception)
+    [Microsoft.Extensions.Logging.LoggerMessage(Microsoft.Extensions.Logging.LogLevel.Warning, "A dependency is unavailable; answering 503")]
+    private partial void LogUnavailable(Exception exception);
+}
+
+/// <summary>An exception that means a server or service the answer depends on is unreachable, not a bug: answer 503.</summary>
+public static class DependencyFailure
+{
+    public static bool Is(Exception? exception)
     {
         for (; exception is not null; exception = exception.InnerException)
         {
@@ -51,7 +58,4 @@ internal sealed partial class DependencyUnavailableHandler(IProblemDetailsServic
         }
         return false;
     }
-
-    [Microsoft.Extensions.Logging.LoggerMessage(Microsoft.Extensions.Logging.LogLevel.Warning, "A dependency is unavailable; answering 503")]
-    private partial void LogUnavailable(Exception exception);
 }

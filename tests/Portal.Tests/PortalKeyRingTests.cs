@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace AuthPlatform.Portal.Tests;
 
 /// <summary>
@@ -33,5 +35,37 @@ public sealed class PortalKeyRingTests(PortalPlatform platform, BrowserFixture b
             xml.ShouldNotContain("<masterKey", Case.Insensitive, "the master key is never stored in clear");
             xml.ShouldContain("EncryptedData");
         }
+    }
+
+    [Fact]
+    public async Task While_portaldb_refuses_connections_a_restarted_portal_says_temporarily_unavailable_and_recovers_by_itself()
+    {
+        var portal = platform.Fleet.Replicas("portal").Single();
+        // portaldb alone goes away for the portal (the other services keep their databases): new connections are refused.
+        await _accounts.ExecuteSqlAsync("accountdb", "ALTER DATABASE portaldb ALLOW_CONNECTIONS false");
+        try
+        {
+            await platform.Fleet.StopInstanceAsync(portal);
+            await platform.Fleet.StartInstanceAsync("portal", portal.Replica);
+            await platform.Fleet.WaitUntilGatewayServesAsync("/css/portal.css", "the restarted portal");
+
+            // The sign-in form needs the key ring (its antiforgery token), which the portal cannot read yet.
+            using var page = await platform.Gateway.GetAsync("/sign-in", TestContext.Current.CancellationToken);
+            page.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, "a database that is down is not a bug: never a 500");
+            page.Headers.RetryAfter.ShouldNotBeNull();
+            var body = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            body.ShouldContain("Temporarily unavailable");
+            body.ShouldNotContain("Exception");
+        }
+        finally
+        {
+            await _accounts.ExecuteSqlAsync("accountdb", "ALTER DATABASE portaldb ALLOW_CONNECTIONS true");
+        }
+
+        await PlatformFixture.EventuallyAsync("the sign-in page once portaldb is back", async () =>
+        {
+            using var page = await platform.Gateway.GetAsync("/sign-in");
+            return page.StatusCode == HttpStatusCode.OK;
+        });
     }
 }

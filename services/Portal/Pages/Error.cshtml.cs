@@ -1,3 +1,4 @@
+using AuthPlatform.Servers;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -21,7 +22,13 @@ public sealed class ErrorModel : PortalPage
 
     private IActionResult Show(int? status)
     {
-        var code = HttpContext.Features.Get<IExceptionHandlerFeature>() is not null ? 500 : status ?? HttpContext.Response.StatusCode;
+        var code = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error switch
+        {
+            // A server the page needs is down (its key ring's database, say): the person can only wait, so say so.
+            { } failure when DependencyFailure.Is(failure) => 503,
+            not null => 500,
+            null => status ?? HttpContext.Response.StatusCode,
+        };
         (Heading, Message) = code switch
         {
             400 => ("This form could not be sent", "The page may have been open for too long, or what was sent was not valid. Go back, reload the page and try again."),
@@ -29,11 +36,16 @@ public sealed class ErrorModel : PortalPage
             405 => ("This form could not be sent", "Go back, reload the page and try again."),
             413 => ("That was too much to send", "What you entered is too long. Go back and shorten it."),
             429 => ("Too many requests", "Please wait a minute and try again."),
+            503 => ("Temporarily unavailable", "Part of AuthPlatform cannot be reached right now. Nothing was lost; please try again in a minute."),
             _ => (Heading, Message),
         };
         if (code is >= 400 and < 600)
         {
             HttpContext.Response.StatusCode = code;
+        }
+        if (code == 503)
+        {
+            HttpContext.Response.Headers.RetryAfter = "5";
         }
         return Page();
     }
