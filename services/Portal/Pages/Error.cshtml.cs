@@ -45,7 +45,7 @@ public sealed class ErrorModel : PortalPage
         }
         if (code == 503)
         {
-            HttpContext.Response.Headers.RetryAfter = "5";
+            HttpContext.Response.Headers.RetryAfter = DependencyFailure.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         return Page();
     }

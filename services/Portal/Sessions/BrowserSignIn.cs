@@ -44,13 +44,12 @@ public sealed class BrowserSignIn(PlatformApi api, PortalSession session, Sealed
     /// </summary>
     public void KeepDeviceToken(HttpContext http, SignInResponse answer)
     {
-        var now = time.GetUtcNow();
-        if (answer is not { DeviceToken: { Length: > 0 } deviceToken } || (answer.DeviceRememberedUntil ?? answer.DeviceTokenExpiresAt) is not { } until
-            || until <= now)
+        var until = answer.DeviceRememberedUntil ?? answer.DeviceTokenExpiresAt;
+        var lifetime = until - time.GetUtcNow();
+        if (answer.DeviceToken is { Length: > 0 } deviceToken && lifetime > TimeSpan.Zero)
         {
-            return;
+            cookies.Write(http, PortalCookies.Device, new DeviceToken(deviceToken), lifetime.Value);
         }
-        cookies.Write(http, PortalCookies.Device, new DeviceToken(deviceToken), until - now);
     }
 
     /// <summary>
