@@ -113,9 +113,8 @@ internal sealed partial class OutboxPublisher<TContext>(
                 var type = Type.GetType(message.MessageType, throwOnError: true)!;
                 var body = JsonSerializer.Deserialize(message.Body, type)!;
                 // A broker that is down must not hold the row lock forever.
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(10));
-                await bus.Publish(body, type, context => context.MessageId = message.MessageId, timeout.Token);
+                await EventBus.WithinConfirmDeadline(
+                    token => bus.Publish(body, type, context => context.MessageId = message.MessageId, token), cancellationToken);
                 message.PublishedAt = time.GetUtcNow();
                 message.Attempts++;
             }

@@ -1,3 +1,4 @@
+using AuthPlatform.Servers;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,35 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class EventBus
 {
+    /// <summary>
+    /// How long a publish or send may wait for the broker to take the message (its confirm). Past it the call fails with
+    /// a <see cref="TimeoutException"/>: a 503 for a request, a retry for a consumer or the outbox.
+    /// </summary>
+    public static readonly TimeSpan ConfirmDeadline = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Runs <paramref name="publish"/> (a publish or a send) within <see cref="ConfirmDeadline"/>. The deadline is kept
+    /// around the call, not only passed in as its token: MassTransit does not always honour that token (a publish whose
+    /// channel died while its confirm was pending can wait for good after a broker restart), and a consumer stuck in
+    /// such a publish keeps its receive endpoint from reconnecting. A publish given up here may still reach the broker
+    /// later: the outbox and the consumers publish with message ids that the receiving consumers de-duplicate on, and
+    /// a request that was answered 503 is for its client to repeat.
+    /// </summary>
+    public static async Task WithinConfirmDeadline(Func<CancellationToken, Task> publish, CancellationToken cancellationToken,
+        TimeProvider? time = null)
+    {
+        using var deadline = new CancellationTokenSource(ConfirmDeadline, time ?? TimeProvider.System);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            await publish(either.Token).WaitAsync(either.Token);
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The event bus did not take the message within {ConfirmDeadline.TotalSeconds:0} s.", ex);
+        }
+    }
+
     /// <summary>
     /// MassTransit on RabbitMQ from ConnectionStrings__eventbus (amqp://user:pass@host:port[/vhost]).
     /// MassTransit registers its own bus readiness check.
@@ -46,6 +76,24 @@ public static class EventBus
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             connectionName, _ => new ServerConnections.TcpReachable(uri.Host, port, "RabbitMQ"), HealthStatus.Unhealthy, ["ready", "rabbitmq"], ServerConnections.HealthCheckTimeout));
         return builder;
+    }
+
+    /// <summary>
+    /// Retries a consumer whose server (PostgreSQL, Redis, the broker) is down, for about a minute and a half, on every
+    /// receive endpoint of the bus. Without it MassTransit moves the message to the queue's <c>_error</c> queue at the first
+    /// failure: an email verified during a database restart would never make its account.
+    /// Failures that are not a server being down (a bug, a message that cannot be handled) are not retried.
+    /// </summary>
+    public static IBusRegistrationConfigurator RetryWhileAServerIsDown(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseMessageRetry(retry =>
+        {
+            // About 1, 3, 7, 15, 30 and 30 s (MassTransit adds ±20 %): longer than a server restart, short enough to
+            // hold a message in memory.
+            retry.Exponential(6, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2));
+            retry.Handle<Exception>(exception => DependencyFailure.Is(exception) || exception is MassTransitException);
+        }));
+        return bus;
     }
 
     /// <summary>

@@ -29,6 +29,7 @@ public static class AccountServices
             bus.AddConsumer<EndOtherSessionsConsumer>();
             bus.AddConsumer<ForgetRememberedDevicesConsumer>();
             bus.AddConsumer<PasswordResetRequestReceivedConsumer>();
+            bus.RetryWhileAServerIsDown();
         });
 
         builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section)

@@ -38,14 +38,14 @@ public sealed partial class RabbitMqWaitingRoom(IConfiguration configuration, IL
         var endpoint = await context.GetSendEndpoint(new Uri($"exchange:{holding}"));
         try
         {
-            await context.Forward(endpoint, Pipe.Execute<SendContext<T>>(send =>
+            await EventBus.WithinConfirmDeadline(_ => context.Forward(endpoint, Pipe.Execute<SendContext<T>>(send =>
             {
                 stamp(send);
                 if (send.TryGetPayload<RabbitMqSendContext>(out var rabbit))
                 {
                     rabbit.Mandatory = true;
                 }
-            }));
+            })), context.CancellationToken);
         }
         catch
         {

@@ -42,13 +42,12 @@ public static class VerificationApi
         }
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            await bus.Publish(new EmailVerified(redeemed.Subject.SubjectId, redeemed.Subject.Email, time.GetUtcNow()), timeout.Token);
+            await EventBus.WithinConfirmDeadline(
+                token => bus.Publish(new EmailVerified(redeemed.Subject.SubjectId, redeemed.Subject.Email, time.GetUtcNow()), token), cancellationToken);
             metrics.EmailVerified();
             return ConfirmOutcome.Verified;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or MassTransitException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or MassTransitException or System.Net.Sockets.SocketException)
         {
             await tokens.RestoreAsync(redeemed);
             return ConfirmOutcome.Unavailable;
@@ -65,7 +64,7 @@ public static class VerificationApi
         }
         if (await tokens.TryStartResendCooldownAsync(EmailAddress.Key(email)))
         {
-            await bus.Publish(new EmailVerificationResendRequested(email, time.GetUtcNow()), cancellationToken);
+            await EventBus.WithinConfirmDeadline(token => bus.Publish(new EmailVerificationResendRequested(email, time.GetUtcNow()), token), cancellationToken);
         }
         return TypedResults.Accepted((string?)null);
     }

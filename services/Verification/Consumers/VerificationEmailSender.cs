@@ -16,7 +16,8 @@ public sealed class VerificationEmailSender(VerificationTokens tokens, Verificat
         var (template, link) = purpose == TokenPurpose.PasswordReset
             ? (EmailTemplates.PasswordReset, links.ResetPassword(token))
             : (EmailTemplates.VerifyEmail, links.VerifyEmail(token));
-        await context.Publish(new SendEmail(email, template, new Dictionary<string, string> { ["link"] = link }),
-            send => send.MessageId = VerificationLinks.EmailMessageId(context.MessageId, template));
+        await EventBus.WithinConfirmDeadline(token => context.Publish(
+            new SendEmail(email, template, new Dictionary<string, string> { ["link"] = link }),
+            send => send.MessageId = VerificationLinks.EmailMessageId(context.MessageId, template), token), context.CancellationToken);
     }
 }

@@ -14,6 +14,7 @@ public static class VerificationServices
         {
             bus.AddConsumer<EmailVerificationRequestedConsumer>();
             bus.AddConsumer<PasswordResetRequestedConsumer>();
+            bus.RetryWhileAServerIsDown();
         });
         builder.AddDefaultAuthentication("verification");
         builder.AddInternalApi();

@@ -139,7 +139,8 @@ public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpo
         _ = transaction.KeyExpireAsync(key, options.Lifetime);
         await transaction.ExecuteAsync();
 
-        await bus.Publish(new SendSmsCode(phoneNumber, code, purpose, issuedAt + options.Lifetime, options.Lifetime), cancellationToken);
+        await EventBus.WithinConfirmDeadline(
+            token => bus.Publish(new SendSmsCode(phoneNumber, code, purpose, issuedAt + options.Lifetime, options.Lifetime), token), cancellationToken);
         metrics.SmsCodeIssued(purpose);
         return new SendResult(SendOutcome.Sent, CodeLifetime: options.Lifetime);
     }
