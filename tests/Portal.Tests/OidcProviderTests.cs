@@ -301,6 +301,39 @@ public sealed class OidcProviderTests(PortalPlatform platform, BrowserFixture br
     }
 
     [Fact]
+    public async Task An_app_asking_for_two_factor_gets_a_passkey_sign_in_with_no_password_and_the_passkeys_amr()
+    {
+        await using var visit = await BrowserVisit.StartAsync(platform, browser);
+        var email = await AccountPageSteps.SignedInAsync(platform, visit, "oidc-passkey");
+        var authenticator = await VirtualAuthenticator.AddAsync(visit);
+        await visit.GotoAsync("/account/passkeys");
+        await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
+        await visit.Page.WaitForURLAsync("**/account/passkeys?notice=added");
+        await authenticator.PresentAsync(false);
+        await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await visit.Page.WaitForURLAsync("**/sign-in?notice=signed-out");
+        using var callbacks = new LoopbackRedirectReceiver();
+
+        // The app insists on two factors; the sign-in page it is sent to takes the passkey (one touch, no email, no
+        // password), and the person lands on the app's consent page, not on their account page.
+        await authenticator.PresentAsync(true);
+        await StartAsync(visit, _client.AuthorizePath() + "&acr_values=mfa");
+        await visit.Page.GetByRole(AriaRole.Heading, new() { Name = $"Allow {OidcTestClient.DisplayName}?" }).WaitForAsync();
+        await visit.StepAsync("consent-after-passkey");
+        await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
+
+        var redirect = await callbacks.NextAsync(visit.Page);
+        OidcTestClient.QueryValue(redirect, "state").ShouldBe(_client.State);
+        var redeemed = await _client.RedeemAsync(OidcTestClient.QueryValue(redirect, "code")!);
+        redeemed.StatusCode.ShouldBe(HttpStatusCode.OK, await redeemed.Content.ReadAsStringAsync());
+        var idToken = OidcTestClient.Decode((await AccountClient.JsonAsync(redeemed)).GetProperty("id_token").GetString()!).Payload;
+        idToken.GetProperty("email").GetString().ShouldBe(email);
+        idToken.GetProperty("acr").GetString().ShouldBe("mfa");
+        // RFC 8176: a key held on this one device ("hwk"), unlocked by its user ("user"): two factors in one gesture.
+        idToken.GetProperty("amr").EnumerateArray().Select(m => m.GetString()).ShouldBe(["hwk", "user", "mfa"], ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task Removing_a_connected_app_on_the_account_page_revokes_its_tokens_and_asks_for_consent_again()
     {
         var (email, _) = await _accounts.CreateVerifiedAccountAsync("oidc-connected");
