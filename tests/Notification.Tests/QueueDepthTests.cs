@@ -20,11 +20,9 @@ public sealed partial class QueueDepthTests(NotificationPlatform platform)
         await Task.Delay(RabbitMqQueueDepth.Interval * 3, TestContext.Current.CancellationToken);
 
         var since = DateTimeOffset.UtcNow - RabbitMqQueueDepth.MissingQueueInterval + TimeSpan.FromSeconds(5);
-        var refusals = File.ReadLines(Path.Combine(platform.LogDirectory, "eventbus.log"))
-            .Select(line => Refusal().Match(line))
-            .Where(match => match.Success
-                && DateTimeOffset.Parse(match.Groups["at"].Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) >= since)
-            .Select(match => match.Groups["queue"].Value)
+        var refusals = GaugeRefusals(File.ReadLines(Path.Combine(platform.LogDirectory, "eventbus.log")))
+            .Where(refusal => refusal.At >= since)
+            .Select(refusal => refusal.Queue)
             .ToList();
 
         refusals.ShouldNotContain(queue => queue.Contains("_bus_"), "the bus's temporary queue is not the gauge's");
@@ -35,6 +33,42 @@ public sealed partial class QueueDepthTests(NotificationPlatform platform)
         }
     }
 
-    [GeneratedRegex(@"^(?<at>\S+Z) .*not_found: no queue '(?<queue>[^']+)'")]
+    /// <summary>
+    /// The broker's "no queue" refusals on the gauge's own connection (<see cref="RabbitMqQueueDepth.ConnectionName"/>).
+    /// Other tests in the collection look into <c>_error</c> queues on connections of
+    /// their own, and RabbitMQ logs those refusals alike. Each refusal is two lines from the channel's process: "Channel
+    /// error on connection &lt;conn&gt;", then the queue it did not find.
+    /// </summary>
+    private static IEnumerable<(DateTimeOffset At, string Queue)> GaugeRefusals(IEnumerable<string> log)
+    {
+        var names = new Dictionary<string, string>();
+        var connectionOfChannel = new Dictionary<string, string>();
+        foreach (var line in log)
+        {
+            if (ClientName().Match(line) is { Success: true } named)
+            {
+                names[named.Groups["conn"].Value] = named.Groups["name"].Value;
+            }
+            else if (ChannelError().Match(line) is { Success: true } error)
+            {
+                connectionOfChannel[error.Groups["channel"].Value] = error.Groups["conn"].Value;
+            }
+            else if (Refusal().Match(line) is { Success: true } refusal
+                && connectionOfChannel.TryGetValue(refusal.Groups["channel"].Value, out var connection)
+                && names.GetValueOrDefault(connection) == RabbitMqQueueDepth.ConnectionName)
+            {
+                yield return (DateTimeOffset.Parse(refusal.Groups["at"].Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                    refusal.Groups["queue"].Value);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"connection (?<conn><[0-9.]+>) \([^)]*\) has a client-provided name: (?<name>\S+)")]
+    private static partial Regex ClientName();
+
+    [GeneratedRegex(@"\[error\] (?<channel><[0-9.]+>) Channel error on connection (?<conn><[0-9.]+>)")]
+    private static partial Regex ChannelError();
+
+    [GeneratedRegex(@"^(?<at>\S+Z) .*\[error\] (?<channel><[0-9.]+>) .*not_found: no queue '(?<queue>[^']+)'")]
     private static partial Regex Refusal();
 }

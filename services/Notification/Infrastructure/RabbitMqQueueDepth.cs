@@ -25,6 +25,9 @@ public sealed partial class RabbitMqQueueDepth(IConfiguration configuration, Not
     /// </summary>
     public static readonly TimeSpan MissingQueueInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>The client-provided name of the gauge's own broker connection, as RabbitMQ's log and UI show it.</summary>
+    public const string ConnectionName = "notification-queue-depth";
+
     /// <summary>Each queue and when to read it next.</summary>
     private readonly ConcurrentDictionary<string, DateTimeOffset> _queues = new();
 
@@ -66,7 +69,7 @@ public sealed partial class RabbitMqQueueDepth(IConfiguration configuration, Not
             {
                 try
                 {
-                    connection ??= await factory.CreateConnectionAsync("notification-queue-depth", stoppingToken);
+                    connection ??= await factory.CreateConnectionAsync(ConnectionName, stoppingToken);
                     await MeasureAsync(connection, stoppingToken);
                 }
                 catch (Exception ex) when (ex is BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException or IOException)
