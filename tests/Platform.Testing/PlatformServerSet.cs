@@ -7,7 +7,7 @@ namespace AuthPlatform.Testing;
 public class ServerResource(ResourceProcess resource)
 {
     /// <summary>Stops the server and waits until its process is gone.</summary>
-    public Task StopAsync() => resource.StopAsync(TimeSpan.FromSeconds(20));
+    public virtual Task StopAsync() => resource.StopAsync(TimeSpan.FromSeconds(20));
 
     /// <summary>Starts it again and waits until its health check passes.</summary>
     public Task StartAsync() => resource.StartAsync();
@@ -18,6 +18,16 @@ public class ServerResource(ResourceProcess resource)
 public sealed class PostgresResource(ResourceProcess resource, int port) : ServerResource(resource)
 {
     public int Port => port;
+
+    /// <summary>
+    /// Stops it, and forgets the test process's own pooled connections, which died with it: the next test to read a
+    /// database would otherwise be handed one and fail (57P01, "terminating connection due to administrator command").
+    /// </summary>
+    public override async Task StopAsync()
+    {
+        await base.StopAsync();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+    }
 
     public string ConnectionStringFor(string database) => LocalPostgres.ConnectionString(port, database);
 
