@@ -121,4 +121,35 @@ public sealed class ReplayAndRaceTests(MfaPlatform platform)
         using var rightCode = await _client.SecondStepAsync(await _client.PasswordStepAsync(account.Email), "totp", right);
         rightCode.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
     }
+
+    [Fact]
+    public async Task Setups_started_several_times_at_once_all_answer_and_the_last_one_is_what_a_code_confirms()
+    {
+        var (_, tokens) = await _client.Accounts.CreateVerifiedAccountAsync("double-click");
+
+        // A double click, or two tabs: authenticator-app setups at once each answer with a secret, none with a 5xx.
+        var totpStarts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            _client.SendAsync(HttpMethod.Post, "/api/mfa/totp", tokens.AccessToken)));
+        totpStarts.Select(r => (int)r.StatusCode).ShouldAllBe(status => status == 200);
+
+        // Then text-message setups at once (an account may try three numbers a day): each is sent its code.
+        var phones = Enumerable.Range(0, 3).Select(_ => TestPhoneNumbers.NewMobile()).ToList();
+        var smsStarts = await Task.WhenAll(phones.Select(phone =>
+            _client.SendAsync(HttpMethod.Post, "/api/mfa/sms", tokens.AccessToken, new { phoneNumber = phone })));
+        smsStarts.Select(r => (int)r.StatusCode).ShouldAllBe(status => status == 202);
+
+        // One setup stays pending: the text one, for one of the numbers; its own code confirms it.
+        var confirmed = 0;
+        foreach (var phone in phones)
+        {
+            using var confirm = await _client.SendAsync(HttpMethod.Post, "/api/mfa/sms/confirm", tokens.AccessToken,
+                new { code = (await platform.Twilio.WaitForMessageAsync(phone)).Code });
+            if (confirm.StatusCode == HttpStatusCode.OK)
+            {
+                confirmed++;
+                break;
+            }
+        }
+        confirmed.ShouldBe(1, "the pending number's code turns text messages on");
+    }
 }

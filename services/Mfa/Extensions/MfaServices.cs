@@ -41,6 +41,7 @@ public static class MfaServices
         builder.Services.AddSingleton<TotpSecrets>();
         builder.Services.AddScoped<RecoveryCodeBook>();
         builder.Services.AddScoped<SecondFactorCheck>();
+        builder.Services.AddScoped<PendingFactorSlot>();
         builder.Services.AddScoped<TotpEnrollment>();
         builder.Services.AddScoped<SmsEnrollment>();
         builder.Services.AddScoped<SecondFactorSettings>();

@@ -8,22 +8,20 @@ namespace AuthPlatform.Mfa.Factors;
 /// Text-message enrolment: a pending number gets a code (valid as long as verification says); confirming it makes SMS the account's
 /// factor. SMS is a restricted authenticator (NIST 800-63B): an authenticator app is the stronger choice.
 /// </summary>
-public sealed class SmsEnrollment(MfaDbContext db, VerificationSmsCodesClient verification, SecondFactorCheck check, SecondFactorSettings settings,
-    TimeProvider time)
+public sealed class SmsEnrollment(MfaDbContext db, PendingFactorSlot pendingSlot, VerificationSmsCodesClient verification, SecondFactorCheck check,
+    SecondFactorSettings settings, TimeProvider time)
 {
     public async Task<SmsCodeRequestOutcome> StartAsync(Guid accountId, string phoneNumber, string? clientAddress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await db.PendingFactors.Where(p => p.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
-        db.PendingFactors.Add(new PendingFactor
+        await pendingSlot.ReplaceAsync(new PendingFactor
         {
             AccountId = accountId,
             Method = FactorMethod.Sms,
             PhoneNumber = phoneNumber,
             CreatedAt = now,
             ExpiresAt = now + TotpEnrollment.PendingLifetime,
-        });
-        await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
         return await verification.SendSmsCodeAsync(SmsCodePurpose.PhoneEnroll, accountId, phoneNumber, clientAddress, cancellationToken);
     }
 

@@ -11,8 +11,8 @@ namespace AuthPlatform.Mfa.Factors;
 /// Authenticator-app enrolment. Start creates a pending 160-bit secret (nothing changes for the account); confirm
 /// with a current code makes it the account's factor, replacing any previous one, and issues new recovery codes.
 /// </summary>
-public sealed class TotpEnrollment(MfaDbContext db, TotpSecrets secrets, SecondFactorCheck check, SecondFactorSettings settings,
-    TimeProvider time)
+public sealed class TotpEnrollment(MfaDbContext db, PendingFactorSlot pendingSlot, TotpSecrets secrets, SecondFactorCheck check,
+    SecondFactorSettings settings, TimeProvider time)
 {
     public const string Issuer = "AuthPlatform";
     public static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(15);
@@ -21,16 +21,14 @@ public sealed class TotpEnrollment(MfaDbContext db, TotpSecrets secrets, SecondF
     {
         var secret = RandomNumberGenerator.GetBytes(20);
         var now = time.GetUtcNow();
-        await db.PendingFactors.Where(p => p.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
-        db.PendingFactors.Add(new PendingFactor
+        await pendingSlot.ReplaceAsync(new PendingFactor
         {
             AccountId = accountId,
             Method = FactorMethod.Totp,
             ProtectedSecret = secrets.Protect(secret),
             CreatedAt = now,
             ExpiresAt = now + PendingLifetime,
-        });
-        await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
 
         var base32 = Base32Encoding.ToString(secret).TrimEnd('=');
         var uri = OtpauthUri(email, base32);
