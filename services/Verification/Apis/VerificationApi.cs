@@ -1,3 +1,4 @@
+using AuthPlatform.Servers;
 using AuthPlatform.Verification.Tokens;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -47,7 +48,7 @@ public static class VerificationApi
             metrics.EmailVerified();
             return ConfirmOutcome.Verified;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or MassTransitException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is OperationCanceledException or MassTransitException || DependencyFailure.Is(ex))
         {
             await tokens.RestoreAsync(redeemed);
             return ConfirmOutcome.Unavailable;
