@@ -65,9 +65,9 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
         var earlyCode = await SentCodeAsync(0);
         var lateCode = await SentCodeAsync(1);
 
-        var ttl = await redis.Redis.GetDatabase().KeyTimeToLiveAsync(SmsCodes.CodeKey(SmsCodePurpose.SignIn, early));
+        var ttl = await redis.Redis.GetDatabase().KeyTimeToLiveAsync(SmsCodes.CodeKey(SmsCodePurpose.SignIn, early, "+447911123456"));
         ttl!.Value.ShouldBeInRange(TimeSpan.FromSeconds(179), TimeSpan.FromSeconds(180));
-        (await redis.Redis.GetDatabase().HashGetAllAsync(SmsCodes.CodeKey(SmsCodePurpose.SignIn, early)))
+        (await redis.Redis.GetDatabase().HashGetAllAsync(SmsCodes.CodeKey(SmsCodePurpose.SignIn, early, "+447911123456")))
             .ShouldNotContain(entry => entry.Value.ToString().Contains(earlyCode), "only a salted hash is stored");
 
         _clock.Advance(TimeSpan.FromSeconds(179));
@@ -135,12 +135,27 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
         (await codes.VerifyAsync(SmsCodePurpose.SignIn, account, "+447911123458", code)).ShouldBeFalse("other purpose");
         (await codes.VerifyAsync(SmsCodePurpose.PhoneEnroll, Guid.NewGuid(), "+447911123458", code)).ShouldBeFalse("other account");
         (await codes.VerifyAsync(SmsCodePurpose.PhoneEnroll, account, "+447911000000", code)).ShouldBeFalse("other number");
-        // That was one attempt (the number mismatch); four wrong codes make five; the sixth attempt finds it dead.
-        for (var i = 0; i < 4; i++)
+        // Five wrong codes for the right number; the sixth attempt finds it dead.
+        for (var i = 0; i < 5; i++)
         {
             (await codes.VerifyAsync(SmsCodePurpose.PhoneEnroll, account, "+447911123458", wrong)).ShouldBeFalse();
         }
         (await codes.VerifyAsync(SmsCodePurpose.PhoneEnroll, account, "+447911123458", code)).ShouldBeFalse("five attempts used up");
+    }
+
+    [Fact]
+    public async Task Codes_sent_to_two_numbers_of_one_account_each_work_for_their_own_number_whichever_was_sent_last()
+    {
+        // Two setups at once (two tabs): MFA keeps one number pending, and the sends may finish in either order.
+        var codes = Codes();
+        var account = Guid.NewGuid();
+        var (first, second) = (NewNumber(), NewNumber());
+        (await codes.SendAsync(SmsCodePurpose.PhoneEnroll, account, first, null, default)).Outcome.ShouldBe(SendOutcome.Sent);
+        (await codes.SendAsync(SmsCodePurpose.PhoneEnroll, account, second, null, default)).Outcome.ShouldBe(SendOutcome.Sent);
+        var (firstCode, secondCode) = (await SentCodeAsync(0), await SentCodeAsync(1));
+
+        (await codes.VerifyAsync(SmsCodePurpose.PhoneEnroll, account, first, firstCode)).ShouldBeTrue("the earlier number's code was not replaced by the later one");
+        (await codes.VerifyAsync(SmsCodePurpose.PhoneEnroll, account, second, secondCode)).ShouldBeTrue();
     }
 
     [Fact]

@@ -16,5 +16,5 @@ public sealed record SendSmsCodeRequest(string Purpose, string PhoneNumber);
 /// <param name="ExpiresIn">Seconds from now.</param>
 public sealed record SmsCodeSent(int ExpiresIn);
 
-/// <param name="PhoneNumber">The number the code must have gone to, or null for any (sign-in: the enrolled number).</param>
-public sealed record VerifySmsCodeRequest(string Purpose, string? PhoneNumber, string Code);
+/// <param name="PhoneNumber">The number the code must have gone to (E.164): the pending number, or the enrolled one at sign-in.</param>
+public sealed record VerifySmsCodeRequest(string Purpose, string PhoneNumber, string Code);

@@ -30,7 +30,7 @@ public sealed class VerificationSmsCodesClient(HttpClient http)
             response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString("0"));
     }
 
-    public async Task<bool> VerifySmsCodeAsync(string purpose, Guid accountId, string? phoneNumber, string code, CancellationToken cancellationToken)
+    public async Task<bool> VerifySmsCodeAsync(string purpose, Guid accountId, string phoneNumber, string code, CancellationToken cancellationToken)
     {
         using var request = InternalCalls.Request(HttpMethod.Post, SmsCodeCalls.Verify, accountId, body: new VerifySmsCodeRequest(purpose, phoneNumber, code));
         using var response = await http.SendAsync(request, cancellationToken);

@@ -45,7 +45,8 @@ public static class SmsCodeApi
 
         api.MapPost(SmsCodeCalls.Verify[SmsCodeCalls.Group.Length..], async Task<Results<Ok, ProblemHttpResult>> (VerifySmsCodeRequest request, HttpContext context, SmsCodes codes) =>
             context.InternalCaller().AccountId is { } accountId && SmsCodePurpose.IsKnown(request.Purpose)
-                && await codes.VerifyAsync(request.Purpose, accountId, request.PhoneNumber, request.Code)
+                && request is { PhoneNumber: { } phoneNumber, Code: { } code }
+                && await codes.VerifyAsync(request.Purpose, accountId, phoneNumber, code)
                 ? TypedResults.Ok()
                 : TypedResults.Problem("The code is wrong, expired or already used.", statusCode: 400, title: "Invalid code",
                     type: ProblemTypes.Base + "invalid-code"));

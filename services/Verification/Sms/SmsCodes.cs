@@ -65,7 +65,9 @@ public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpo
     public const string EnrolmentCapName = "global daily cap for enrolments";
     public const string DistinctNumbersName = "numbers per account per day";
 
-    public static string CodeKey(string purpose, Guid accountId) => $"verification:sms:{purpose}:{accountId}";
+    // Keyed by the number too: two setups started at once for one account (two tabs) leave one number pending in MFA,
+    // and that number's code must still be the one that works, whichever send finished last.
+    public static string CodeKey(string purpose, Guid accountId, string phoneNumber) => $"verification:sms:{purpose}:{accountId}:{phoneNumber}";
 
     public async Task<SendResult> SendAsync(string purpose, Guid accountId, string phoneNumber, string? clientAddress, CancellationToken cancellationToken)
     {
@@ -127,7 +129,7 @@ public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpo
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
         var salt = OpaqueToken.New(16);
-        var key = CodeKey(purpose, accountId);
+        var key = CodeKey(purpose, accountId, phoneNumber);
         var issuedAt = time.GetUtcNow();
         var transaction = database.CreateTransaction();
         _ = transaction.KeyDeleteAsync(key);
@@ -150,9 +152,9 @@ public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpo
         (int)Math.Floor(options.GlobalDailyCap * Math.Clamp(options.EnrolmentShareOfGlobalCap, 0, 1));
 
     /// <summary>True once for the right code within its lifetime and attempts; the code is spent.</summary>
-    public async Task<bool> VerifyAsync(string purpose, Guid accountId, string? phoneNumber, string code)
+    public async Task<bool> VerifyAsync(string purpose, Guid accountId, string phoneNumber, string code)
     {
-        var key = CodeKey(purpose, accountId);
+        var key = CodeKey(purpose, accountId, phoneNumber);
         var database = redis.GetDatabase();
         var result = await database.ScriptEvaluateAsync(AttemptScript, [key], [options.MaxAttempts]);
         if (result.IsNull)
@@ -166,7 +168,7 @@ public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpo
         }
         var (hash, salt, phone, issued) = ((string)fields[0]!, (string)fields[1]!, (string)fields[2]!, (long)fields[3]);
         var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(issued);
-        if (age > options.Lifetime || (phoneNumber is not null && phone != phoneNumber))
+        if (age > options.Lifetime || phone != phoneNumber)
         {
             return false;
         }
