@@ -123,6 +123,23 @@ public sealed class ReplayAndRaceTests(MfaPlatform platform)
     }
 
     [Fact]
+    public async Task New_recovery_codes_asked_for_several_times_at_once_leave_ten_working_codes_not_more()
+    {
+        var account = await _client.CreateAccountWithTotpAsync("renew-twice");
+
+        // Several tabs (five: the attempts one account may have in flight), each confirming with a recovery code of its
+        // own. A request whose code a renewal already replaced is refused (400); every other one gets new codes.
+        var responses = await Task.WhenAll(account.RecoveryCodes.Take(5).Select(code =>
+            _client.SendAsync(HttpMethod.Post, "/api/mfa/recovery-codes", account.Tokens.AccessToken, new { code })));
+        responses.Select(r => (int)r.StatusCode).ShouldAllBe(status => status == 200 || status == 400);
+        responses.ShouldContain(r => r.StatusCode == HttpStatusCode.OK);
+
+        using var status = await _client.SendAsync(HttpMethod.Get, "/api/mfa", account.Tokens.AccessToken);
+        (await AccountClient.JsonAsync(status)).GetProperty("recoveryCodesRemaining").GetInt32()
+            .ShouldBe(10, "only the last set shown works; the others were replaced");
+    }
+
+    [Fact]
     public async Task Setups_started_several_times_at_once_all_answer_and_the_last_one_is_what_a_code_confirms()
     {
         var (_, tokens) = await _client.Accounts.CreateVerifiedAccountAsync("double-click");

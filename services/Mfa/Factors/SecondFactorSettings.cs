@@ -39,9 +39,10 @@ public sealed class SecondFactorSettings(MfaDbContext db, RecoveryCodeBook recov
     public async Task DisableAsync(Guid accountId, string email, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The recovery codes' turn first, as in ActivateAsync, so the two never wait on each other's locks.
+        await recoveryCodes.RemoveAllAsync(accountId, cancellationToken);
         await db.SecondFactors.Where(f => f.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
         await db.PendingFactors.Where(f => f.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
-        await recoveryCodes.RemoveAllAsync(accountId, cancellationToken);
         outbox.Stage(new MfaDisabled(accountId, email, time.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

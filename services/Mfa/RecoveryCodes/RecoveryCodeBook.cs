@@ -15,9 +15,14 @@ public sealed class RecoveryCodeBook(MfaDbContext db, TimeProvider time)
     private const string Alphabet = "ABCDEFGHJKMNPQRSTVWXYZ0123456789"; // 32 symbols: no I, L, O, U
     private const int Length = 16;
 
-    /// <summary>Replaces every code of the account with new ones (old ones die); saved with the caller's SaveChanges.</summary>
+    /// <summary>
+    /// Replaces every code of the account with new ones (old ones die); saved with the caller's SaveChanges, inside the
+    /// caller's transaction. Replacements of one account take turns: two at once each deleted only the codes they
+    /// could see and both inserted ten, which left twenty working codes, half of them shown on a page already closed.
+    /// </summary>
     public async Task<IReadOnlyList<string>> ReplaceAsync(Guid accountId, CancellationToken cancellationToken)
     {
+        await TakeTurnAsync(accountId, cancellationToken);
         await db.RecoveryCodes.Where(c => c.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
         var codes = Enumerable.Range(0, Count).Select(_ => NewCode()).ToList();
         db.RecoveryCodes.AddRange(codes.Select(code => new RecoveryCode
@@ -47,8 +52,16 @@ public sealed class RecoveryCodeBook(MfaDbContext db, TimeProvider time)
     public Task<int> RemainingAsync(Guid accountId, CancellationToken cancellationToken) =>
         db.RecoveryCodes.CountAsync(c => c.AccountId == accountId && c.UsedAt == null, cancellationToken);
 
-    public Task RemoveAllAsync(Guid accountId, CancellationToken cancellationToken) =>
-        db.RecoveryCodes.Where(c => c.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+    /// <summary>Removes every code of the account, after any replacement under way (inside the caller's transaction).</summary>
+    public async Task RemoveAllAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        await TakeTurnAsync(accountId, cancellationToken);
+        await db.RecoveryCodes.Where(c => c.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    // Held until the caller's transaction ends.
+    private Task TakeTurnAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('mfa.recovery-codes'), hashtext({accountId.ToString()}))", cancellationToken);
 
     /// <summary>Upper-case, separators removed, 16 symbols of the alphabet; null otherwise.</summary>
     public static string? Normalize(string? code)
