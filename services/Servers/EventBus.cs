@@ -2,6 +2,7 @@ using AuthPlatform.Servers;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.Hosting;
@@ -17,6 +18,9 @@ public static class EventBus
     /// a <see cref="TimeoutException"/>: a 503 for a request, a retry for a consumer or the outbox.
     /// </summary>
     public static readonly TimeSpan ConfirmDeadline = TimeSpan.FromSeconds(10);
+
+    /// <summary>The liveness check of the bus's consumers (<see cref="StuckConsumerCheck"/>), as /health reports it.</summary>
+    public const string StuckConsumersCheckName = "eventbus-consumers";
 
     /// <summary>
     /// Runs <paramref name="publish"/> (a publish or a send) within <see cref="ConfirmDeadline"/>. The deadline is kept
@@ -59,6 +63,7 @@ public static class EventBus
             // MassTransit 8.4+ reports "anonymous usage telemetry" to its vendor over the internet unless told not to;
             // an identity platform sends nothing to a third party on its own.
             bus.DisableUsageTelemetry();
+            bus.WatchForStuckConsumers(); // first, so it is outside every other filter (retries included)
             configure?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {
@@ -73,9 +78,21 @@ public static class EventBus
         // MassTransit's own "masstransit-bus" check only notices a lost broker once the bus holds a
         // connection (a publish-only bus connects lazily), so also check that the broker is reachable.
         var port = uri.IsDefaultPort ? 5672 : uri.Port;
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            connectionName, _ => new ServerConnections.TcpReachable(uri.Host, port, "RabbitMQ"), HealthStatus.Unhealthy, ["ready", "rabbitmq"], ServerConnections.HealthCheckTimeout));
+        builder.Services.AddHealthChecks()
+            .Add(new HealthCheckRegistration(connectionName, _ => new ServerConnections.TcpReachable(uri.Host, port, "RabbitMQ"),
+                HealthStatus.Unhealthy, ["ready", "rabbitmq"], ServerConnections.HealthCheckTimeout))
+            .Add(new HealthCheckRegistration(StuckConsumersCheckName, services => services.GetRequiredService<StuckConsumerCheck>(),
+                HealthStatus.Unhealthy, [Extensions.LiveTag]));
         return builder;
+    }
+
+    /// <summary>Puts <see cref="StuckConsumerCheck"/> on every receive endpoint, outside the filters configured after it.</summary>
+    public static IBusRegistrationConfigurator WatchForStuckConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.TryAddSingleton(TimeProvider.System);
+        bus.TryAddSingleton<StuckConsumerCheck>();
+        bus.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseFilter(context.GetRequiredService<StuckConsumerCheck>()));
+        return bus;
     }
 
     /// <summary>

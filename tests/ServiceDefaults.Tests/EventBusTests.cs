@@ -1,5 +1,8 @@
+using AuthPlatform.Servers;
 using MassTransit;
+using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -55,5 +58,77 @@ public sealed class EventBusTests
         confirmed.SetResult();
         await publish;
         publish.IsCompletedSuccessfully.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Every_service_on_the_bus_reports_stuck_consumers_on_its_liveness_endpoint()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
+        builder.Configuration["ConnectionStrings:eventbus"] = "amqp://account:secret@127.0.0.1:5672";
+        builder.AddEventBus("eventbus");
+        using var host = builder.Build();
+
+        host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations
+            .Single(check => check.Name == EventBus.StuckConsumersCheckName).Tags.ShouldContain(Extensions.LiveTag, "/alive, so an orchestrator restarts it");
+    }
+
+    [Fact]
+    public async Task A_message_held_in_its_consumer_past_the_limit_makes_the_process_unhealthy_until_it_ends()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T10:00:00Z"));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton<HeldConsumer.Gate>();
+        services.AddMassTransitTestHarness(bus =>
+        {
+            bus.WatchForStuckConsumers();
+            bus.AddConsumer<HeldConsumer>();
+        });
+        await using var provider = services.BuildServiceProvider(true);
+        var harness = provider.GetTestHarness();
+        await harness.Start();
+        var check = provider.GetRequiredService<StuckConsumerCheck>();
+        var gate = provider.GetRequiredService<HeldConsumer.Gate>();
+
+        await harness.Bus.Publish(new HeldMessage());
+        await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        time.Advance(StuckConsumerCheck.Limit);
+        (await check.CheckHealthAsync(new HealthCheckContext())).Status.ShouldBe(HealthStatus.Healthy, "at the limit it may still be honest work");
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var stuck = await check.CheckHealthAsync(new HealthCheckContext());
+        stuck.Status.ShouldBe(HealthStatus.Unhealthy);
+        stuck.Description!.ShouldContain(nameof(HeldMessage));
+
+        gate.Release.SetResult();
+        (await harness.Consumed.Any<HeldMessage>()).ShouldBeTrue();
+        await WaitUntilAsync(async () => (await check.CheckHealthAsync(new HealthCheckContext())).Status == HealthStatus.Healthy);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var tries = 0; !await condition(); tries++)
+        {
+            tries.ShouldBeLessThan(300, "the consume ended; the check should follow");
+            await Task.Delay(100);
+        }
+    }
+}
+
+public sealed record HeldMessage;
+
+/// <summary>A consumer that waits until the test lets it go: a publish that never ends, as far as the bus can tell.</summary>
+public sealed class HeldConsumer(HeldConsumer.Gate gate) : IConsumer<HeldMessage>
+{
+    public sealed class Gate
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public async Task Consume(ConsumeContext<HeldMessage> context)
+    {
+        gate.Entered.TrySetResult();
+        await gate.Release.Task;
     }
 }
