@@ -21,7 +21,7 @@ internal sealed partial class DependencyUnavailableHandler(IProblemDetailsServic
         }
         LogUnavailable(exception);
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = DependencyFailure.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        RetryAfterHeader.Set(context.Response, DependencyFailure.RetryAfter);
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
@@ -46,8 +46,8 @@ internal sealed partial class DependencyUnavailableHandler(IProblemDetailsServic
 /// <summary>An exception that means a server or service the answer depends on is unreachable, not a bug: answer 503.</summary>
 public static class DependencyFailure
 {
-    /// <summary>What a 503 for such a failure tells the client to wait (<c>Retry-After</c>, seconds).</summary>
-    public const int RetryAfterSeconds = 5;
+    /// <summary>What a 503 for such a failure tells the client to wait (<c>Retry-After</c>).</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
     public static bool Is(Exception? exception)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using RabbitMQ.Client;
 
 namespace AuthPlatform.Account.Tests;
 
@@ -76,11 +75,6 @@ public sealed class ConsumerRetryTests(AccountPlatform platform)
             CultureInfo.InvariantCulture);
 
     /// <summary>A consumer is attached to the queue and nothing waits in it: what was published is in a consumer's hands.</summary>
-    private async Task<bool> TakenByItsConsumerAsync(string queue)
-    {
-        await using var connection = await new ConnectionFactory { Uri = new Uri(platform.Servers.RabbitMq.ConnectionString) }.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var state = await channel.QueueDeclarePassiveAsync(queue);
-        return state.ConsumerCount > 0 && state.MessageCount == 0;
-    }
+    private async Task<bool> TakenByItsConsumerAsync(string queue) =>
+        await platform.Servers.RabbitMq.QueueAsync(queue) is { ConsumerCount: > 0, MessageCount: 0 };
 }

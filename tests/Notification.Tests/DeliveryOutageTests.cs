@@ -231,19 +231,7 @@ public sealed class DeliveryOutageTests(NotificationPlatform platform)
         await new ConnectionFactory { Uri = new Uri(platform.Servers.RabbitMq.ConnectionString) }.CreateConnectionAsync();
 
     /// <summary>Messages ready in <paramref name="queue"/>; null when the queue does not exist.</summary>
-    private async Task<uint?> QueueLengthAsync(string queue)
-    {
-        await using var connection = await ConnectAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        try
-        {
-            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
-        }
-        catch (OperationInterruptedException)
-        {
-            return null;
-        }
-    }
+    private async Task<uint?> QueueLengthAsync(string queue) => (await platform.Servers.RabbitMq.QueueAsync(queue))?.MessageCount;
 
     /// <summary>The message in an error queue whose body mentions <paramref name="needle"/>; the others are left in place.</summary>
     private async Task<BasicGetResult?> ErrorMessageToAsync(string queue, string needle)

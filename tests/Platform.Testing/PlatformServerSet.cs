@@ -1,5 +1,7 @@
 using AuthPlatform.AppHost;
 using AuthPlatform.AppHost.LocalServers;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace AuthPlatform.Testing;
 
@@ -59,6 +61,21 @@ public sealed class RabbitMqResource(ResourceProcess resource, LocalPlatformServ
         servers.BrokerUsers.Names.Contains(service) ? servers.EventBusFor(service) : null;
 
     public string ManagementUrl => $"http://localhost:{servers.ManagementPort}";
+
+    /// <summary>What RabbitMQ says of a queue (messages ready, consumers attached) without creating it; null when it does not exist.</summary>
+    public async Task<QueueDeclareOk?> QueueAsync(string queue)
+    {
+        await using var connection = await new ConnectionFactory { Uri = new Uri(ConnectionString) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return await channel.QueueDeclarePassiveAsync(queue);
+        }
+        catch (OperationInterruptedException)
+        {
+            return null;
+        }
+    }
 }
 
 public sealed class SmtpResource(ResourceProcess resource, LocalPlatformServers servers) : ServerResource(resource)

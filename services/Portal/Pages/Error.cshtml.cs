@@ -1,4 +1,5 @@
 using AuthPlatform.Servers;
+using AuthPlatform.Web.Problems;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -45,7 +46,7 @@ public sealed class ErrorModel : PortalPage
         }
         if (code == 503)
         {
-            HttpContext.Response.Headers.RetryAfter = DependencyFailure.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            RetryAfterHeader.Set(HttpContext.Response, DependencyFailure.RetryAfter);
         }
         return Page();
     }
