@@ -86,7 +86,7 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Mapped in every environment: orchestrators probe them (readiness /health with every dependency check,
-        // liveness /alive with only "self"). They reveal no detail, only the status.
+        // liveness /alive with the checks tagged "live", never a server's). They reveal no detail, only the status.
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {

@@ -82,7 +82,7 @@ public static class EventBus
             .Add(new HealthCheckRegistration(connectionName, _ => new ServerConnections.TcpReachable(uri.Host, port, "RabbitMQ"),
                 HealthStatus.Unhealthy, ["ready", "rabbitmq"], ServerConnections.HealthCheckTimeout))
             .Add(new HealthCheckRegistration(StuckConsumersCheckName, services => services.GetRequiredService<StuckConsumerCheck>(),
-                HealthStatus.Unhealthy, [Extensions.LiveTag]));
+                HealthStatus.Unhealthy, [Extensions.LiveTag], ServerConnections.HealthCheckTimeout));
         return builder;
     }
 

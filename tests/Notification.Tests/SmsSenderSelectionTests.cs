@@ -108,6 +108,15 @@ public sealed class SmsSenderSelectionTests
     }
 
     [Fact]
+    public void Twilio_settings_that_let_one_send_outlast_a_delivery_attempt_are_refused()
+    {
+        // 3 × 30 s + 10 s: with the bus's retries, an honest delivery could outlast the stuck-consumer limit of /alive.
+        var settings = new Dictionary<string, string?>(Twilio) { ["Twilio__RequestTimeout"] = "00:00:30" };
+
+        Should.Throw<OptionsValidationException>(() => Sender(settings, Environments.Development)).Message.ShouldContain("at most 60 s");
+    }
+
+    [Fact]
     public void Plain_http_to_loopback_is_allowed_for_a_fake_twilio()
     {
         var settings = new Dictionary<string, string?>(Twilio) { ["Twilio__BaseUrl"] = "http://127.0.0.1:5123" };

@@ -281,7 +281,7 @@ public sealed class TwilioSmsSenderTests : IAsyncLifetime
     {
         _twilio.RespondLate(count: 1, TimeSpan.FromSeconds(10));
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        var sender = Sender(("Twilio__RequestTimeout", "00:00:30"));
+        var sender = Sender(("Twilio__RequestTimeout", "00:00:30"), ("Twilio__MaxAttempts", "1"));
 
         var sending = sender.SendAsync(To, Body, cancellation.Token);
         await PlatformFixture.EventuallyAsync("the request reached the fake", () => Task.FromResult(_twilio.Arrived == 1), TimeSpan.FromSeconds(5));

@@ -62,8 +62,10 @@ public sealed class EventBusTests
     {
         using var host = ServiceOnTheBus();
 
-        host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations
-            .Single(check => check.Name == EventBus.StuckConsumersCheckName).Tags.ShouldContain(Extensions.LiveTag, "/alive, so an orchestrator restarts it");
+        var registration = host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations
+            .Single(check => check.Name == EventBus.StuckConsumersCheckName);
+        registration.Tags.ShouldContain(Extensions.LiveTag, "/alive, so an orchestrator restarts it");
+        registration.Factory(host.Services).ShouldBeSameAs(host.Services.GetRequiredService<StuckConsumerCheck>(), "the check is the filter that watches the consumers");
     }
 
     [Fact]

@@ -163,7 +163,9 @@ public static class MfaApi
         {
             return problem;
         }
-        return TypedResults.Ok(new RecoveryCodesResponse(await settings.RegenerateRecoveryCodesAsync(accountId, email, cancellationToken)));
+        return await settings.RegenerateRecoveryCodesAsync(accountId, email, cancellationToken) is { } codes
+            ? TypedResults.Ok(new RecoveryCodesResponse(codes))
+            : MfaProblems.NotEnabled();
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult, UnauthorizedHttpResult>> DisableAsync(

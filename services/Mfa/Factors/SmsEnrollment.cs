@@ -38,6 +38,7 @@ public sealed class SmsEnrollment(MfaDbContext db, PendingFactorSlot pendingSlot
         {
             return (result, null);
         }
-        return (result, await settings.ActivateAsync(pending, email, sessionId, cancellationToken));
+        // Null: the setup stopped being pending while the code was checked.
+        return await settings.ActivateAsync(pending, email, sessionId, cancellationToken) is { } codes ? (result, codes) : null;
     }
 }

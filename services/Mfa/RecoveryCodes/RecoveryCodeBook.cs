@@ -16,13 +16,12 @@ public sealed class RecoveryCodeBook(MfaDbContext db, TimeProvider time)
     private const int Length = 16;
 
     /// <summary>
-    /// Replaces every code of the account with new ones (old ones die); saved with the caller's SaveChanges, inside the
-    /// caller's transaction. Replacements of one account take turns: two at once each deleted only the codes they
-    /// could see and both inserted ten, which left twenty working codes, half of them shown on a page already closed.
+    /// Replaces every code of the account with new ones (old ones die); saved with the caller's SaveChanges. Only
+    /// within <see cref="Factors.SecondFactorSettings"/>' turn for the account: two replacements at once would each
+    /// delete only the codes they could see and both insert ten.
     /// </summary>
     public async Task<IReadOnlyList<string>> ReplaceAsync(Guid accountId, CancellationToken cancellationToken)
     {
-        await TakeTurnAsync(accountId, cancellationToken);
         await db.RecoveryCodes.Where(c => c.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
         var codes = Enumerable.Range(0, Count).Select(_ => NewCode()).ToList();
         db.RecoveryCodes.AddRange(codes.Select(code => new RecoveryCode
@@ -52,16 +51,8 @@ public sealed class RecoveryCodeBook(MfaDbContext db, TimeProvider time)
     public Task<int> RemainingAsync(Guid accountId, CancellationToken cancellationToken) =>
         db.RecoveryCodes.CountAsync(c => c.AccountId == accountId && c.UsedAt == null, cancellationToken);
 
-    /// <summary>Removes every code of the account, after any replacement under way (inside the caller's transaction).</summary>
-    public async Task RemoveAllAsync(Guid accountId, CancellationToken cancellationToken)
-    {
-        await TakeTurnAsync(accountId, cancellationToken);
-        await db.RecoveryCodes.Where(c => c.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
-    }
-
-    // Held until the caller's transaction ends.
-    private Task TakeTurnAsync(Guid accountId, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('mfa.recovery-codes'), hashtext({accountId.ToString()}))", cancellationToken);
+    public Task RemoveAllAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.RecoveryCodes.Where(c => c.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
 
     /// <summary>Upper-case, separators removed, 16 symbols of the alphabet; null otherwise.</summary>
     public static string? Normalize(string? code)

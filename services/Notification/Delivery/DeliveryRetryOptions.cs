@@ -16,4 +16,10 @@ public sealed class DeliveryRetryOptions
     public TimeSpan MaxInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     public TimeSpan IntervalDelta { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The longest a message can stay in its consumer: every attempt at its limit, every wait at its longest. Past
+    /// <see cref="Servers.StuckConsumerCheck.Limit"/> the worker's /alive would call honest retries stuck.
+    /// </summary>
+    public TimeSpan LongestConsume(TimeSpan longestAttempt) => (Count + 1) * longestAttempt + Count * MaxInterval;
 }

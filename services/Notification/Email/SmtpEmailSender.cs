@@ -16,8 +16,11 @@ public sealed class SmtpEmailSender(SmtpServer server, NotificationMetrics metri
     // Per network operation (connect, each command); a hung server then fails the attempt and the bus retries.
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(15);
 
-    // Backstop for the whole exchange, so a server that answers slowly but steadily cannot hold the message forever.
-    private static readonly TimeSpan ExchangeTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Backstop for the whole exchange, so a server that answers slowly but steadily cannot hold the message forever;
+    /// also the longest any one delivery attempt (email or text) may take.
+    /// </summary>
+    public static readonly TimeSpan ExchangeTimeout = TimeSpan.FromSeconds(60);
 
     public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {

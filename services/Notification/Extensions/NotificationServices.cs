@@ -4,6 +4,7 @@ using AuthPlatform.Notification.Diagnostics;
 using AuthPlatform.Notification.Email;
 using AuthPlatform.Notification.Infrastructure;
 using AuthPlatform.Notification.Sms;
+using AuthPlatform.Servers;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,9 @@ public static class NotificationServices
         builder.Services.AddOptions<DeliveryRetryOptions>().BindConfiguration(DeliveryRetryOptions.SectionName)
             .Validate(o => o.Count >= 0 && o.MinInterval >= TimeSpan.Zero && o.MaxInterval >= o.MinInterval && o.IntervalDelta >= TimeSpan.Zero,
                 "Notification:Retry needs Count >= 0 and 0 <= MinInterval <= MaxInterval.")
+            .Validate(o => o.LongestConsume(SmtpEmailSender.ExchangeTimeout) < StuckConsumerCheck.Limit,
+                $"Notification:Retry: with each attempt at its {SmtpEmailSender.ExchangeTimeout.TotalSeconds:0} s limit a message would stay in its "
+                + $"consumer longer than the {StuckConsumerCheck.Limit.TotalMinutes:0} min after which /alive calls it stuck. Lower Count or MaxInterval.")
             .ValidateOnStart();
         builder.Services.AddOptions<PostponementOptions>().BindConfiguration(PostponementOptions.SectionName)
             .Validate(o => o.IsValid(),
@@ -80,6 +84,8 @@ public static class NotificationServices
                 "Twilio:BaseUrl must be an https URL (plain http only to a loopback address, e.g. a fake Twilio in tests).")
             .Validate(o => o.MaxAttempts >= 1 && o.RetryBaseDelay >= TimeSpan.Zero && o.RetryBudget >= TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero,
                 "Twilio needs MaxAttempts >= 1, RetryBaseDelay >= 0, RetryBudget >= 0 and RequestTimeout > 0.")
+            .Validate(o => o.LongestSend <= SmtpEmailSender.ExchangeTimeout,
+                $"Twilio: MaxAttempts × RequestTimeout + RetryBudget must be at most {SmtpEmailSender.ExchangeTimeout.TotalSeconds:0} s, the longest one delivery attempt may take.")
             .ValidateOnStart();
         // A typed client: transient, a fresh one from IHttpClientFactory for each (scoped) SmsDelivery; the sender
         // builds the SDK's TwilioRestClient on it, so the SDK's requests get the factory's logging and tracing.

@@ -42,6 +42,9 @@ public sealed class TwilioOptions
     /// <summary>Per HTTP request (the SDK's client's <c>HttpClient.Timeout</c>).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The longest one send can take: every request at its timeout and the whole retry budget waited.</summary>
+    public TimeSpan LongestSend => MaxAttempts * RequestTimeout + RetryBudget;
+
     /// <summary>Account SID, auth token and a sender (From or Messaging Service) are all set.</summary>
     public bool IsConfigured =>
         !string.IsNullOrWhiteSpace(AccountSid) && !string.IsNullOrWhiteSpace(AuthToken) && HasSender;
