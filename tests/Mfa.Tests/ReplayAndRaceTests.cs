@@ -1,5 +1,7 @@
 using System.Net;
+using AuthPlatform.Mfa.Factors;
 using AuthPlatform.Mfa.Totp;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace AuthPlatform.Mfa.Tests;
@@ -126,14 +128,33 @@ public sealed class ReplayAndRaceTests(MfaPlatform platform)
     public async Task New_recovery_codes_asked_for_several_times_at_once_leave_ten_working_codes_not_more()
     {
         var account = await _client.CreateAccountWithTotpAsync("renew-twice");
+        using var me = await _client.SendAsync(HttpMethod.Get, "/api/accounts/me", account.Tokens.AccessToken);
+        var accountId = (await AccountClient.JsonAsync(me)).GetProperty("id").GetGuid();
 
         // Several tabs (five: the attempts one account may have in flight), each confirming with a recovery code of its
-        // own. A request whose code a renewal already replaced is refused (400); every other one gets new codes.
-        var responses = await Task.WhenAll(account.RecoveryCodes.Take(5).Select(code =>
+        // own. The test holds the account's turn, so every code is checked before any renewal writes: all five overlap.
+        await using var database = new NpgsqlConnection(platform.Servers.Postgres.ConnectionStringFor("mfadb"));
+        await database.OpenAsync();
+        var turn = await database.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@lock), hashtext(@account))", database, turn))
+        {
+            take.Parameters.AddWithValue("lock", SecondFactorSettings.TurnLock);
+            take.Parameters.AddWithValue("account", accountId.ToString());
+            await take.ExecuteNonQueryAsync();
+        }
+        var renewals = Task.WhenAll(account.RecoveryCodes.Take(5).Select(code =>
             _client.SendAsync(HttpMethod.Post, "/api/mfa/recovery-codes", account.Tokens.AccessToken, new { code })));
-        responses.Select(r => (int)r.StatusCode).ShouldAllBe(status => status == 200 || status == 400);
-        responses.ShouldContain(r => r.StatusCode == HttpStatusCode.OK);
+        await PlatformFixture.EventuallyAsync("all five renewals wait for their turn", async () =>
+        {
+            await using var waiting = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                database, turn);
+            return (long)(await waiting.ExecuteScalarAsync())! == 5;
+        }, TimeSpan.FromSeconds(30));
+        await turn.RollbackAsync();
 
+        var responses = await renewals;
+        responses.Select(r => (int)r.StatusCode).ShouldAllBe(status => status == 200, "each had a valid code of its own");
         using var status = await _client.SendAsync(HttpMethod.Get, "/api/mfa", account.Tokens.AccessToken);
         (await AccountClient.JsonAsync(status)).GetProperty("recoveryCodesRemaining").GetInt32()
             .ShouldBe(10, "only the last set shown works; the others were replaced");

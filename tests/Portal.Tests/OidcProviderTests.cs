@@ -315,7 +315,10 @@ public sealed class OidcProviderTests(PortalPlatform platform, BrowserFixture br
         using var callbacks = new LoopbackRedirectReceiver();
 
         // The app insists on two factors; the sign-in page it is sent to takes the passkey (one touch, no email, no
-        // password), and the person lands on the app's consent page, not on their account page.
+        // password), and the person lands on the app's consent page, not on their account page. The signed-out page is
+        // left first: its autofill request is still waiting, and a present authenticator would answer it there, signing
+        // that page in while the app's sign-in page loads (whose form then no longer matches the browser's session).
+        await visit.Page.GotoAsync("about:blank");
         await authenticator.PresentAsync(true);
         await StartAsync(visit, _client.AuthorizePath() + "&acr_values=mfa");
         await visit.Page.GetByRole(AriaRole.Heading, new() { Name = $"Allow {OidcTestClient.DisplayName}?" }).WaitForAsync();

@@ -78,8 +78,10 @@ public sealed class SecondFactorSettings(MfaDbContext db, RecoveryCodeBook recov
         return codes;
     }
 
+    /// <summary>The advisory lock's first key (<c>hashtext</c> of it); the second is the account's id, hashed the same way.</summary>
+    public const string TurnLock = "mfa.second-factor-settings";
+
     // A transaction advisory lock on the account, held until the caller's transaction ends.
     private Task TakeTurnAsync(Guid accountId, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('mfa.second-factor-settings'), hashtext({accountId.ToString()}))",
-            cancellationToken);
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({TurnLock}), hashtext({accountId.ToString()}))", cancellationToken);
 }
