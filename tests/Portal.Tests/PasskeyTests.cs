@@ -65,6 +65,22 @@ public sealed class PasskeyTests(PortalPlatform platform, BrowserFixture browser
         visit.Page.Url.ShouldEndWith("/sign-in?notice=signed-out");
     }
 
+    [Fact]
+    public async Task A_passkey_form_on_a_page_loaded_before_signing_in_elsewhere_says_to_reload_it()
+    {
+        // A sign-in page left open in one tab; the person signs in in another. The old page's form no longer matches
+        // the browser's session (its anti-forgery token was for nobody), and its passkey button says what to do.
+        await using var visit = await BrowserVisit.StartAsync(platform, browser);
+        var stale = await visit.Context.NewPageAsync();
+        await stale.GotoAsync("/sign-in");
+        await AccountPageSteps.SignedInAsync(platform, visit, "stale-passkey-form");
+
+        await stale.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+        await stale.Locator(".passkey-status", new() { HasText = "This page is out of date" }).WaitForAsync();
+        (await stale.Locator(".passkey-status").InnerTextAsync()).ShouldBe(
+            "This page is out of date: you signed in or out in another tab. Reload the page and try again.");
+    }
+
     /// <summary>The page the passkey leads to; if it never comes, what the passkey form said instead.</summary>
     private static async Task PasskeyUsedAsync(BrowserVisit visit, string url)
     {

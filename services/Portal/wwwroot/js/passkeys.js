@@ -73,8 +73,16 @@
             credentials: "same-origin",
             headers: { "Accept": "application/json" },
         }).then(function (response) {
-            return response.json().catch(function () { return { error: "Something went wrong on our side. Please try again in a minute." }; });
+            return response.json().catch(function () { return { error: notJson(response.status) }; });
         });
+    }
+
+    // The page's handlers always answer JSON; anything else came from before them: the form's anti-forgery check
+    // (the browser signed in or out in another tab since this page was loaded) or the gateway's rate limit.
+    function notJson(status) {
+        if (status === 400) { return "This page is out of date: you signed in or out in another tab. Reload the page and try again."; }
+        if (status === 429) { return "Too many requests from your network. Try again in a minute."; }
+        return "Something went wrong on our side. Please try again in a minute.";
     }
 
     function show(form, message) {
