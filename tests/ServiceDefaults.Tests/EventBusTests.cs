@@ -98,7 +98,8 @@ public sealed class EventBusTests
 
         gate.Release.SetResult();
         (await harness.Consumed.Any<HeldMessage>()).ShouldBeTrue();
-        await WaitUntilAsync(async () => (await check.CheckHealthAsync(new HealthCheckContext())).Status == HealthStatus.Healthy);
+        await PlatformFixture.EventuallyAsync("the check follows the consume that ended",
+            async () => (await check.CheckHealthAsync(new HealthCheckContext())).Status == HealthStatus.Healthy);
     }
 
     /// <summary>A service's host as AddEventBus leaves it, in Production, not started.</summary>
@@ -108,15 +109,6 @@ public sealed class EventBusTests
         builder.Configuration["ConnectionStrings:eventbus"] = "amqp://account:secret@127.0.0.1:5672";
         builder.AddEventBus("eventbus");
         return builder.Build();
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (var tries = 0; !await condition(); tries++)
-        {
-            tries.ShouldBeLessThan(300, "the consume ended; the check should follow");
-            await Task.Delay(100);
-        }
     }
 }
 

@@ -25,7 +25,7 @@ public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpo
         if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
         local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
         if attempts > tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) return {'dead'} end
-        return redis.call('HMGET', KEYS[1], 'hash', 'salt', 'phone', 'issued')
+        return redis.call('HMGET', KEYS[1], 'hash', 'salt', 'issued')
         """;
 
     // Spends the code only if it is still the same one: of two right answers racing, one wins.
@@ -135,8 +135,8 @@ public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpo
         _ = transaction.KeyDeleteAsync(key);
         _ = transaction.HashSetAsync(key,
         [
-            new("hash", OpaqueToken.Hash(salt + code)), new("salt", salt), new("phone", phoneNumber),
-            new("issued", issuedAt.ToUnixTimeMilliseconds()), new("attempts", 0),
+            new("hash", OpaqueToken.Hash(salt + code)), new("salt", salt), new("issued", issuedAt.ToUnixTimeMilliseconds()),
+            new("attempts", 0),
         ]);
         _ = transaction.KeyExpireAsync(key, options.Lifetime);
         await transaction.ExecuteAsync();
@@ -166,9 +166,9 @@ public sealed partial class SmsCodes(IConnectionMultiplexer redis, IPublishEndpo
         {
             return false; // too many attempts: the code is dead
         }
-        var (hash, salt, phone, issued) = ((string)fields[0]!, (string)fields[1]!, (string)fields[2]!, (long)fields[3]);
+        var (hash, salt, issued) = ((string)fields[0]!, (string)fields[1]!, (long)fields[2]);
         var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(issued);
-        if (age > options.Lifetime || phone != phoneNumber)
+        if (age > options.Lifetime)
         {
             return false;
         }
