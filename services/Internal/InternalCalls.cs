@@ -25,6 +25,9 @@ public static class InternalCalls
     /// each request carrying a fresh service token for that service; a 10 s timeout and no automatic retries: these
     /// calls spend things (a code attempt, a link token), so each must happen at most once. The one exception is a
     /// connection refused (<see cref="UnreachableEndpointFailover"/>): that request never arrived anywhere.
+    /// Without IHttpClientFactory's logging handlers: they log at Information only (services keep
+    /// System.Net.Http.HttpClient at Warning) yet open a logging scope for every call, about 7 % of account's CPU per
+    /// <c>GET /api/accounts/me</c>; traces show these calls (docs/benchmarks.md, seventh pass).
     /// </summary>
     public static IHttpClientBuilder AddInternalClient<TClient>(this IServiceCollection services, string serviceName) where TClient : class
     {
@@ -36,6 +39,7 @@ public static class InternalCalls
             })
             .AddHttpMessageHandler(sp => new ServiceTokenHandler(sp.GetRequiredService<InternalTokens>(), serviceName))
             .RemoveAllResilienceHandlers()
+            .RemoveAllLoggers()
             // Innermost, inside service discovery, so that it sees the endpoint a request went to.
             .ConfigureAdditionalHttpMessageHandlers((handlers, services) =>
                 handlers.Add(new UnreachableEndpointFailover(services.GetRequiredService<ServiceEndpointResolver>(), $"http://_internal.{serviceName}")));

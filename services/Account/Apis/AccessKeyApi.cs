@@ -50,7 +50,7 @@ public static class AccessKeyApi
             return TypedResults.Problem("Two-factor authentication is on: sign in with your second factor to create access keys.",
                 statusCode: 403, title: "Two-factor sign-in required", type: ProblemTypes.Base + "mfa-required");
         }
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
+        var account = await db.FindAccountAsync(accountId, cancellationToken);
         if (account is null)
         {
             return TypedResults.Unauthorized();

@@ -63,7 +63,7 @@ public static class AccountApi
         {
             return TypedResults.NotFound();
         }
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
+        var account = await db.FindAccountAsync(accountId, cancellationToken);
         if (account is null)
         {
             return TypedResults.NotFound();

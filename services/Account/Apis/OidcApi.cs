@@ -72,7 +72,7 @@ public static class OidcApi
         {
             return Results.Redirect(AuthorizationHandoffCalls.PortalConsentPath + QueryOf(context, request));
         }
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == ticket.AccountId, cancellationToken);
+        var account = await db.FindAccountAsync(ticket.AccountId, cancellationToken);
         if (account is null)
         {
             return Refuse(Errors.AccessDenied, "The account no longer exists.");
@@ -123,7 +123,7 @@ public static class OidcApi
     {
         var principal = (await context.AuthenticateAsync(Scheme)).Principal;
         if (!Guid.TryParse(principal?.GetClaim(Claims.Subject), out var accountId)
-            || await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken) is not { } account)
+            || await db.FindAccountAsync(accountId, cancellationToken) is not { } account)
         {
             return Results.Challenge(new AuthenticationProperties(new Dictionary<string, string?>
             {

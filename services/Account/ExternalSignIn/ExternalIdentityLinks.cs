@@ -31,7 +31,7 @@ public sealed partial class ExternalIdentityLinks(AccountDbContext db, ExternalL
 {
     public async Task<SignInMethods?> ListAsync(Guid accountId, CancellationToken cancellationToken)
     {
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
+        var account = await db.FindAccountAsync(accountId, cancellationToken);
         if (account is null)
         {
             return null;

@@ -41,7 +41,7 @@ public sealed partial class ExternalSignInFlow(AccountDbContext db, SessionToken
     {
         var linked = await db.ExternalIdentities.AsNoTracking()
             .SingleOrDefaultAsync(i => i.Provider == provider && i.Subject == subject, cancellationToken);
-        if (linked is not null && await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == linked.AccountId, cancellationToken) is { } owner)
+        if (linked is not null && await db.FindAccountAsync(linked.AccountId, cancellationToken) is { } owner)
         {
             return await StartAsync(owner, provider, clientAddress, newAccount: false, cancellationToken);
         }

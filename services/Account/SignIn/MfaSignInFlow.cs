@@ -47,7 +47,7 @@ public sealed class MfaSignInFlow(AccountDbContext db, MfaClient mfa, MfaChallen
         {
             return new(MfaSignInOutcomeKind.Invalid, Detail: $"This account signs in with: {challenge.Methods.Replace(" ", ", ")}.");
         }
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == challenge.AccountId, cancellationToken);
+        var account = await db.FindAccountAsync(challenge.AccountId, cancellationToken);
         if (account is null)
         {
             return new(MfaSignInOutcomeKind.ChallengeGone);

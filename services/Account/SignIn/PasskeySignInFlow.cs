@@ -76,7 +76,7 @@ public sealed partial class PasskeySignInFlow(AccountDbContext db, MfaClient mfa
             metrics.SignInAttempted(step, SignInTags.Unavailable);
             throw;
         }
-        if (verification is not { AccountId: { } accountId } || await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken) is not { } account)
+        if (verification is not { AccountId: { } accountId } || await db.FindAccountAsync(accountId, cancellationToken) is not { } account)
         {
             metrics.SignInAttempted(step, SignInTags.MfaRejected);
             return new(PasskeySignInOutcomeKind.Refused, Refusal: answer);

@@ -34,7 +34,7 @@ public sealed class Reauthentication(AccountDbContext db, PasswordSignIn passwor
         {
             return new(ReauthenticationOutcome.Invalid, Detail: "Give your password (and, when two-factor authentication is on, method and code).");
         }
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
+        var account = await db.FindAccountAsync(accountId, cancellationToken);
         if (account is null)
         {
             return new(ReauthenticationOutcome.SessionEnded);

@@ -49,7 +49,7 @@ public static class InternalMfaApi
             {
                 return NoAccount();
             }
-            var factor = await db.SecondFactors.AsNoTracking().SingleOrDefaultAsync(f => f.AccountId == accountId, cancellationToken);
+            var factor = await db.FindFactorAsync(accountId, cancellationToken);
             if (factor is not { Method: FactorMethod.Sms, PhoneNumber: { } phone })
             {
                 return MfaProblems.NotEnabled();

@@ -41,7 +41,7 @@ public sealed class SecondFactorCheck(
 
     public async Task<FactorCheck> VerifyAsync(Guid accountId, string email, string method, string? code, CancellationToken cancellationToken)
     {
-        var factor = await db.SecondFactors.AsNoTracking().SingleOrDefaultAsync(f => f.AccountId == accountId, cancellationToken);
+        var factor = await db.FindFactorAsync(accountId, cancellationToken);
         if (factor is null)
         {
             return new FactorCheck(CheckResult.NotEnabled);

@@ -19,6 +19,14 @@ public sealed class MfaDbContext(DbContextOptions<MfaDbContext> options) : DbCon
 
     public DbSet<TotpStepFloor> TotpStepFloors => Set<TotpStepFloor>();
 
+    // Compiled once: read by every code check (sign-in's second step above all) and internal 2FA question.
+    private static readonly Func<MfaDbContext, Guid, CancellationToken, Task<SecondFactor?>> FactorOf =
+        EF.CompileAsyncQuery((MfaDbContext db, Guid accountId, CancellationToken cancellationToken) =>
+            db.SecondFactors.AsNoTracking().SingleOrDefault(f => f.AccountId == accountId));
+
+    /// <summary>The account's second factor, untracked, or null when 2FA is off.</summary>
+    public Task<SecondFactor?> FindFactorAsync(Guid accountId, CancellationToken cancellationToken) => FactorOf(this, accountId, cancellationToken);
+
     /// <summary>The Data Protection key ring: durable and shared by every replica (never only in Redis).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
