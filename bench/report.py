@@ -73,7 +73,13 @@ def main(out):
                                       if g not in PLATFORM_EXCLUDED and g != "bench harness" and row["throughput"]}
         flows.append(flow)
     memory = memory_by_process(samples, run.get("idleEnd"))
-    report = {**run, "flows": flows, "memoryMb": {g: {"idle": i, "peak": p} for g, (i, p) in memory.items()}}
+    ceiling = None
+    if os.path.exists(os.path.join(out, "ceiling.json")):
+        with open(os.path.join(out, "ceiling.json")) as f:
+            ceiling = json.load(f)
+        ceiling["signIn"] = {flow["flow"]: round(100 * row["throughput"] / ceiling["ceilingPerSecond"], 1)
+                             for flow in flows if flow["flow"] in ("signin", "signin-totp") for row in flow["rows"][-1:]}
+    report = {**run, "flows": flows, "memoryMb": {g: {"idle": i, "peak": p} for g, (i, p) in memory.items()}, "signInCeiling": ceiling}
     with open(os.path.join(out, "report.json"), "w") as f:
         json.dump(report, f, indent=2)
 
@@ -94,6 +100,10 @@ def main(out):
             cpu = "-" if row["platformCpuMsPerRequest"] is None else f"{row['platformCpuMsPerRequest']:.2f}"
             lines.append(f"| {flow['flow']} | {row['concurrency']} | {row['requests']} | {errors} | {row['throughput']:.1f} | "
                          f"{row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} | {row['max']:.1f} | {cpu} |")
+    if ceiling:
+        lines += ["", f"Sign-in ceiling, measured at {ceiling['utc']} UTC right before the first sign-in flow: {ceiling['cores']} cores ÷ "
+                  f"{ceiling['hashMs']:.1f} ms (one hash on every core at once) = {ceiling['ceilingPerSecond']:.1f}/s; "
+                  + ", ".join(f"{name} reached {percent:.1f} % of it" for name, percent in ceiling["signIn"].items()) + "."]
     lines += ["", "## CPU per request by process (ms)", ""]
     groups = sorted({g for flow in flows for row in flow["rows"] for g in row["cpuMsPerRequest"]})
     if groups:

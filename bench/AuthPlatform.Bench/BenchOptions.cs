@@ -18,6 +18,7 @@ public sealed record BenchOptions(
         Usage:
           AuthPlatform.Bench <flow> [--gateway URL] [--mail URL] [--concurrency N[,N…]] [--duration S] [--warmup S] [--accounts N] [--prefetch N] [--json FILE] [--direct URL] [--sms-provider URL]
           AuthPlatform.Bench hash        (BenchmarkDotNet: one PBKDF2 password hash; needs a Release build)
+          AuthPlatform.Bench hash --ceiling [--json FILE]   (the sign-in ceiling now: cores ÷ one hash on every core, in ~2 s)
 
         Flows: {{string.Join(", ", FlowCatalog.All.Keys)}}
           --gateway      the gateway's base URL                  (default http://localhost:8080)

@@ -10,7 +10,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 }
 if (args[0] == "hash")
 {
-    return PasswordHashBenchmark.Run(args[1..]);
+    return args.Length > 1 && args[1] == "--ceiling" ? PasswordHashBenchmark.RunCeiling(args[2..]) : PasswordHashBenchmark.Run(args[1..]);
 }
 if (!FlowCatalog.All.TryGetValue(args[0], out var createFlow))
 {

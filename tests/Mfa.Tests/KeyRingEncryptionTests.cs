@@ -44,6 +44,26 @@ public sealed class KeyRingEncryptionTests(MfaPlatform platform)
         signIn.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
     }
 
+    /// <summary>
+    /// Both MFA replicas start together on an empty mfadb. The first key is made once, while they take turns on the
+    /// migrations (before either is ready), so every secret either replica protects opens on the other. Left to first
+    /// use, each replica made a key of its own and a setup started on one failed to confirm on the other (500).
+    /// </summary>
+    [Fact]
+    public async Task Replicas_started_together_keep_one_key_ring_and_a_setup_started_on_either_confirms()
+    {
+        // Six setups at once, as ./bench.sh's set-up makes them: a setup and its confirmation may land on different
+        // replicas (the gateway balances them), and the first ones reach both replicas together.
+        var accounts = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => _client.CreateAccountWithTotpAsync($"ring-{i}")));
+        foreach (var account in accounts)
+        {
+            using var signIn = await _client.SecondStepAsync(await _client.PasswordStepAsync(account.Email), "totp", await account.Phone.NextCodeAsync());
+            signIn.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        }
+        var keys = await ReadAsync("SELECT \"FriendlyName\", \"Xml\" FROM data_protection_keys");
+        keys.Count.ShouldBe(1, "two replicas that started together made one key, not one each");
+    }
+
     /// <summary>Data Protection as the MFA service sets it up, over a copy of the stored key ring.</summary>
     private static TotpSecrets SecretsOpenedWith(IReadOnlyList<KeyValuePair<string, string>> keyRing, LocalKeyEncryption keyEncryption)
     {
