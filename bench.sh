@@ -99,9 +99,12 @@ echo "Running at $gateway."
 env -u AUTHPLATFORM_BENCH python3 bench/cpu-by-process.py sample "AUTHPLATFORM_BENCH=$AUTHPLATFORM_BENCH" >"$out/cpu.csv" &
 sampler=$!
 # The harness against this platform (it does not carry the marker: its CPU is reported apart).
+bench_tool() {
+  env -u AUTHPLATFORM_BENCH dotnet artifacts/bin/AuthPlatform.Bench/release/AuthPlatform.Bench.dll "$@"
+}
 harness() {
   local flow=$1; shift
-  env -u AUTHPLATFORM_BENCH dotnet artifacts/bin/AuthPlatform.Bench/release/AuthPlatform.Bench.dll "$flow" --gateway "$gateway" --mail "$mail" "$@"
+  bench_tool "$flow" --gateway "$gateway" --mail "$mail" "$@"
 }
 # A quiet minute first: the report's idle memory, and the services' own start-up work out of the first flow's way
 # (the portal and verification still spent 1-2 % of a core each 40 s after the start, and under 0.3 % a minute later;
@@ -129,8 +132,7 @@ for flow in "${flow_list[@]}"; do
   # costs here moves by 15 % between runs, so the report compares sign-in with a ceiling of the same minutes.
   if [[ "$flow" == signin* && $ceiling_measured == 0 ]]; then
     echo "=== sign-in ceiling"
-    env -u AUTHPLATFORM_BENCH dotnet artifacts/bin/AuthPlatform.Bench/release/AuthPlatform.Bench.dll hash --ceiling --json "$out/ceiling.json" \
-      | tee -a "$out/bench.log" || status=1
+    bench_tool hash --ceiling --json "$out/ceiling.json" | tee -a "$out/bench.log" || status=1
     ceiling_measured=1
   fi
   echo "=== $flow"

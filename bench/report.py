@@ -77,8 +77,8 @@ def main(out):
     if os.path.exists(os.path.join(out, "ceiling.json")):
         with open(os.path.join(out, "ceiling.json")) as f:
             ceiling = json.load(f)
-        ceiling["signIn"] = {flow["flow"]: round(100 * row["throughput"] / ceiling["ceilingPerSecond"], 1)
-                             for flow in flows if flow["flow"] in ("signin", "signin-totp") for row in flow["rows"][-1:]}
+        ceiling["signIn"] = {f"{flow['flow']} × {row['concurrency']}": round(100 * row["throughput"] / ceiling["ceilingPerSecond"], 1)
+                             for flow in flows if flow["flow"] in ("signin", "signin-totp") for row in flow["rows"]}
     report = {**run, "flows": flows, "memoryMb": {g: {"idle": i, "peak": p} for g, (i, p) in memory.items()}, "signInCeiling": ceiling}
     with open(os.path.join(out, "report.json"), "w") as f:
         json.dump(report, f, indent=2)

@@ -96,6 +96,7 @@ public static class DatabaseMigrations
             {
                 return;
             }
+            // Data Protection's own clock, the system's: a key dated by a service's test clock could be one it ignores.
             var now = DateTimeOffset.UtcNow;
             if (keys.GetAllKeys().Any(key => !key.IsRevoked && key.ActivationDate <= now && key.ExpirationDate > now))
             {
