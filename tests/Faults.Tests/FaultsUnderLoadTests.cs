@@ -209,6 +209,7 @@ public sealed class FaultsUnderLoadTests(FaultsPlatform platform)
         await Task.Delay(Before);
         var faultAt = load.Now;
         var twilioRequests = platform.Twilio.Requests.Count;
+        var heldBefore = platform.SmtpRelay.Held;
         platform.SmtpRelay.Delay = SlowSmtp;
         platform.Twilio.RespondTooManyRequests(count: 8, retryAfterSeconds: 1);
         TimeSpan fixedAt;
@@ -231,6 +232,7 @@ public sealed class FaultsUnderLoadTests(FaultsPlatform platform)
             $"TOTP sign-in p50/p95/max {Latencies(baseline)} before, {Latencies(during)} during; {emails}; {texts}");
 
         platform.Twilio.Requests.Skip(twilioRequests).Count(r => r.Status == 429).ShouldBeGreaterThan(0, "Twilio did answer 429");
+        (platform.SmtpRelay.Held - heldBefore).ShouldBeGreaterThan(0, "the SMTP server did hold emails back");
         record.Failures.ShouldBeEmpty(record.Summary());
         during.Count.ShouldBeGreaterThan(0);
         // Sign-in never waits for a delivery: not one sign-in took as long as one slow SMTP exchange.

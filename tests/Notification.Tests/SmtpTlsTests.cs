@@ -1,12 +1,11 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using AuthPlatform.Notification.Diagnostics;
 using AuthPlatform.Notification.Email;
 using AuthPlatform.Notification.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace AuthPlatform.Notification.Tests;
@@ -15,7 +14,8 @@ namespace AuthPlatform.Notification.Tests;
 // its EHLO reply must get neither the credentials nor the mail.
 public sealed class SmtpTlsTests : IAsyncDisposable
 {
-    private readonly PlaintextSmtpServer _smtp = PlaintextSmtpServer.Start();
+    private readonly RecordingSmtpServer _smtp = RecordingSmtpServer.Start();
+    private readonly List<SmtpConnections> _connections = [];
     private readonly ServiceProvider _provider = new ServiceCollection().AddMetrics().AddSingleton<NotificationMetrics>().BuildServiceProvider();
 
     [Fact]
@@ -61,7 +61,13 @@ public sealed class SmtpTlsTests : IAsyncDisposable
         SmtpServer.Parse(connectionString).RequiresTls.ShouldBe(required);
     }
 
-    private SmtpEmailSender Sender(SmtpServer server) => new(server, _provider.GetRequiredService<NotificationMetrics>());
+    private SmtpEmailSender Sender(SmtpServer server)
+    {
+        var connections = new SmtpConnections(server, Options.Create(new EmailOptions()), TimeProvider.System,
+            _provider.GetRequiredService<NotificationMetrics>(), NullLogger<SmtpConnections>.Instance);
+        _connections.Add(connections);
+        return new SmtpEmailSender(connections);
+    }
 
     private static MimeMessage Message()
     {
@@ -75,119 +81,11 @@ public sealed class SmtpTlsTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var connections in _connections)
+        {
+            await connections.DisposeAsync();
+        }
         await _smtp.DisposeAsync();
         await _provider.DisposeAsync();
-    }
-
-    /// <summary>Sums one of the worker's counters, for this test's meter factory only.</summary>
-    private sealed class MeasurementCount : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _total;
-
-        public MeasurementCount(IMeterFactory meterFactory, string instrumentName)
-        {
-            _listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (ReferenceEquals(instrument.Meter.Scope, meterFactory) && instrument.Name == instrumentName)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
-            _listener.Start();
-        }
-
-        public long Total => Interlocked.Read(ref _total);
-
-        public void Dispose() => _listener.Dispose();
-    }
-
-    /// <summary>
-    /// A minimal SMTP server on loopback that offers AUTH but not STARTTLS, as a downgrading man in the middle
-    /// would present one; it records every line the client sends.
-    /// </summary>
-    private sealed class PlaintextSmtpServer : IAsyncDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly ConcurrentQueue<string> _lines = new();
-        private readonly CancellationTokenSource _stop = new();
-        private readonly TaskCompletionSource _hungUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private Task _serving = Task.CompletedTask;
-
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-        public IReadOnlyList<string> Lines => [.. _lines];
-
-        public static PlaintextSmtpServer Start()
-        {
-            var server = new PlaintextSmtpServer();
-            server._listener.Start();
-            server._serving = server.ServeAsync();
-            return server;
-        }
-
-        public Task WaitForHangUpAsync() => _hungUp.Task.WaitAsync(TimeSpan.FromSeconds(10));
-
-        private async Task ServeAsync()
-        {
-            try
-            {
-                while (!_stop.IsCancellationRequested)
-                {
-                    using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                    await ConverseAsync(client.GetStream());
-                    _hungUp.TrySetResult();
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-            }
-        }
-
-        private async Task ConverseAsync(NetworkStream stream)
-        {
-            using var reader = new StreamReader(stream, Encoding.ASCII);
-            await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
-            await writer.WriteLineAsync("220 fake.test ESMTP");
-            var inData = false;
-            while (await reader.ReadLineAsync(_stop.Token) is { } line)
-            {
-                _lines.Enqueue(line);
-                if (inData)
-                {
-                    if (line == ".")
-                    {
-                        inData = false;
-                        await writer.WriteLineAsync("250 2.0.0 queued");
-                    }
-                    continue;
-                }
-                var verb = line.Split(' ', 2)[0].ToUpperInvariant();
-                var reply = verb switch
-                {
-                    "EHLO" => "250-fake.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME",
-                    "HELO" or "MAIL" or "RCPT" or "RSET" or "NOOP" => "250 OK",
-                    "AUTH" => "235 2.7.0 accepted",
-                    "DATA" => "354 go ahead",
-                    "QUIT" => "221 bye",
-                    _ => "502 not implemented",
-                };
-                inData = verb == "DATA";
-                await writer.WriteLineAsync(reply);
-                if (verb == "QUIT")
-                {
-                    return;
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            await _serving;
-            _stop.Dispose();
-        }
     }
 }

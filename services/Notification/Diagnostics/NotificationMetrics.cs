@@ -12,6 +12,7 @@ public sealed class NotificationMetrics
     private readonly Histogram<double> _sendDuration;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _smtpTlsUnavailable;
+    private readonly Counter<long> _smtpConnections;
     private readonly ConcurrentDictionary<string, long> _queueDepths = new();
 
     public NotificationMetrics(IMeterFactory meterFactory)
@@ -24,7 +25,7 @@ public sealed class NotificationMetrics
         _sendDuration = meter.CreateHistogram<double>(
             "authplatform.notification.send.duration",
             unit: "s",
-            description: "Time to hand one message to the provider, per delivery attempt: SMTP connect, send and quit; or the Twilio requests, with the sender's own retries.",
+            description: "Time to hand one message to the provider, per delivery attempt: SMTP connect (or a kept connection's NOOP) and send; or the Twilio requests, with the sender's own retries.",
             tags: null,
             // The default buckets suit milliseconds; an SMTP exchange takes tens of ms up to the 15 s timeout.
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60] });
@@ -36,6 +37,10 @@ public sealed class NotificationMetrics
             "authplatform.notification.smtp.tls_unavailable",
             unit: "{attempt}",
             description: "Emails not sent because the SMTP server offered no STARTTLS while TLS is required (credentials configured or a non-loopback host). Any value means the mail server or its connection string needs fixing.");
+        _smtpConnections = meter.CreateCounter<long>(
+            "authplatform.notification.smtp.connections",
+            unit: "{email}",
+            description: "Emails handed to the SMTP server, by the connection that carried them: new (opened for it) or reused (kept open from an earlier email). Mostly new under steady traffic means the server closes idle connections sooner than Email:SmtpConnectionIdleLimit.");
         meter.CreateObservableGauge(
             "authplatform.notification.queue.depth",
             () => _queueDepths.Select(q => new Measurement<long>(q.Value, new KeyValuePair<string, object?>("queue", q.Key))),
@@ -46,6 +51,8 @@ public sealed class NotificationMetrics
     public void QueueDepth(string queue, uint messages) => _queueDepths[queue] = messages;
 
     public void SmtpTlsUnavailable() => _smtpTlsUnavailable.Add(1);
+
+    public void SmtpConnectionUsed(string connection) => _smtpConnections.Add(1, new KeyValuePair<string, object?>("connection", connection));
 
     public void Delivered(string channel, string outcome) =>
         _deliveries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
@@ -71,4 +78,11 @@ public static class DeliveryTags
 
     /// <summary>Retry reason: the message went to a holding queue to come back later.</summary>
     public const string Postponed = "postponed";
+}
+
+/// <summary>Values of the <c>connection</c> tag of <c>authplatform.notification.smtp.connections</c>.</summary>
+public static class SmtpConnectionTags
+{
+    public const string New = "new";
+    public const string Reused = "reused";
 }

@@ -36,6 +36,7 @@ public static class NotificationServices
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RabbitMqQueueDepth>());
         builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<RabbitMqQueueDepth>());
         builder.Services.AddEmailDelivery();
+        builder.Services.AddSingleton<SmtpConnections>();
         builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
         builder.Services.AddSmsDelivery(builder.Configuration);
         builder.Services.AddSingleton<IDeliveryLedger, RedisDeliveryLedger>();
@@ -49,6 +50,8 @@ public static class NotificationServices
             .Validate(o => MailboxAddress.TryParse(o.From, out var from) && from.Address.Contains('@'),
                 "Email:From must be a mailbox, e.g. \"AuthPlatform <no-reply@example.com>\".")
             .Validate(o => o.SignUpAttemptCooldown > TimeSpan.Zero, "Email:SignUpAttemptCooldown must be positive.")
+            .Validate(o => o.HasValidSmtpConnectionLimits,
+                "Email:SmtpConnectionIdleLimit must be between 0 and 5 minutes (0: a connection per email), Email:IdleSmtpConnections between 0 and 32.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NotificationMetrics>();
