@@ -65,8 +65,15 @@ public sealed class RecordingSmtpServer : IAsyncDisposable
     {
         foreach (var (id, client) in _open)
         {
-            client.Client.Shutdown(SocketShutdown.Both);
-            client.Close();
+            try
+            {
+                client.Client.Shutdown(SocketShutdown.Both);
+                client.Close();
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+                // That conversation was ending on its own.
+            }
             _open.TryRemove(id, out _);
         }
     }

@@ -50,11 +50,12 @@ public sealed class SmtpConnectionsTests : IAsyncDisposable
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(i => sender.SendAsync(Message($"first{i}@example.com"), Token)));
         var opened = _smtp.Connections;
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => sender.SendAsync(Message($"second{i}@example.com"), Token)));
+        // As many at once as the first burst left open: each finds one of them.
+        await Task.WhenAll(Enumerable.Range(0, opened).Select(i => sender.SendAsync(Message($"second{i}@example.com"), Token)));
 
         opened.ShouldBeInRange(1, 4);
         _smtp.Connections.ShouldBe(opened, "the second burst found the first burst's connections open");
-        _smtp.Accepted.ShouldBe(8);
+        _smtp.Accepted.ShouldBe(4 + opened);
     }
 
     [Fact]

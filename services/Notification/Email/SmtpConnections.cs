@@ -24,6 +24,9 @@ public sealed partial class SmtpConnections : IAsyncDisposable
     // Per network operation (connect, each command); a hung server then fails the attempt and the bus retries.
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(15);
 
+    // For the NOOP before a reuse and the QUIT that ends a connection: a live server answers within milliseconds.
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+
     private readonly SmtpServer _server;
     private readonly EmailOptions _options;
     private readonly TimeProvider _time;
@@ -58,11 +61,21 @@ public sealed partial class SmtpConnections : IAsyncDisposable
     {
         while (TakeIdle() is { } idle)
         {
-            if (_time.GetElapsedTime(idle.IdleSince) < _options.SmtpConnectionIdleLimit && idle.Client.IsConnected)
+            if (_time.GetElapsedTime(idle.IdleSince) >= _options.SmtpConnectionIdleLimit)
             {
+                // Past the limit before the sweep came by: ended politely, without holding up this email.
+                _ = CloseAsync(idle.Client, quit: true);
+                continue;
+            }
+            if (idle.Client.IsConnected)
+            {
+                // A short answer or none: a server gone silent must not spend the email's whole exchange timeout,
+                // once per idle connection, before a new connection is tried.
+                using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                probe.CancelAfter(ProbeTimeout);
                 try
                 {
-                    await idle.Client.NoOpAsync(cancellationToken);
+                    await idle.Client.NoOpAsync(probe.Token);
                     _metrics.SmtpConnectionUsed(SmtpConnectionTags.Reused);
                     return idle.Client;
                 }
@@ -180,7 +193,7 @@ public sealed partial class SmtpConnections : IAsyncDisposable
         {
             if (quit && client.IsConnected)
             {
-                using var timeout = new CancellationTokenSource(OperationTimeout);
+                using var timeout = new CancellationTokenSource(ProbeTimeout);
                 await client.DisconnectAsync(quit: true, timeout.Token);
             }
         }
@@ -211,10 +224,8 @@ public sealed partial class SmtpConnections : IAsyncDisposable
         {
             await _sweep.DisposeAsync();
         }
-        foreach (var connection in idle)
-        {
-            await CloseAsync(connection.Client, quit: true);
-        }
+        // Side by side: a stopping worker waits for one QUIT timeout at most, not one per connection.
+        await Task.WhenAll(idle.Select(connection => CloseAsync(connection.Client, quit: true)));
     }
 
     [LoggerMessage(LogLevel.Information, "An idle SMTP connection no longer answered ({Error}); opening a new one")]
