@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -21,6 +22,26 @@ public static class DatabaseMigrations
         builder.Services.AddHostedService<SchemaMigrator<TContext>>();
         builder.Services.AddHealthChecks().AddCheck<SchemaState<TContext>>($"{typeof(TContext).Name}-schema", tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary>
+    /// Leaves the first read of the Data Protection key ring to the migrations step, after it made the first key.
+    /// Data Protection's own hosted service reads the ring as the service starts and, finding it empty, makes a key
+    /// of its own outside the migrations lock: two replicas starting together on an empty database still ended up
+    /// with two keys (CI, KeyRingEncryptionTests). Call it after everything that adds Data Protection.
+    /// </summary>
+    public static IServiceCollection LoadKeyRingAfterMigrations(this IServiceCollection services)
+    {
+        var startupLoad = services.Where(d => d.ServiceType == typeof(IHostedService)
+            && d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList();
+        if (startupLoad.Count == 0)
+        {
+            throw new InvalidOperationException(
+                "Data Protection's start-up key-ring load was not found: call LoadKeyRingAfterMigrations after AddDataProtection, "
+                + "or find what replaced DataProtectionHostedService in this ASP.NET Core version.");
+        }
+        startupLoad.ForEach(d => services.Remove(d));
+        return services;
     }
 
     internal sealed class SchemaState<TContext> : IHealthCheck where TContext : DbContext
@@ -72,6 +93,8 @@ public static class DatabaseMigrations
                 {
                     await db.Database.MigrateAsync(cancellationToken);
                     EnsureDataProtectionKey(scope.ServiceProvider);
+                    // What Data Protection's start-up load did (LoadKeyRingAfterMigrations), now that the ring has its key.
+                    scope.ServiceProvider.GetService<IKeyRingProvider>()?.GetCurrentKeyRing();
                 }
                 finally
                 {

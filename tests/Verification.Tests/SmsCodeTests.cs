@@ -178,8 +178,10 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
     [Fact]
     public async Task Resends_wait_30_seconds_and_pumping_limits_stop_sends()
     {
-        // Long enough that the second send surely falls inside it on a slow machine (300 ms did not always).
-        var codes = Codes(new SmsCodeOptions { ResendCooldown = TimeSpan.FromSeconds(2), PerNumberLimit = 2, GlobalDailyCap = 1_000 });
+        // Redis expires the cooldown in real time, so it must outlast the first send on a loaded machine: 300 ms did
+        // not always, and 2 s did not once in CI (the second send came back Sent) while other suites ran beside it.
+        var cooldownLength = TimeSpan.FromSeconds(5);
+        var codes = Codes(new SmsCodeOptions { ResendCooldown = cooldownLength, PerNumberLimit = 2, GlobalDailyCap = 1_000 });
         var account = Guid.NewGuid();
 
         (await codes.SendAsync(SmsCodePurpose.SignIn, account, "+447911123460", null, default)).Outcome.ShouldBe(SendOutcome.Sent);
@@ -187,9 +189,9 @@ public sealed class SmsCodeTests(RedisFixture redis) : IClassFixture<RedisFixtur
         cooldown.Outcome.ShouldBe(SendOutcome.Cooldown);
         cooldown.RetryAfter!.Value.ShouldBeGreaterThan(TimeSpan.Zero);
 
-        await Task.Delay(2100);
+        await Task.Delay(cooldownLength + TimeSpan.FromMilliseconds(100));
         (await codes.SendAsync(SmsCodePurpose.SignIn, account, "+447911123460", null, default)).Outcome.ShouldBe(SendOutcome.Sent);
-        await Task.Delay(2100);
+        await Task.Delay(cooldownLength + TimeSpan.FromMilliseconds(100));
         var limited = await codes.SendAsync(SmsCodePurpose.SignIn, account, "+447911123460", null, default);
         limited.Outcome.ShouldBe(SendOutcome.Limited);
         limited.Reason.ShouldBe("per-number limit");

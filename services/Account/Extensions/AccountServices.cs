@@ -99,6 +99,8 @@ public static class AccountServices
         builder.AddOidcProvider();
         builder.AddLocalTokenValidation();
         builder.Services.AddOpenApi();
+        // Last: after every registration that adds Data Protection.
+        builder.Services.LoadKeyRingAfterMigrations();
         return builder;
     }
 

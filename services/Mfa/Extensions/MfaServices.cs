@@ -59,6 +59,8 @@ public static class MfaServices
         builder.AddInternalApi();
         builder.Services.AddInternalClient<VerificationSmsCodesClient>("verification");
         builder.Services.AddOpenApi();
+        // Last: after every registration that adds Data Protection.
+        builder.Services.LoadKeyRingAfterMigrations();
         return builder;
     }
 }
