@@ -21,7 +21,7 @@ public sealed class SmtpTlsTests : IAsyncDisposable
     [Fact]
     public async Task With_credentials_a_server_without_starttls_gets_no_auth_and_no_mail()
     {
-        using var tlsUnavailable = new MeasurementCount(_provider.GetRequiredService<IMeterFactory>(), "authplatform.notification.smtp.tls_unavailable");
+        using var tlsUnavailable = new CounterRecorder(_provider.GetRequiredService<IMeterFactory>(), "authplatform.notification.smtp.tls_unavailable");
         var sender = Sender(new SmtpServer("127.0.0.1", _smtp.Port, ImplicitTls: false, "relay-user", "relay-secret"));
 
         var ex = await Should.ThrowAsync<SmtpTlsUnavailableException>(() => sender.SendAsync(Message(), TestContext.Current.CancellationToken));
@@ -34,7 +34,7 @@ public sealed class SmtpTlsTests : IAsyncDisposable
         _smtp.Lines.ShouldNotContain(l => l.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
         _smtp.Lines.ShouldNotContain(l => l.StartsWith("MAIL", StringComparison.OrdinalIgnoreCase));
         string.Join("\n", _smtp.Lines).ShouldNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes("relay-secret")));
-        tlsUnavailable.Total.ShouldBe(1);
+        tlsUnavailable.Total().ShouldBe(1);
     }
 
     [Fact]

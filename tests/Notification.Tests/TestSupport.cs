@@ -39,7 +39,9 @@ internal sealed class LogCollector : ILoggerProvider
     }
 }
 
-/// <summary>Sums a counter of this test's meter only (tests run in parallel), per channel and outcome/reason tag.</summary>
+/// <summary>
+/// Sums a counter of this test's meter only (tests run in parallel), per channel and outcome/reason/connection tag.
+/// </summary>
 internal sealed class CounterRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
@@ -65,7 +67,7 @@ internal sealed class CounterRecorder : IDisposable
                 {
                     channel = t.Value as string;
                 }
-                else if (t.Key is "outcome" or "reason")
+                else if (t.Key is "outcome" or "reason" or "connection")
                 {
                     tag = t.Value as string;
                 }
@@ -78,6 +80,12 @@ internal sealed class CounterRecorder : IDisposable
     public long Count(string channel, string tag) => _totals.GetValueOrDefault((channel, tag));
 
     public long Total(string channel) => _totals.Where(t => t.Key.Channel == channel).Sum(t => t.Value);
+
+    /// <summary>Every measurement with this outcome, reason or connection tag, whatever its channel.</summary>
+    public long CountTagged(string tag) => _totals.Where(t => t.Key.Tag == tag).Sum(t => t.Value);
+
+    /// <summary>Every measurement, whatever its tags.</summary>
+    public long Total() => _totals.Values.Sum();
 
     public void Dispose() => _listener.Dispose();
 }

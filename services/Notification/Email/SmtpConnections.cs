@@ -32,7 +32,8 @@ public sealed partial class SmtpConnections : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly NotificationMetrics _metrics;
     private readonly ILogger<SmtpConnections> _logger;
-    private readonly Stack<IdleConnection> _idle = new();
+    // Oldest first: connections come back to the end, are taken from the end and age out from the front.
+    private readonly LinkedList<IdleConnection> _idle = new();
     private readonly Lock _gate = new();
     private readonly ITimer? _sweep;
     private bool _disposed;
@@ -64,34 +65,41 @@ public sealed partial class SmtpConnections : IAsyncDisposable
             if (_time.GetElapsedTime(idle.IdleSince) >= _options.SmtpConnectionIdleLimit)
             {
                 // Past the limit before the sweep came by: ended politely, without holding up this email.
-                _ = CloseAsync(idle.Client, quit: true);
+                _ = QuitAsync(idle.Client);
                 continue;
             }
-            if (idle.Client.IsConnected)
+            if (idle.Client.IsConnected && await AnswersAsync(idle.Client, cancellationToken))
             {
-                // A short answer or none: a server gone silent must not spend the email's whole exchange timeout,
-                // once per idle connection, before a new connection is tried.
-                using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                probe.CancelAfter(ProbeTimeout);
-                try
-                {
-                    await idle.Client.NoOpAsync(probe.Token);
-                    _metrics.SmtpConnectionUsed(SmtpConnectionTags.Reused);
-                    return idle.Client;
-                }
-                catch (Exception ex) when (IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
-                {
-                    LogDroppedWhileIdle(_logger, ex.GetType().Name);
-                }
-                catch
-                {
-                    idle.Client.Dispose();
-                    throw;
-                }
+                _metrics.SmtpConnectionUsed(SmtpConnectionTags.Reused);
+                return idle.Client;
             }
-            await CloseAsync(idle.Client, quit: false);
+            idle.Client.Dispose();
         }
         return await ConnectAsync(cancellationToken);
+    }
+
+    /// <summary>Whether an idle connection still answers a NOOP; it is disposed of when the caller was cancelled.</summary>
+    private async Task<bool> AnswersAsync(SmtpClient client, CancellationToken cancellationToken)
+    {
+        // A short answer or none: a server gone silent must not spend the email's whole exchange timeout, once per
+        // idle connection, before a new connection is tried.
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        probe.CancelAfter(ProbeTimeout);
+        try
+        {
+            await client.NoOpAsync(probe.Token);
+            return true;
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            LogDroppedWhileIdle(_logger, ex.GetType().Name);
+            return false;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -107,14 +115,14 @@ public sealed partial class SmtpConnections : IAsyncDisposable
             {
                 if (!_disposed && _idle.Count < _options.IdleSmtpConnections)
                 {
-                    _idle.Push(new IdleConnection(client, _time.GetTimestamp()));
+                    _idle.AddLast(new IdleConnection(client, _time.GetTimestamp()));
                     kept = true;
                 }
             }
         }
         if (!kept)
         {
-            await CloseAsync(client, quit: true);
+            await QuitAsync(client);
         }
     }
 
@@ -159,39 +167,38 @@ public sealed partial class SmtpConnections : IAsyncDisposable
         lock (_gate)
         {
             // The most recently used first: the likeliest to be alive, and the others age out.
-            return _idle.TryPop(out var idle) ? idle : null;
+            if (_idle.Last is not { } last)
+            {
+                return null;
+            }
+            _idle.RemoveLast();
+            return last.Value;
         }
     }
 
-    private async Task CloseExpiredAsync()
+    private Task CloseExpiredAsync()
     {
-        List<IdleConnection> expired;
+        List<IdleConnection> expired = [];
         lock (_gate)
         {
-            var all = _idle.ToArray();
-            expired = [.. all.Where(c => _time.GetElapsedTime(c.IdleSince) >= _options.SmtpConnectionIdleLimit)];
-            if (expired.Count == 0)
+            while (_idle.First is { } oldest && _time.GetElapsedTime(oldest.Value.IdleSince) >= _options.SmtpConnectionIdleLimit)
             {
-                return;
-            }
-            _idle.Clear();
-            // ToArray lists the top first; push back the oldest first to keep the order.
-            foreach (var keep in all.Except(expired).Reverse())
-            {
-                _idle.Push(keep);
+                expired.Add(oldest.Value);
+                _idle.RemoveFirst();
             }
         }
-        foreach (var connection in expired)
-        {
-            await CloseAsync(connection.Client, quit: true);
-        }
+        return QuitAllAsync(expired);
     }
 
-    private static async Task CloseAsync(SmtpClient client, bool quit)
+    // Side by side: closing waits for one QUIT timeout at most, not one per connection.
+    private static Task QuitAllAsync(IEnumerable<IdleConnection> connections) =>
+        Task.WhenAll(connections.Select(connection => QuitAsync(connection.Client)));
+
+    private static async Task QuitAsync(SmtpClient client)
     {
         try
         {
-            if (quit && client.IsConnected)
+            if (client.IsConnected)
             {
                 using var timeout = new CancellationTokenSource(ProbeTimeout);
                 await client.DisconnectAsync(quit: true, timeout.Token);
@@ -217,15 +224,14 @@ public sealed partial class SmtpConnections : IAsyncDisposable
         lock (_gate)
         {
             _disposed = true;
-            idle = _idle.ToArray();
+            idle = [.. _idle];
             _idle.Clear();
         }
         if (_sweep is not null)
         {
             await _sweep.DisposeAsync();
         }
-        // Side by side: a stopping worker waits for one QUIT timeout at most, not one per connection.
-        await Task.WhenAll(idle.Select(connection => CloseAsync(connection.Client, quit: true)));
+        await QuitAllAsync(idle);
     }
 
     [LoggerMessage(LogLevel.Information, "An idle SMTP connection no longer answered ({Error}); opening a new one")]
